@@ -1,0 +1,156 @@
+/*
+ * driver.h: the table a driver fills, and the handle internals.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Drivers fill a VmmDriver with designated initializers.  NULL means
+ * unsupported; the public entry points in libvmm.c report that, and refuse
+ * write operations on read-only connections, in one place.  Driver functions
+ * get already-checked, non-NULL handles.
+ */
+#pragma once
+
+#include "vmm.h"
+
+G_BEGIN_DECLS
+
+struct _VmmConnect {
+    gint ref;
+    char *uri;
+    unsigned int flags;                /* VmmConnectFlags */
+    const struct _VmmDriver *driver;
+    gpointer priv;                     /* the driver's per-connection state */
+};
+
+struct _VmmDomain {
+    gint ref;
+    VmmConnect *conn;
+    char *name;
+    unsigned char uuid[VMM_UUID_BUFLEN];
+    int id;
+};
+
+struct _VmmNetwork {
+    gint ref;
+    VmmConnect *conn;
+    char *name;
+    unsigned char uuid[VMM_UUID_BUFLEN];
+};
+
+struct _VmmStoragePool {
+    gint ref;
+    VmmConnect *conn;
+    char *name;
+    unsigned char uuid[VMM_UUID_BUFLEN];
+};
+
+struct _VmmStorageVol {
+    gint ref;
+    VmmConnect *conn;
+    char *pool;
+    char *name;
+    char *key;
+};
+
+/* Handle constructors for drivers (and the RPC client later). */
+VmmDomain *vmm_domain_new_handle(VmmConnect *conn, const char *name,
+                                 const unsigned char *uuid, int id);
+VmmNetwork *vmm_network_new_handle(VmmConnect *conn, const char *name,
+                                   const unsigned char *uuid);
+VmmStoragePool *vmm_storage_pool_new_handle(VmmConnect *conn, const char *name,
+                                            const unsigned char *uuid);
+VmmStorageVol *vmm_storage_vol_new_handle(VmmConnect *conn, const char *pool,
+                                          const char *name, const char *key);
+
+typedef struct _VmmDriver VmmDriver;
+struct _VmmDriver {
+    const char *name;    /* "test" */
+    /* URI scheme(s) this driver serves without a transport, e.g. "test". */
+    const char *scheme;
+
+    /* Open: set conn->priv.  Close: release it. */
+    gboolean (*connect_open)(VmmConnect *conn, GError **error);
+    void (*connect_close)(VmmConnect *conn);
+    const char *(*connect_get_type)(VmmConnect *conn, GError **error);
+    gboolean (*connect_get_version)(VmmConnect *conn, unsigned long *hv_ver, GError **error);
+    char *(*connect_get_hostname)(VmmConnect *conn, GError **error);
+    char *(*connect_get_capabilities)(VmmConnect *conn, GError **error);
+    gboolean (*node_get_info)(VmmConnect *conn, VmmNodeInfo *info, GError **error);
+
+    GPtrArray *(*connect_list_all_domains)(VmmConnect *conn, unsigned int flags, GError **error);
+    int (*connect_num_of_domains)(VmmConnect *conn, GError **error);
+    int (*connect_num_of_defined_domains)(VmmConnect *conn, GError **error);
+    VmmDomain *(*domain_lookup_by_name)(VmmConnect *conn, const char *name, GError **error);
+    VmmDomain *(*domain_lookup_by_uuid)(VmmConnect *conn, const unsigned char *uuid, GError **error);
+    VmmDomain *(*domain_lookup_by_id)(VmmConnect *conn, int id, GError **error);
+    VmmDomain *(*domain_define_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    gboolean (*domain_undefine)(VmmDomain *dom, unsigned int flags, GError **error);
+    VmmDomain *(*domain_create_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    gboolean (*domain_create)(VmmDomain *dom, unsigned int flags, GError **error);
+    gboolean (*domain_shutdown)(VmmDomain *dom, unsigned int flags, GError **error);
+    gboolean (*domain_reboot)(VmmDomain *dom, unsigned int flags, GError **error);
+    gboolean (*domain_reset)(VmmDomain *dom, unsigned int flags, GError **error);
+    gboolean (*domain_destroy)(VmmDomain *dom, unsigned int flags, GError **error);
+    gboolean (*domain_suspend)(VmmDomain *dom, GError **error);
+    gboolean (*domain_resume)(VmmDomain *dom, GError **error);
+    gboolean (*domain_get_info)(VmmDomain *dom, VmmDomainInfo *info, GError **error);
+    gboolean (*domain_get_state)(VmmDomain *dom, int *state, int *reason, unsigned int flags, GError **error);
+    char *(*domain_get_xml_desc)(VmmDomain *dom, unsigned int flags, GError **error);
+    char *(*domain_get_os_type)(VmmDomain *dom, GError **error);
+    gboolean (*domain_get_autostart)(VmmDomain *dom, gboolean *autostart, GError **error);
+    gboolean (*domain_set_autostart)(VmmDomain *dom, gboolean autostart, GError **error);
+    int (*domain_is_active)(VmmDomain *dom, GError **error);
+    int (*domain_is_persistent)(VmmDomain *dom, GError **error);
+    char *(*domain_get_metadata)(VmmDomain *dom, int type, const char *uri, unsigned int flags, GError **error);
+    gboolean (*domain_set_metadata)(VmmDomain *dom, int type, const char *metadata, const char *key,
+                                    const char *uri, unsigned int flags, GError **error);
+
+    GPtrArray *(*connect_list_all_networks)(VmmConnect *conn, unsigned int flags, GError **error);
+    VmmNetwork *(*network_lookup_by_name)(VmmConnect *conn, const char *name, GError **error);
+    VmmNetwork *(*network_lookup_by_uuid)(VmmConnect *conn, const unsigned char *uuid, GError **error);
+    VmmNetwork *(*network_define_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    VmmNetwork *(*network_create_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    gboolean (*network_undefine)(VmmNetwork *net, GError **error);
+    gboolean (*network_create)(VmmNetwork *net, GError **error);
+    gboolean (*network_destroy)(VmmNetwork *net, GError **error);
+    char *(*network_get_xml_desc)(VmmNetwork *net, unsigned int flags, GError **error);
+    char *(*network_get_bridge_name)(VmmNetwork *net, GError **error);
+    gboolean (*network_get_autostart)(VmmNetwork *net, gboolean *autostart, GError **error);
+    gboolean (*network_set_autostart)(VmmNetwork *net, gboolean autostart, GError **error);
+    int (*network_is_active)(VmmNetwork *net, GError **error);
+    int (*network_is_persistent)(VmmNetwork *net, GError **error);
+
+    GPtrArray *(*connect_list_all_storage_pools)(VmmConnect *conn, unsigned int flags, GError **error);
+    VmmStoragePool *(*storage_pool_lookup_by_name)(VmmConnect *conn, const char *name, GError **error);
+    VmmStoragePool *(*storage_pool_lookup_by_uuid)(VmmConnect *conn, const unsigned char *uuid, GError **error);
+    VmmStoragePool *(*storage_pool_lookup_by_volume)(VmmStorageVol *vol, GError **error);
+    VmmStoragePool *(*storage_pool_define_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    VmmStoragePool *(*storage_pool_create_xml)(VmmConnect *conn, const char *xml, unsigned int flags, GError **error);
+    gboolean (*storage_pool_build)(VmmStoragePool *pool, unsigned int flags, GError **error);
+    gboolean (*storage_pool_undefine)(VmmStoragePool *pool, GError **error);
+    gboolean (*storage_pool_create)(VmmStoragePool *pool, unsigned int flags, GError **error);
+    gboolean (*storage_pool_destroy)(VmmStoragePool *pool, GError **error);
+    gboolean (*storage_pool_delete)(VmmStoragePool *pool, unsigned int flags, GError **error);
+    gboolean (*storage_pool_refresh)(VmmStoragePool *pool, unsigned int flags, GError **error);
+    gboolean (*storage_pool_get_info)(VmmStoragePool *pool, VmmStoragePoolInfo *info, GError **error);
+    char *(*storage_pool_get_xml_desc)(VmmStoragePool *pool, unsigned int flags, GError **error);
+    gboolean (*storage_pool_get_autostart)(VmmStoragePool *pool, gboolean *autostart, GError **error);
+    gboolean (*storage_pool_set_autostart)(VmmStoragePool *pool, gboolean autostart, GError **error);
+    int (*storage_pool_is_active)(VmmStoragePool *pool, GError **error);
+    int (*storage_pool_is_persistent)(VmmStoragePool *pool, GError **error);
+    GPtrArray *(*storage_pool_list_all_volumes)(VmmStoragePool *pool, unsigned int flags, GError **error);
+
+    VmmStorageVol *(*storage_vol_lookup_by_name)(VmmStoragePool *pool, const char *name, GError **error);
+    VmmStorageVol *(*storage_vol_lookup_by_key)(VmmConnect *conn, const char *key, GError **error);
+    VmmStorageVol *(*storage_vol_lookup_by_path)(VmmConnect *conn, const char *path, GError **error);
+    VmmStorageVol *(*storage_vol_create_xml)(VmmStoragePool *pool, const char *xml, unsigned int flags, GError **error);
+    gboolean (*storage_vol_delete)(VmmStorageVol *vol, unsigned int flags, GError **error);
+    gboolean (*storage_vol_get_info)(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error);
+    char *(*storage_vol_get_xml_desc)(VmmStorageVol *vol, unsigned int flags, GError **error);
+    char *(*storage_vol_get_path)(VmmStorageVol *vol, GError **error);
+};
+
+/* The drivers linked into libvmm. */
+extern const VmmDriver vmm_test_driver;
+
+G_END_DECLS

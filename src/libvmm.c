@@ -1,0 +1,744 @@
+/*
+ * libvmm.c: the public entry points.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each entry checks its handle, finds the connection's driver function,
+ * reports "not supported" when the driver left it NULL and refuses writes on
+ * read-only connections, all in entry_check(), then hands off.
+ */
+#include "driver.h"
+
+#include <string.h>
+
+#define VMM_DEFAULT_URI_FALLBACK "test:///default"
+
+static const VmmDriver *const drivers[] = {
+    &vmm_test_driver,
+};
+
+unsigned long
+vmm_get_lib_version(void)
+{
+    return 0 * 1000000 + 1 * 1000 + 0;
+}
+
+static const VmmDriver *
+entry_check(VmmConnect *conn, gsize offset, const char *func,
+            gboolean writes, GError **error)
+{
+    if (!conn || !conn->driver) {
+        vmm_error_set(error, VMM_ERR_INVALID_CONN, _("invalid connection pointer in %s"), func);
+        return NULL;
+    }
+    if (G_STRUCT_MEMBER(gpointer, conn->driver, offset) == NULL) {
+        vmm_error_set(error, VMM_ERR_NO_SUPPORT, "%s", func);
+        return NULL;
+    }
+    if (writes && (conn->flags & VMM_CONNECT_RO)) {
+        vmm_error_set(error, VMM_ERR_OPERATION_DENIED,
+                      _("read only access prevents %s"), func);
+        return NULL;
+    }
+    return conn->driver;
+}
+
+/* Declares `drv` for the rest of the function, or returns @fail. */
+#define ENTRY(conn, member, writes, fail) \
+    const VmmDriver *drv = entry_check((conn), G_STRUCT_OFFSET(VmmDriver, member), \
+                                       G_STRFUNC, (writes), error); \
+    if (!drv) \
+        return fail
+
+#define CHECK_HANDLE(h, code, what, fail) \
+    do { \
+        if (!(h)) { \
+            vmm_error_set(error, (code), _("invalid %s pointer in %s"), (what), G_STRFUNC); \
+            return fail; \
+        } \
+    } while (0)
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                         */
+
+VmmConnect *
+vmm_connect_open(const char *uri, unsigned int flags, GError **error)
+{
+    g_autoptr(VmmConnect) conn = NULL;
+    const char *sep;
+    g_autofree char *scheme = NULL;
+
+    if (!uri || !*uri)
+        uri = g_getenv("VMM_DEFAULT_URI");
+    if (!uri || !*uri)
+        uri = VMM_DEFAULT_URI_FALLBACK;
+
+    sep = strstr(uri, "://");
+    if (!sep) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid URI '%s'"), uri);
+        return NULL;
+    }
+    scheme = g_strndup(uri, sep - uri);
+
+    conn = g_new0(VmmConnect, 1);
+    conn->ref = 1;
+    conn->uri = g_strdup(uri);
+    conn->flags = flags;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(drivers); i++) {
+        if (g_strcmp0(drivers[i]->scheme, scheme) == 0) {
+            conn->driver = drivers[i];
+            break;
+        }
+    }
+    if (!conn->driver) {
+        vmm_error_set(error, VMM_ERR_NO_CONNECT,
+                      _("no connection driver available for URI '%s'"), uri);
+        return NULL;
+    }
+    if (!conn->driver->connect_open(conn, error)) {
+        conn->driver = NULL;   /* nothing to close */
+        return NULL;
+    }
+    return g_steal_pointer(&conn);
+}
+
+VmmConnect *
+vmm_connect_ref(VmmConnect *conn)
+{
+    g_atomic_int_inc(&conn->ref);
+    return conn;
+}
+
+void
+vmm_connect_unref(VmmConnect *conn)
+{
+    if (!conn || !g_atomic_int_dec_and_test(&conn->ref))
+        return;
+    if (conn->driver && conn->driver->connect_close)
+        conn->driver->connect_close(conn);
+    g_free(conn->uri);
+    g_free(conn);
+}
+
+char *
+vmm_connect_get_uri(VmmConnect *conn, GError **error)
+{
+    CHECK_HANDLE(conn, VMM_ERR_INVALID_CONN, "connection", NULL);
+    return g_strdup(conn->uri);
+}
+
+gboolean
+vmm_connect_is_readonly(VmmConnect *conn)
+{
+    return conn && (conn->flags & VMM_CONNECT_RO);
+}
+
+const char *
+vmm_connect_get_type(VmmConnect *conn, GError **error)
+{
+    ENTRY(conn, connect_get_type, FALSE, NULL);
+    return drv->connect_get_type(conn, error);
+}
+
+gboolean
+vmm_connect_get_version(VmmConnect *conn, unsigned long *hv_ver, GError **error)
+{
+    ENTRY(conn, connect_get_version, FALSE, FALSE);
+    return drv->connect_get_version(conn, hv_ver, error);
+}
+
+char *
+vmm_connect_get_hostname(VmmConnect *conn, GError **error)
+{
+    ENTRY(conn, connect_get_hostname, FALSE, NULL);
+    return drv->connect_get_hostname(conn, error);
+}
+
+char *
+vmm_connect_get_capabilities(VmmConnect *conn, GError **error)
+{
+    ENTRY(conn, connect_get_capabilities, FALSE, NULL);
+    return drv->connect_get_capabilities(conn, error);
+}
+
+gboolean
+vmm_node_get_info(VmmConnect *conn, VmmNodeInfo *info, GError **error)
+{
+    ENTRY(conn, node_get_info, FALSE, FALSE);
+    memset(info, 0, sizeof(*info));
+    return drv->node_get_info(conn, info, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Domains                                                             */
+
+static const char *const domain_state_names[] = {
+    N_("no state"), N_("running"), N_("idle"), N_("paused"),
+    N_("in shutdown"), N_("shut off"), N_("crashed"), N_("pmsuspended"),
+};
+
+const char *
+vmm_domain_state_to_string(int state)
+{
+    if (state < 0 || state >= (int)G_N_ELEMENTS(domain_state_names))
+        return _("no state");
+    return _(domain_state_names[state]);
+}
+
+const char *
+vmm_domain_reason_to_string(int state, int reason)
+{
+    static const char *const running[] = {
+        "unknown", "booted", "migrated", "restored", "from snapshot", "unpaused",
+        "migration canceled", "save canceled", "event wakeup", "crashed",
+        "post-copy", "post-copy failed",
+    };
+    static const char *const paused[] = {
+        "unknown", "user", "migrating", "saving", "dumping", "I/O error",
+        "watchdog", "from snapshot", "shutting down", "creating snapshot",
+        "crashed", "starting up", "post-copy", "post-copy failed", "api error",
+    };
+    static const char *const shutdown[] = { "unknown", "user" };
+    static const char *const shutoff[] = {
+        "unknown", "shutdown", "destroyed", "crashed", "migrated", "saved",
+        "failed", "from snapshot", "daemon",
+    };
+    static const char *const crashed[] = { "unknown", "panicked" };
+    const char *const *table = NULL;
+    int n = 0;
+
+    switch (state) {
+    case VMM_DOMAIN_RUNNING: table = running; n = G_N_ELEMENTS(running); break;
+    case VMM_DOMAIN_PAUSED: table = paused; n = G_N_ELEMENTS(paused); break;
+    case VMM_DOMAIN_SHUTDOWN: table = shutdown; n = G_N_ELEMENTS(shutdown); break;
+    case VMM_DOMAIN_SHUTOFF: table = shutoff; n = G_N_ELEMENTS(shutoff); break;
+    case VMM_DOMAIN_CRASHED: table = crashed; n = G_N_ELEMENTS(crashed); break;
+    default: break;
+    }
+    if (!table || reason < 0 || reason >= n)
+        return "unknown";
+    return table[reason];
+}
+
+GPtrArray *
+vmm_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    ENTRY(conn, connect_list_all_domains, FALSE, NULL);
+    return drv->connect_list_all_domains(conn, flags, error);
+}
+
+int
+vmm_connect_num_of_domains(VmmConnect *conn, GError **error)
+{
+    ENTRY(conn, connect_num_of_domains, FALSE, -1);
+    return drv->connect_num_of_domains(conn, error);
+}
+
+int
+vmm_connect_num_of_defined_domains(VmmConnect *conn, GError **error)
+{
+    ENTRY(conn, connect_num_of_defined_domains, FALSE, -1);
+    return drv->connect_num_of_defined_domains(conn, error);
+}
+
+VmmDomain *
+vmm_domain_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    ENTRY(conn, domain_lookup_by_name, FALSE, NULL);
+    CHECK_HANDLE(name, VMM_ERR_INVALID_ARG, "name", NULL);
+    return drv->domain_lookup_by_name(conn, name, error);
+}
+
+VmmDomain *
+vmm_domain_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    ENTRY(conn, domain_lookup_by_uuid, FALSE, NULL);
+    CHECK_HANDLE(uuid, VMM_ERR_INVALID_ARG, "uuid", NULL);
+    return drv->domain_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmDomain *
+vmm_domain_lookup_by_uuid_string(VmmConnect *conn, const char *uuidstr, GError **error)
+{
+    unsigned char uuid[VMM_UUID_BUFLEN];
+
+    if (!vmm_uuid_parse(uuidstr, uuid)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid UUID '%s'"),
+                      uuidstr ? uuidstr : "");
+        return NULL;
+    }
+    return vmm_domain_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmDomain *
+vmm_domain_lookup_by_id(VmmConnect *conn, int id, GError **error)
+{
+    ENTRY(conn, domain_lookup_by_id, FALSE, NULL);
+    return drv->domain_lookup_by_id(conn, id, error);
+}
+
+VmmDomain *
+vmm_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    ENTRY(conn, domain_define_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->domain_define_xml(conn, xml, flags, error);
+}
+
+VmmDomain *
+vmm_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    ENTRY(conn, domain_create_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->domain_create_xml(conn, xml, flags, error);
+}
+
+/* Domain operations: one shape, generated. */
+#define DOMAIN_OP_FLAGS(fn, member, writes) \
+    gboolean fn(VmmDomain *dom, unsigned int flags, GError **error) \
+    { \
+        CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE); \
+        ENTRY(dom->conn, member, writes, FALSE); \
+        return drv->member(dom, flags, error); \
+    }
+
+DOMAIN_OP_FLAGS(vmm_domain_undefine, domain_undefine, TRUE)
+DOMAIN_OP_FLAGS(vmm_domain_create, domain_create, TRUE)
+DOMAIN_OP_FLAGS(vmm_domain_shutdown, domain_shutdown, TRUE)
+DOMAIN_OP_FLAGS(vmm_domain_reboot, domain_reboot, TRUE)
+DOMAIN_OP_FLAGS(vmm_domain_reset, domain_reset, TRUE)
+DOMAIN_OP_FLAGS(vmm_domain_destroy, domain_destroy, TRUE)
+
+gboolean
+vmm_domain_suspend(VmmDomain *dom, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_suspend, TRUE, FALSE);
+    return drv->domain_suspend(dom, error);
+}
+
+gboolean
+vmm_domain_resume(VmmDomain *dom, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_resume, TRUE, FALSE);
+    return drv->domain_resume(dom, error);
+}
+
+gboolean
+vmm_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_get_info, FALSE, FALSE);
+    memset(info, 0, sizeof(*info));
+    return drv->domain_get_info(dom, info, error);
+}
+
+gboolean
+vmm_domain_get_state(VmmDomain *dom, int *state, int *reason, unsigned int flags,
+                     GError **error)
+{
+    int dummy;
+
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_get_state, FALSE, FALSE);
+    return drv->domain_get_state(dom, state, reason ? reason : &dummy, flags, error);
+}
+
+char *
+vmm_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", NULL);
+    ENTRY(dom->conn, domain_get_xml_desc, FALSE, NULL);
+    return drv->domain_get_xml_desc(dom, flags, error);
+}
+
+char *
+vmm_domain_get_os_type(VmmDomain *dom, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", NULL);
+    ENTRY(dom->conn, domain_get_os_type, FALSE, NULL);
+    return drv->domain_get_os_type(dom, error);
+}
+
+gboolean
+vmm_domain_get_autostart(VmmDomain *dom, gboolean *autostart, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_get_autostart, FALSE, FALSE);
+    return drv->domain_get_autostart(dom, autostart, error);
+}
+
+gboolean
+vmm_domain_set_autostart(VmmDomain *dom, gboolean autostart, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_set_autostart, TRUE, FALSE);
+    return drv->domain_set_autostart(dom, autostart, error);
+}
+
+int
+vmm_domain_is_active(VmmDomain *dom, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", -1);
+    ENTRY(dom->conn, domain_is_active, FALSE, -1);
+    return drv->domain_is_active(dom, error);
+}
+
+int
+vmm_domain_is_persistent(VmmDomain *dom, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", -1);
+    ENTRY(dom->conn, domain_is_persistent, FALSE, -1);
+    return drv->domain_is_persistent(dom, error);
+}
+
+char *
+vmm_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
+                        GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", NULL);
+    ENTRY(dom->conn, domain_get_metadata, FALSE, NULL);
+    return drv->domain_get_metadata(dom, type, uri, flags, error);
+}
+
+gboolean
+vmm_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const char *key,
+                        const char *uri, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_set_metadata, TRUE, FALSE);
+    return drv->domain_set_metadata(dom, type, metadata, key, uri, flags, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Networks                                                            */
+
+GPtrArray *
+vmm_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    ENTRY(conn, connect_list_all_networks, FALSE, NULL);
+    return drv->connect_list_all_networks(conn, flags, error);
+}
+
+VmmNetwork *
+vmm_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    ENTRY(conn, network_lookup_by_name, FALSE, NULL);
+    CHECK_HANDLE(name, VMM_ERR_INVALID_ARG, "name", NULL);
+    return drv->network_lookup_by_name(conn, name, error);
+}
+
+VmmNetwork *
+vmm_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    ENTRY(conn, network_lookup_by_uuid, FALSE, NULL);
+    CHECK_HANDLE(uuid, VMM_ERR_INVALID_ARG, "uuid", NULL);
+    return drv->network_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmNetwork *
+vmm_network_lookup_by_uuid_string(VmmConnect *conn, const char *uuidstr, GError **error)
+{
+    unsigned char uuid[VMM_UUID_BUFLEN];
+
+    if (!vmm_uuid_parse(uuidstr, uuid)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid UUID '%s'"),
+                      uuidstr ? uuidstr : "");
+        return NULL;
+    }
+    return vmm_network_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmNetwork *
+vmm_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    ENTRY(conn, network_define_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->network_define_xml(conn, xml, flags, error);
+}
+
+VmmNetwork *
+vmm_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    ENTRY(conn, network_create_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->network_create_xml(conn, xml, flags, error);
+}
+
+#define NETWORK_OP(fn, member, writes) \
+    gboolean fn(VmmNetwork *net, GError **error) \
+    { \
+        CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", FALSE); \
+        ENTRY(net->conn, member, writes, FALSE); \
+        return drv->member(net, error); \
+    }
+
+NETWORK_OP(vmm_network_undefine, network_undefine, TRUE)
+NETWORK_OP(vmm_network_create, network_create, TRUE)
+NETWORK_OP(vmm_network_destroy, network_destroy, TRUE)
+
+char *
+vmm_network_get_xml_desc(VmmNetwork *net, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
+    ENTRY(net->conn, network_get_xml_desc, FALSE, NULL);
+    return drv->network_get_xml_desc(net, flags, error);
+}
+
+char *
+vmm_network_get_bridge_name(VmmNetwork *net, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
+    ENTRY(net->conn, network_get_bridge_name, FALSE, NULL);
+    return drv->network_get_bridge_name(net, error);
+}
+
+gboolean
+vmm_network_get_autostart(VmmNetwork *net, gboolean *autostart, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", FALSE);
+    ENTRY(net->conn, network_get_autostart, FALSE, FALSE);
+    return drv->network_get_autostart(net, autostart, error);
+}
+
+gboolean
+vmm_network_set_autostart(VmmNetwork *net, gboolean autostart, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", FALSE);
+    ENTRY(net->conn, network_set_autostart, TRUE, FALSE);
+    return drv->network_set_autostart(net, autostart, error);
+}
+
+int
+vmm_network_is_active(VmmNetwork *net, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", -1);
+    ENTRY(net->conn, network_is_active, FALSE, -1);
+    return drv->network_is_active(net, error);
+}
+
+int
+vmm_network_is_persistent(VmmNetwork *net, GError **error)
+{
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", -1);
+    ENTRY(net->conn, network_is_persistent, FALSE, -1);
+    return drv->network_is_persistent(net, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Storage pools                                                       */
+
+GPtrArray *
+vmm_connect_list_all_storage_pools(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    ENTRY(conn, connect_list_all_storage_pools, FALSE, NULL);
+    return drv->connect_list_all_storage_pools(conn, flags, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    ENTRY(conn, storage_pool_lookup_by_name, FALSE, NULL);
+    CHECK_HANDLE(name, VMM_ERR_INVALID_ARG, "name", NULL);
+    return drv->storage_pool_lookup_by_name(conn, name, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    ENTRY(conn, storage_pool_lookup_by_uuid, FALSE, NULL);
+    CHECK_HANDLE(uuid, VMM_ERR_INVALID_ARG, "uuid", NULL);
+    return drv->storage_pool_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_lookup_by_uuid_string(VmmConnect *conn, const char *uuidstr, GError **error)
+{
+    unsigned char uuid[VMM_UUID_BUFLEN];
+
+    if (!vmm_uuid_parse(uuidstr, uuid)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid UUID '%s'"),
+                      uuidstr ? uuidstr : "");
+        return NULL;
+    }
+    return vmm_storage_pool_lookup_by_uuid(conn, uuid, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_lookup_by_volume(VmmStorageVol *vol, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", NULL);
+    ENTRY(vol->conn, storage_pool_lookup_by_volume, FALSE, NULL);
+    return drv->storage_pool_lookup_by_volume(vol, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                            GError **error)
+{
+    ENTRY(conn, storage_pool_define_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->storage_pool_define_xml(conn, xml, flags, error);
+}
+
+VmmStoragePool *
+vmm_storage_pool_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                            GError **error)
+{
+    ENTRY(conn, storage_pool_create_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->storage_pool_create_xml(conn, xml, flags, error);
+}
+
+#define POOL_OP_FLAGS(fn, member) \
+    gboolean fn(VmmStoragePool *pool, unsigned int flags, GError **error) \
+    { \
+        CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", FALSE); \
+        ENTRY(pool->conn, member, TRUE, FALSE); \
+        return drv->member(pool, flags, error); \
+    }
+
+#define POOL_OP(fn, member) \
+    gboolean fn(VmmStoragePool *pool, GError **error) \
+    { \
+        CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", FALSE); \
+        ENTRY(pool->conn, member, TRUE, FALSE); \
+        return drv->member(pool, error); \
+    }
+
+POOL_OP_FLAGS(vmm_storage_pool_build, storage_pool_build)
+POOL_OP_FLAGS(vmm_storage_pool_create, storage_pool_create)
+POOL_OP_FLAGS(vmm_storage_pool_delete, storage_pool_delete)
+POOL_OP_FLAGS(vmm_storage_pool_refresh, storage_pool_refresh)
+POOL_OP(vmm_storage_pool_undefine, storage_pool_undefine)
+POOL_OP(vmm_storage_pool_destroy, storage_pool_destroy)
+
+gboolean
+vmm_storage_pool_get_info(VmmStoragePool *pool, VmmStoragePoolInfo *info, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", FALSE);
+    ENTRY(pool->conn, storage_pool_get_info, FALSE, FALSE);
+    memset(info, 0, sizeof(*info));
+    return drv->storage_pool_get_info(pool, info, error);
+}
+
+char *
+vmm_storage_pool_get_xml_desc(VmmStoragePool *pool, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", NULL);
+    ENTRY(pool->conn, storage_pool_get_xml_desc, FALSE, NULL);
+    return drv->storage_pool_get_xml_desc(pool, flags, error);
+}
+
+gboolean
+vmm_storage_pool_get_autostart(VmmStoragePool *pool, gboolean *autostart, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", FALSE);
+    ENTRY(pool->conn, storage_pool_get_autostart, FALSE, FALSE);
+    return drv->storage_pool_get_autostart(pool, autostart, error);
+}
+
+gboolean
+vmm_storage_pool_set_autostart(VmmStoragePool *pool, gboolean autostart, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", FALSE);
+    ENTRY(pool->conn, storage_pool_set_autostart, TRUE, FALSE);
+    return drv->storage_pool_set_autostart(pool, autostart, error);
+}
+
+int
+vmm_storage_pool_is_active(VmmStoragePool *pool, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", -1);
+    ENTRY(pool->conn, storage_pool_is_active, FALSE, -1);
+    return drv->storage_pool_is_active(pool, error);
+}
+
+int
+vmm_storage_pool_is_persistent(VmmStoragePool *pool, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", -1);
+    ENTRY(pool->conn, storage_pool_is_persistent, FALSE, -1);
+    return drv->storage_pool_is_persistent(pool, error);
+}
+
+GPtrArray *
+vmm_storage_pool_list_all_volumes(VmmStoragePool *pool, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", NULL);
+    ENTRY(pool->conn, storage_pool_list_all_volumes, FALSE, NULL);
+    return drv->storage_pool_list_all_volumes(pool, flags, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Storage volumes                                                     */
+
+VmmStorageVol *
+vmm_storage_vol_lookup_by_name(VmmStoragePool *pool, const char *name, GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", NULL);
+    ENTRY(pool->conn, storage_vol_lookup_by_name, FALSE, NULL);
+    CHECK_HANDLE(name, VMM_ERR_INVALID_ARG, "name", NULL);
+    return drv->storage_vol_lookup_by_name(pool, name, error);
+}
+
+VmmStorageVol *
+vmm_storage_vol_lookup_by_key(VmmConnect *conn, const char *key, GError **error)
+{
+    ENTRY(conn, storage_vol_lookup_by_key, FALSE, NULL);
+    CHECK_HANDLE(key, VMM_ERR_INVALID_ARG, "key", NULL);
+    return drv->storage_vol_lookup_by_key(conn, key, error);
+}
+
+VmmStorageVol *
+vmm_storage_vol_lookup_by_path(VmmConnect *conn, const char *path, GError **error)
+{
+    ENTRY(conn, storage_vol_lookup_by_path, FALSE, NULL);
+    CHECK_HANDLE(path, VMM_ERR_INVALID_ARG, "path", NULL);
+    return drv->storage_vol_lookup_by_path(conn, path, error);
+}
+
+VmmStorageVol *
+vmm_storage_vol_create_xml(VmmStoragePool *pool, const char *xml, unsigned int flags,
+                           GError **error)
+{
+    CHECK_HANDLE(pool, VMM_ERR_INVALID_STORAGE_POOL, "storage pool", NULL);
+    ENTRY(pool->conn, storage_vol_create_xml, TRUE, NULL);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", NULL);
+    return drv->storage_vol_create_xml(pool, xml, flags, error);
+}
+
+gboolean
+vmm_storage_vol_delete(VmmStorageVol *vol, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", FALSE);
+    ENTRY(vol->conn, storage_vol_delete, TRUE, FALSE);
+    return drv->storage_vol_delete(vol, flags, error);
+}
+
+gboolean
+vmm_storage_vol_get_info(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", FALSE);
+    ENTRY(vol->conn, storage_vol_get_info, FALSE, FALSE);
+    memset(info, 0, sizeof(*info));
+    return drv->storage_vol_get_info(vol, info, error);
+}
+
+char *
+vmm_storage_vol_get_xml_desc(VmmStorageVol *vol, unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", NULL);
+    ENTRY(vol->conn, storage_vol_get_xml_desc, FALSE, NULL);
+    return drv->storage_vol_get_xml_desc(vol, flags, error);
+}
+
+char *
+vmm_storage_vol_get_path(VmmStorageVol *vol, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", NULL);
+    ENTRY(vol->conn, storage_vol_get_path, FALSE, NULL);
+    return drv->storage_vol_get_path(vol, error);
+}

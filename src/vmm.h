@@ -1,0 +1,401 @@
+/*
+ * vmm.h: the public API of libvmm.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One entry per operation.  Every call that can fail takes a GError ** last
+ * and returns FALSE/NULL/-1 on failure; error codes are VmmErrorCode values
+ * (numerically libvirt's virErrorNumber).  Flag and enum values equal
+ * libvirt's, so they pass through the wire protocol unchanged.
+ *
+ * Object handles (VmmDomain, VmmNetwork, ...) are reference counted,
+ * immutable snapshots of an object's identity (name, UUID, id at lookup
+ * time); the driver looks the object up again on every call.
+ */
+#pragma once
+
+#include <glib.h>
+#include "util/vmm_error.h"
+#include "util/vmm_uuid.h"
+
+G_BEGIN_DECLS
+
+typedef struct _VmmConnect VmmConnect;
+typedef struct _VmmDomain VmmDomain;
+typedef struct _VmmNetwork VmmNetwork;
+typedef struct _VmmStoragePool VmmStoragePool;
+typedef struct _VmmStorageVol VmmStorageVol;
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                         */
+
+typedef enum {
+    VMM_CONNECT_RO = 1 << 0,
+} VmmConnectFlags;
+
+/*
+ * Open @uri (NULL: $VMM_DEFAULT_URI, else "test:///default" until the
+ * daemon exists).  Supported now: test:///default, test:///ABS/PATH.xml.
+ */
+VmmConnect *vmm_connect_open(const char *uri, unsigned int flags, GError **error);
+VmmConnect *vmm_connect_ref(VmmConnect *conn);
+void vmm_connect_unref(VmmConnect *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmConnect, vmm_connect_unref)
+
+char *vmm_connect_get_uri(VmmConnect *conn, GError **error);
+/* Hypervisor type, e.g. "TEST" or "QEMU". */
+const char *vmm_connect_get_type(VmmConnect *conn, GError **error);
+/* Hypervisor version as major*1000000 + minor*1000 + micro. */
+gboolean vmm_connect_get_version(VmmConnect *conn, unsigned long *hv_ver, GError **error);
+/* libvmm's own version in the same encoding. */
+unsigned long vmm_get_lib_version(void);
+char *vmm_connect_get_hostname(VmmConnect *conn, GError **error);
+char *vmm_connect_get_capabilities(VmmConnect *conn, GError **error);
+gboolean vmm_connect_is_readonly(VmmConnect *conn);
+
+typedef struct {
+    char model[32];
+    guint64 memory;        /* KiB */
+    unsigned int cpus;
+    unsigned int mhz;
+    unsigned int nodes;
+    unsigned int sockets;  /* per node */
+    unsigned int cores;    /* per socket */
+    unsigned int threads;  /* per core */
+} VmmNodeInfo;
+
+gboolean vmm_node_get_info(VmmConnect *conn, VmmNodeInfo *info, GError **error);
+
+/* ------------------------------------------------------------------ */
+/* Domains                                                             */
+
+typedef enum {
+    VMM_DOMAIN_NOSTATE = 0,
+    VMM_DOMAIN_RUNNING = 1,
+    VMM_DOMAIN_BLOCKED = 2,
+    VMM_DOMAIN_PAUSED = 3,
+    VMM_DOMAIN_SHUTDOWN = 4,
+    VMM_DOMAIN_SHUTOFF = 5,
+    VMM_DOMAIN_CRASHED = 6,
+    VMM_DOMAIN_PMSUSPENDED = 7,
+    VMM_DOMAIN_STATE_LAST
+} VmmDomainState;
+
+typedef enum {
+    VMM_DOMAIN_RUNNING_UNKNOWN = 0,
+    VMM_DOMAIN_RUNNING_BOOTED = 1,
+    VMM_DOMAIN_RUNNING_MIGRATED = 2,
+    VMM_DOMAIN_RUNNING_RESTORED = 3,
+    VMM_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
+    VMM_DOMAIN_RUNNING_UNPAUSED = 5,
+} VmmDomainRunningReason;
+
+typedef enum {
+    VMM_DOMAIN_PAUSED_UNKNOWN = 0,
+    VMM_DOMAIN_PAUSED_USER = 1,
+} VmmDomainPausedReason;
+
+typedef enum {
+    VMM_DOMAIN_SHUTDOWN_UNKNOWN = 0,
+    VMM_DOMAIN_SHUTDOWN_USER = 1,
+} VmmDomainShutdownReason;
+
+typedef enum {
+    VMM_DOMAIN_SHUTOFF_UNKNOWN = 0,
+    VMM_DOMAIN_SHUTOFF_SHUTDOWN = 1,
+    VMM_DOMAIN_SHUTOFF_DESTROYED = 2,
+    VMM_DOMAIN_SHUTOFF_CRASHED = 3,
+    VMM_DOMAIN_SHUTOFF_MIGRATED = 4,
+    VMM_DOMAIN_SHUTOFF_SAVED = 5,
+    VMM_DOMAIN_SHUTOFF_FAILED = 6,
+    VMM_DOMAIN_SHUTOFF_FROM_SNAPSHOT = 7,
+    VMM_DOMAIN_SHUTOFF_DAEMON = 8,
+} VmmDomainShutoffReason;
+
+/* English names as virsh prints them ("running", "shut off"). */
+const char *vmm_domain_state_to_string(int state);
+/* Reason names as virsh's "domstate --reason" prints them ("booted"). */
+const char *vmm_domain_reason_to_string(int state, int reason);
+
+typedef struct {
+    unsigned char state;     /* VmmDomainState */
+    guint64 max_mem;         /* KiB */
+    guint64 memory;          /* KiB */
+    unsigned short nr_virt_cpu;
+    guint64 cpu_time;        /* ns */
+} VmmDomainInfo;
+
+typedef enum {
+    VMM_CONNECT_LIST_DOMAINS_ACTIVE = 1 << 0,
+    VMM_CONNECT_LIST_DOMAINS_INACTIVE = 1 << 1,
+    VMM_CONNECT_LIST_DOMAINS_PERSISTENT = 1 << 2,
+    VMM_CONNECT_LIST_DOMAINS_TRANSIENT = 1 << 3,
+    VMM_CONNECT_LIST_DOMAINS_RUNNING = 1 << 4,
+    VMM_CONNECT_LIST_DOMAINS_PAUSED = 1 << 5,
+    VMM_CONNECT_LIST_DOMAINS_SHUTOFF = 1 << 6,
+    VMM_CONNECT_LIST_DOMAINS_OTHER = 1 << 7,
+    VMM_CONNECT_LIST_DOMAINS_MANAGEDSAVE = 1 << 8,
+    VMM_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE = 1 << 9,
+    VMM_CONNECT_LIST_DOMAINS_AUTOSTART = 1 << 10,
+    VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART = 1 << 11,
+    VMM_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT = 1 << 12,
+    VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT = 1 << 13,
+} VmmConnectListAllDomainsFlags;
+
+typedef enum {
+    VMM_DOMAIN_DEFINE_VALIDATE = 1 << 0,   /* check against schemas/domain.rng */
+} VmmDomainDefineFlags;
+
+typedef enum {
+    VMM_DOMAIN_START_PAUSED = 1 << 0,
+    VMM_DOMAIN_START_AUTODESTROY = 1 << 1,
+    VMM_DOMAIN_START_BYPASS_CACHE = 1 << 2,
+    VMM_DOMAIN_START_FORCE_BOOT = 1 << 3,
+    VMM_DOMAIN_START_VALIDATE = 1 << 4,
+} VmmDomainCreateFlags;
+
+typedef enum {
+    VMM_DOMAIN_XML_SECURE = 1 << 0,
+    VMM_DOMAIN_XML_INACTIVE = 1 << 1,
+    VMM_DOMAIN_XML_UPDATE_CPU = 1 << 2,
+    VMM_DOMAIN_XML_MIGRATABLE = 1 << 3,
+} VmmDomainXMLFlags;
+
+typedef enum {
+    VMM_DOMAIN_DESTROY_GRACEFUL = 1 << 0,
+} VmmDomainDestroyFlags;
+
+typedef enum {
+    VMM_DOMAIN_AFFECT_CURRENT = 0,
+    VMM_DOMAIN_AFFECT_LIVE = 1 << 0,
+    VMM_DOMAIN_AFFECT_CONFIG = 1 << 1,
+} VmmDomainModificationImpact;
+
+typedef enum {
+    VMM_DOMAIN_METADATA_DESCRIPTION = 0,
+    VMM_DOMAIN_METADATA_TITLE = 1,
+    VMM_DOMAIN_METADATA_ELEMENT = 2,
+} VmmDomainMetadataType;
+
+/* Returns a GPtrArray of VmmDomain* (free func set: unref), sorted as the
+ * driver keeps them (running by id, then inactive by name). */
+GPtrArray *vmm_connect_list_all_domains(VmmConnect *conn, unsigned int flags,
+                                        GError **error);
+int vmm_connect_num_of_domains(VmmConnect *conn, GError **error);          /* active */
+int vmm_connect_num_of_defined_domains(VmmConnect *conn, GError **error);  /* inactive */
+
+VmmDomain *vmm_domain_lookup_by_name(VmmConnect *conn, const char *name, GError **error);
+VmmDomain *vmm_domain_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error);
+VmmDomain *vmm_domain_lookup_by_uuid_string(VmmConnect *conn, const char *uuid, GError **error);
+VmmDomain *vmm_domain_lookup_by_id(VmmConnect *conn, int id, GError **error);
+
+VmmDomain *vmm_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                                 GError **error);
+gboolean vmm_domain_undefine(VmmDomain *dom, unsigned int flags, GError **error);
+/* Define-and-start a transient domain. */
+VmmDomain *vmm_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                                 GError **error);
+/* Start a defined domain. */
+gboolean vmm_domain_create(VmmDomain *dom, unsigned int flags, GError **error);
+gboolean vmm_domain_shutdown(VmmDomain *dom, unsigned int flags, GError **error);
+gboolean vmm_domain_reboot(VmmDomain *dom, unsigned int flags, GError **error);
+gboolean vmm_domain_reset(VmmDomain *dom, unsigned int flags, GError **error);
+gboolean vmm_domain_destroy(VmmDomain *dom, unsigned int flags, GError **error);
+gboolean vmm_domain_suspend(VmmDomain *dom, GError **error);
+gboolean vmm_domain_resume(VmmDomain *dom, GError **error);
+
+gboolean vmm_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error);
+gboolean vmm_domain_get_state(VmmDomain *dom, int *state, int *reason,
+                              unsigned int flags, GError **error);
+char *vmm_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error);
+char *vmm_domain_get_os_type(VmmDomain *dom, GError **error);
+gboolean vmm_domain_get_autostart(VmmDomain *dom, gboolean *autostart, GError **error);
+gboolean vmm_domain_set_autostart(VmmDomain *dom, gboolean autostart, GError **error);
+/* 1 active, 0 inactive, -1 error. */
+int vmm_domain_is_active(VmmDomain *dom, GError **error);
+int vmm_domain_is_persistent(VmmDomain *dom, GError **error);
+/* Title/description (@type METADATA_TITLE/DESCRIPTION; @uri/@key unused
+ * then) or a foreign-namespace element (METADATA_ELEMENT, keyed by @uri).
+ * Missing metadata fails with VMM_ERR_NO_DOMAIN_METADATA. */
+char *vmm_domain_get_metadata(VmmDomain *dom, int type, const char *uri,
+                              unsigned int flags, GError **error);
+gboolean vmm_domain_set_metadata(VmmDomain *dom, int type, const char *metadata,
+                                 const char *key, const char *uri,
+                                 unsigned int flags, GError **error);
+
+/* Handle accessors; never fail. */
+VmmDomain *vmm_domain_ref(VmmDomain *dom);
+void vmm_domain_unref(VmmDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomain, vmm_domain_unref)
+const char *vmm_domain_get_name(VmmDomain *dom);
+const unsigned char *vmm_domain_get_uuid(VmmDomain *dom);
+/* Writes into @buf (VMM_UUID_STRING_BUFLEN) and returns it. */
+char *vmm_domain_get_uuid_string(VmmDomain *dom, char *buf);
+/* The id at lookup time, -1 when inactive. */
+int vmm_domain_get_id(VmmDomain *dom);
+VmmConnect *vmm_domain_get_connect(VmmDomain *dom);
+
+/* ------------------------------------------------------------------ */
+/* Networks                                                            */
+
+typedef enum {
+    VMM_CONNECT_LIST_NETWORKS_INACTIVE = 1 << 0,
+    VMM_CONNECT_LIST_NETWORKS_ACTIVE = 1 << 1,
+    VMM_CONNECT_LIST_NETWORKS_PERSISTENT = 1 << 2,
+    VMM_CONNECT_LIST_NETWORKS_TRANSIENT = 1 << 3,
+    VMM_CONNECT_LIST_NETWORKS_AUTOSTART = 1 << 4,
+    VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART = 1 << 5,
+} VmmConnectListAllNetworksFlags;
+
+typedef enum {
+    VMM_NETWORK_XML_INACTIVE = 1 << 0,
+} VmmNetworkXMLFlags;
+
+typedef enum {
+    VMM_NETWORK_DEFINE_VALIDATE = 1 << 0,
+} VmmNetworkDefineFlags;
+
+GPtrArray *vmm_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error);
+VmmNetwork *vmm_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error);
+VmmNetwork *vmm_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error);
+VmmNetwork *vmm_network_lookup_by_uuid_string(VmmConnect *conn, const char *uuid, GError **error);
+VmmNetwork *vmm_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                                   GError **error);
+VmmNetwork *vmm_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                                   GError **error);
+gboolean vmm_network_undefine(VmmNetwork *net, GError **error);
+gboolean vmm_network_create(VmmNetwork *net, GError **error);     /* start */
+gboolean vmm_network_destroy(VmmNetwork *net, GError **error);
+char *vmm_network_get_xml_desc(VmmNetwork *net, unsigned int flags, GError **error);
+char *vmm_network_get_bridge_name(VmmNetwork *net, GError **error);
+gboolean vmm_network_get_autostart(VmmNetwork *net, gboolean *autostart, GError **error);
+gboolean vmm_network_set_autostart(VmmNetwork *net, gboolean autostart, GError **error);
+int vmm_network_is_active(VmmNetwork *net, GError **error);
+int vmm_network_is_persistent(VmmNetwork *net, GError **error);
+
+VmmNetwork *vmm_network_ref(VmmNetwork *net);
+void vmm_network_unref(VmmNetwork *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmNetwork, vmm_network_unref)
+const char *vmm_network_get_name(VmmNetwork *net);
+const unsigned char *vmm_network_get_uuid(VmmNetwork *net);
+char *vmm_network_get_uuid_string(VmmNetwork *net, char *buf);
+VmmConnect *vmm_network_get_connect(VmmNetwork *net);
+
+/* ------------------------------------------------------------------ */
+/* Storage pools and volumes                                           */
+
+typedef enum {
+    VMM_STORAGE_POOL_INACTIVE = 0,
+    VMM_STORAGE_POOL_BUILDING = 1,
+    VMM_STORAGE_POOL_RUNNING = 2,
+    VMM_STORAGE_POOL_DEGRADED = 3,
+    VMM_STORAGE_POOL_INACCESSIBLE = 4,
+} VmmStoragePoolState;
+
+typedef struct {
+    int state;            /* VmmStoragePoolState */
+    guint64 capacity;     /* bytes */
+    guint64 allocation;
+    guint64 available;
+} VmmStoragePoolInfo;
+
+typedef enum {
+    VMM_STORAGE_VOL_FILE = 0,
+    VMM_STORAGE_VOL_BLOCK = 1,
+    VMM_STORAGE_VOL_DIR = 2,
+    VMM_STORAGE_VOL_NETWORK = 3,
+    VMM_STORAGE_VOL_NETDIR = 4,
+    VMM_STORAGE_VOL_PLOOP = 5,
+} VmmStorageVolType;
+
+typedef struct {
+    int type;             /* VmmStorageVolType */
+    guint64 capacity;     /* bytes */
+    guint64 allocation;
+} VmmStorageVolInfo;
+
+typedef enum {
+    VMM_CONNECT_LIST_STORAGE_POOLS_INACTIVE = 1 << 0,
+    VMM_CONNECT_LIST_STORAGE_POOLS_ACTIVE = 1 << 1,
+    VMM_CONNECT_LIST_STORAGE_POOLS_PERSISTENT = 1 << 2,
+    VMM_CONNECT_LIST_STORAGE_POOLS_TRANSIENT = 1 << 3,
+    VMM_CONNECT_LIST_STORAGE_POOLS_AUTOSTART = 1 << 4,
+    VMM_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART = 1 << 5,
+    VMM_CONNECT_LIST_STORAGE_POOLS_DIR = 1 << 6,
+    VMM_CONNECT_LIST_STORAGE_POOLS_FS = 1 << 7,
+    VMM_CONNECT_LIST_STORAGE_POOLS_NETFS = 1 << 8,
+    VMM_CONNECT_LIST_STORAGE_POOLS_LOGICAL = 1 << 9,
+} VmmConnectListAllStoragePoolsFlags;
+
+typedef enum {
+    VMM_STORAGE_POOL_DEFINE_VALIDATE = 1 << 0,
+} VmmStoragePoolDefineFlags;
+
+typedef enum {
+    VMM_STORAGE_XML_INACTIVE = 1 << 0,
+} VmmStorageXMLFlags;
+
+GPtrArray *vmm_connect_list_all_storage_pools(VmmConnect *conn, unsigned int flags,
+                                              GError **error);
+VmmStoragePool *vmm_storage_pool_lookup_by_name(VmmConnect *conn, const char *name,
+                                                GError **error);
+VmmStoragePool *vmm_storage_pool_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid,
+                                                GError **error);
+VmmStoragePool *vmm_storage_pool_lookup_by_uuid_string(VmmConnect *conn, const char *uuid,
+                                                       GError **error);
+VmmStoragePool *vmm_storage_pool_lookup_by_volume(VmmStorageVol *vol, GError **error);
+VmmStoragePool *vmm_storage_pool_define_xml(VmmConnect *conn, const char *xml,
+                                            unsigned int flags, GError **error);
+VmmStoragePool *vmm_storage_pool_create_xml(VmmConnect *conn, const char *xml,
+                                            unsigned int flags, GError **error);
+gboolean vmm_storage_pool_build(VmmStoragePool *pool, unsigned int flags, GError **error);
+gboolean vmm_storage_pool_undefine(VmmStoragePool *pool, GError **error);
+gboolean vmm_storage_pool_create(VmmStoragePool *pool, unsigned int flags, GError **error);
+gboolean vmm_storage_pool_destroy(VmmStoragePool *pool, GError **error);
+gboolean vmm_storage_pool_delete(VmmStoragePool *pool, unsigned int flags, GError **error);
+gboolean vmm_storage_pool_refresh(VmmStoragePool *pool, unsigned int flags, GError **error);
+gboolean vmm_storage_pool_get_info(VmmStoragePool *pool, VmmStoragePoolInfo *info,
+                                   GError **error);
+char *vmm_storage_pool_get_xml_desc(VmmStoragePool *pool, unsigned int flags, GError **error);
+gboolean vmm_storage_pool_get_autostart(VmmStoragePool *pool, gboolean *autostart,
+                                        GError **error);
+gboolean vmm_storage_pool_set_autostart(VmmStoragePool *pool, gboolean autostart,
+                                        GError **error);
+int vmm_storage_pool_is_active(VmmStoragePool *pool, GError **error);
+int vmm_storage_pool_is_persistent(VmmStoragePool *pool, GError **error);
+/* GPtrArray of VmmStorageVol*, sorted by name. */
+GPtrArray *vmm_storage_pool_list_all_volumes(VmmStoragePool *pool, unsigned int flags,
+                                             GError **error);
+
+VmmStoragePool *vmm_storage_pool_ref(VmmStoragePool *pool);
+void vmm_storage_pool_unref(VmmStoragePool *pool);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmStoragePool, vmm_storage_pool_unref)
+const char *vmm_storage_pool_get_name(VmmStoragePool *pool);
+const unsigned char *vmm_storage_pool_get_uuid(VmmStoragePool *pool);
+char *vmm_storage_pool_get_uuid_string(VmmStoragePool *pool, char *buf);
+VmmConnect *vmm_storage_pool_get_connect(VmmStoragePool *pool);
+
+VmmStorageVol *vmm_storage_vol_lookup_by_name(VmmStoragePool *pool, const char *name,
+                                              GError **error);
+VmmStorageVol *vmm_storage_vol_lookup_by_key(VmmConnect *conn, const char *key,
+                                             GError **error);
+VmmStorageVol *vmm_storage_vol_lookup_by_path(VmmConnect *conn, const char *path,
+                                              GError **error);
+VmmStorageVol *vmm_storage_vol_create_xml(VmmStoragePool *pool, const char *xml,
+                                          unsigned int flags, GError **error);
+gboolean vmm_storage_vol_delete(VmmStorageVol *vol, unsigned int flags, GError **error);
+gboolean vmm_storage_vol_get_info(VmmStorageVol *vol, VmmStorageVolInfo *info,
+                                  GError **error);
+char *vmm_storage_vol_get_xml_desc(VmmStorageVol *vol, unsigned int flags, GError **error);
+char *vmm_storage_vol_get_path(VmmStorageVol *vol, GError **error);
+
+VmmStorageVol *vmm_storage_vol_ref(VmmStorageVol *vol);
+void vmm_storage_vol_unref(VmmStorageVol *vol);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmStorageVol, vmm_storage_vol_unref)
+const char *vmm_storage_vol_get_name(VmmStorageVol *vol);
+const char *vmm_storage_vol_get_key(VmmStorageVol *vol);
+/* Name of the pool holding the volume. */
+const char *vmm_storage_vol_get_pool_name(VmmStorageVol *vol);
+VmmConnect *vmm_storage_vol_get_connect(VmmStorageVol *vol);
+
+G_END_DECLS
