@@ -1,0 +1,102 @@
+/*
+ * domain_obj.c: domain objects and their list.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "conf/domain_obj.h"
+#include "vmm.h"
+
+static const char *
+def_name(gconstpointer def)
+{
+    return ((const VmmDomainDef *)def)->name;
+}
+
+static const unsigned char *
+def_uuid(gconstpointer def)
+{
+    return ((const VmmDomainDef *)def)->uuid;
+}
+
+static gpointer
+def_copy(gconstpointer def)
+{
+    return vmm_domain_def_copy(def);
+}
+
+static char *
+def_format(gconstpointer def)
+{
+    return vmm_domain_def_format(def, -1, VMM_DOMAIN_DEF_FORMAT_INACTIVE |
+                                 VMM_DOMAIN_DEF_FORMAT_SECURE);
+}
+
+static gpointer
+def_parse(const char *xml, const char *url, GError **error)
+{
+    return vmm_domain_def_parse_string(xml, url, 0, error);
+}
+
+static void
+init(VmmObj *obj)
+{
+    vmm_domain_obj_set_state((VmmDomainObj *)obj, VMM_DOMAIN_SHUTOFF,
+                             VMM_DOMAIN_SHUTOFF_UNKNOWN);
+}
+
+const VmmObjKind vmm_domain_obj_kind = {
+    .name = "domain",
+    .obj_size = sizeof(VmmDomainObj),
+    .init = init,
+    .def_name = def_name,
+    .def_uuid = def_uuid,
+    .def_copy = def_copy,
+    .def_free = (GDestroyNotify)vmm_domain_def_free,
+    .def_format = def_format,
+    .def_parse = def_parse,
+};
+
+VmmObjList *
+vmm_domain_obj_list_new(void)
+{
+    return vmm_obj_list_new(&vmm_domain_obj_kind);
+}
+
+void
+vmm_domain_obj_set_state(VmmDomainObj *dom, int state, int reason)
+{
+    dom->state = state;
+    dom->reason = reason;
+}
+
+void
+vmm_domain_obj_start(VmmObjList *list, VmmDomainObj *dom, int id, int reason)
+{
+    vmm_obj_set_active(dom);
+    vmm_obj_list_set_id(list, dom, id);
+    vmm_domain_obj_set_state(dom, VMM_DOMAIN_RUNNING, reason);
+    dom->started_us = g_get_monotonic_time();
+}
+
+void
+vmm_domain_obj_stop(VmmObjList *list, VmmDomainObj *dom, int reason)
+{
+    dom->cpu_time_ns = vmm_domain_obj_cpu_time(dom);
+    dom->started_us = 0;
+    vmm_obj_list_set_id(list, dom, -1);
+    vmm_obj_set_inactive(dom);
+    vmm_domain_obj_set_state(dom, VMM_DOMAIN_SHUTOFF, reason);
+    if (!dom->parent.persistent)
+        vmm_obj_list_remove(list, dom);
+}
+
+guint64
+vmm_domain_obj_cpu_time(const VmmDomainObj *dom)
+{
+    guint64 t = dom->cpu_time_ns;
+
+    /* Fake but monotonic: a running guest "uses" all of its wall time. */
+    if (dom->parent.active && dom->started_us > 0)
+        t += (guint64)(g_get_monotonic_time() - dom->started_us) * 1000;
+    return t;
+}
