@@ -1,0 +1,157 @@
+/*
+ * vshell.h: the vshell command table, option access and output helpers.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every command is a row of {name, handler, options, help}; option parsing,
+ * usage text, "help CMD" and tab completion are all generated from the rows.
+ */
+#pragma once
+
+#include <stdio.h>
+#include "vmm.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    VSH_OT_BOOL,
+    VSH_OT_STRING,
+    VSH_OT_INT,
+} VshOptType;
+
+typedef enum {
+    VSH_OFLAG_REQ = 1 << 0,   /* must be given */
+    VSH_OFLAG_POS = 1 << 1,   /* may be given without its --name, in order */
+} VshOptFlags;
+
+typedef struct {
+    const char *name;
+    VshOptType type;
+    unsigned int flags;       /* VshOptFlags */
+    const char *help;         /* N_() */
+} VshOptDef;
+
+typedef enum {
+    VSH_CMD_NOCONNECT = 1 << 0,   /* runs without a connection */
+    VSH_CMD_NOTRAILER = 1 << 1,   /* no blank line after the output (virsh's desc) */
+} VshCmdFlags;
+
+typedef struct _Vsh Vsh;
+typedef struct _VshCmd VshCmd;
+typedef struct _VshCmdDef VshCmdDef;
+
+typedef gboolean (*VshHandler)(Vsh *ctl, const VshCmd *cmd);
+
+struct _VshCmdDef {
+    const char *name;
+    VshHandler handler;
+    const VshOptDef *opts;    /* terminated by a row with name NULL; may be NULL */
+    const char *help;         /* one line, N_() */
+    const char *desc;         /* longer description, N_(); may be NULL */
+    unsigned int flags;       /* VshCmdFlags */
+};
+
+typedef struct {
+    const char *name;         /* "Domain Management" */
+    const char *keyword;      /* "domain" */
+    const VshCmdDef *cmds;    /* terminated by a row with name NULL */
+} VshCmdGroup;
+
+struct _Vsh {
+    VmmConnect *conn;
+    char *uri;                /* as asked for with -c / connect; NULL: default */
+    gboolean quiet;
+    gboolean readonly;
+    gboolean interactive;
+    gboolean no_trailer;      /* set by a handler to skip the blank line */
+};
+
+/* A parsed command: its row and the values given. */
+struct _VshCmd {
+    const VshCmdDef *def;
+    GHashTable *values;       /* option name -> value string ("" for bools) */
+};
+
+/* Command groups, one per file. */
+extern const VshCmdDef vsh_domain_cmds[];
+extern const VshCmdDef vsh_network_cmds[];
+extern const VshCmdDef vsh_pool_cmds[];
+extern const VshCmdDef vsh_volume_cmds[];
+extern const VshCmdDef vsh_host_cmds[];
+
+/* ---- option access ---- */
+gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);
+/* The value of a string option, or NULL when not given. */
+const char *vsh_cmd_string(const VshCmd *cmd, const char *name);
+/* 1 when given and valid, 0 when not given, -1 (error printed) when invalid. */
+int vsh_cmd_int(const VshCmd *cmd, const char *name, int *value);
+
+/* ---- output ---- */
+/* Informational output, suppressed by --quiet. */
+void vsh_print_extra(Vsh *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* "error: MESSAGE" on stderr. */
+void vsh_error(Vsh *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* Prints @error (when set) as "error: MESSAGE" and clears it. */
+void vsh_report(Vsh *ctl, GError **error);
+
+/* Ensures a connection; prints the error and returns NULL on failure. */
+VmmConnect *vsh_conn(Vsh *ctl);
+
+/* "100.00 GiB" as virsh prints sizes; returns a new string. */
+char *vsh_pretty_capacity(guint64 bytes);
+
+/* Reads a whole file; prints the error on failure. */
+char *vsh_read_file(Vsh *ctl, const char *path);
+
+/* ---- tables (virsh's vshTable layout) ---- */
+typedef struct _VshTable VshTable;
+VshTable *vsh_table_new(const char *first_header, ...) G_GNUC_NULL_TERMINATED;
+/* Takes @ncells strings, borrowed and copied. */
+void vsh_table_add_row(VshTable *table, const char *first_cell, ...) G_GNUC_NULL_TERMINATED;
+/* Prints and frees the table; headers are left out in quiet mode. */
+void vsh_table_print(Vsh *ctl, VshTable *table);
+
+/* ---- lookups by name, UUID (and id), printing virsh's error ---- */
+VmmDomain *vsh_lookup_domain(Vsh *ctl, const VshCmd *cmd, const char *optname);
+VmmNetwork *vsh_lookup_network(Vsh *ctl, const VshCmd *cmd, const char *optname);
+VmmStoragePool *vsh_lookup_pool(Vsh *ctl, const VshCmd *cmd, const char *optname);
+VmmStoragePool *vsh_lookup_pool_by_string(Vsh *ctl, const char *n);
+
+/* ---- edit (vshell-edit.c) ---- */
+/* Defines @xml; @validate asks for schema validation.  Returns FALSE with
+ * @error set when the definition is refused. */
+typedef gboolean (*VshEditDefineFunc)(Vsh *ctl, const char *xml, gboolean validate,
+                                      gpointer data, GError **error);
+
+typedef enum {
+    VSH_EDIT_FAILED,
+    VSH_EDIT_UNCHANGED,
+    VSH_EDIT_DEFINED,
+} VshEditResult;
+
+/* Writes @xml to a temporary file, runs $VISUAL/$EDITOR (default vi) on it
+ * and hands the changed text to @define, asking whether to try again when
+ * that fails (@validate is passed on until the user turns it off).  The original definition is untouched unless @define succeeds. */
+VshEditResult vsh_edit_run(Vsh *ctl, const char *xml, VshEditDefineFunc define,
+                           gpointer data, gboolean validate);
+
+/* ---- JSON writer (vshell-json.c) ---- */
+typedef struct _VshJson VshJson;
+VshJson *vsh_json_new(void);
+void vsh_json_begin_object(VshJson *j);
+void vsh_json_end_object(VshJson *j);
+void vsh_json_begin_array(VshJson *j);
+void vsh_json_end_array(VshJson *j);
+/* Sets the key of the next member (objects only). */
+void vsh_json_key(VshJson *j, const char *key);
+void vsh_json_string(VshJson *j, const char *value);   /* NULL writes null */
+void vsh_json_int(VshJson *j, gint64 value);
+void vsh_json_uint(VshJson *j, guint64 value);
+void vsh_json_double(VshJson *j, double value);
+void vsh_json_bool(VshJson *j, gboolean value);
+/* Prints the document followed by a newline to stdout and frees @j. */
+void vsh_json_print(Vsh *ctl, VshJson *j);
+/* Returns the document text and frees @j. */
+char *vsh_json_finish(VshJson *j);
+
+G_END_DECLS
