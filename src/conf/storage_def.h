@@ -37,9 +37,11 @@ VmmStoragePoolDef *vmm_storage_pool_def_copy(const VmmStoragePoolDef *def);
 void vmm_storage_pool_def_free(VmmStoragePoolDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmStoragePoolDef, vmm_storage_pool_def_free)
 const char *vmm_storage_pool_type_to_string(int type);
+int vmm_storage_pool_type_from_string(const char *str);
 
 /* Parse a volume; @pool (may be NULL) supplies defaults such as the target
- * path (pool target path + "/" + name) and key. */
+ * path (pool target path + "/" + name) and key (the path).  Volumes of a
+ * NULL or file-based pool default to format raw. */
 VmmStorageVolDef *vmm_storage_vol_def_parse_string(const VmmStoragePoolDef *pool,
                                                    const char *xml, const char *url,
                                                    unsigned int flags, GError **error);
@@ -49,6 +51,14 @@ VmmStorageVolDef *vmm_storage_vol_def_copy(const VmmStorageVolDef *def);
 void vmm_storage_vol_def_free(VmmStorageVolDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmStorageVolDef, vmm_storage_vol_def_free)
 
+/* <permissions>: mode -1, owner -1 and group -1 mean "not given". */
+typedef struct {
+    int mode;                     /* e.g. 0755 */
+    gint64 owner;                 /* uid */
+    gint64 group;                 /* gid */
+    char *label;                  /* security label */
+} VmmStoragePerms;
+
 struct _VmmStoragePoolDef {
     char *name;
     unsigned char uuid[VMM_UUID_BUFLEN];
@@ -56,9 +66,17 @@ struct _VmmStoragePoolDef {
     guint64 capacity;             /* bytes */
     guint64 allocation;
     guint64 available;
-    char *target_path;
-    /* source, permissions... belong to storage_def.c */
-    struct _VmmStoragePoolDefExtra *extra;
+    char *target_path;            /* dir/fs/netfs: required; logical: /dev/NAME */
+    VmmStoragePerms target_perms;
+
+    /* <source>; which parts a type uses: fs: device + format; netfs: host +
+     * dir + format; logical: devices + name + format; dir: nothing. */
+    char *source_host;            /* <host name=''> */
+    unsigned int source_host_port;   /* 0: absent */
+    GPtrArray *source_devices;    /* char*: <device path=''> */
+    char *source_dir;             /* <dir path=''> */
+    char *source_name;            /* <name>, logical: the VG (default: pool name) */
+    char *source_format;          /* <format type=''>; filled with the type's default */
 };
 
 struct _VmmStorageVolDef {
@@ -66,10 +84,12 @@ struct _VmmStorageVolDef {
     char *key;
     int type;                     /* VmmStorageVolType from vmm.h (file=0) */
     guint64 capacity;             /* bytes */
-    guint64 allocation;
+    guint64 allocation;           /* defaults to capacity */
     char *target_path;
-    char *target_format;          /* raw, qcow2... */
-    struct _VmmStorageVolDefExtra *extra;
+    char *target_format;          /* raw, qcow2...; NULL for logical volumes */
+    VmmStoragePerms target_perms;
+    char *backing_path;           /* <backingStore><path> */
+    char *backing_format;
 };
 
 G_END_DECLS
