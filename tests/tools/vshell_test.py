@@ -1,0 +1,590 @@
+#!/usr/bin/env python3
+# vshell_test.py: runs the built vshell against the mock driver and checks
+# exact outputs, exit codes and error lines.  Prints TAP.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: vshell_test.py PATH/TO/vshell
+
+import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+VSHELL = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VSHELL", "vshell")
+TMP = tempfile.mkdtemp(prefix="vshell-test-")
+BASE_ENV = dict(os.environ)
+BASE_ENV.update({
+    "LC_ALL": "C",
+    "HOME": TMP,
+    "XDG_CACHE_HOME": os.path.join(TMP, "cache"),
+})
+BASE_ENV.pop("VMM_DEFAULT_URI", None)
+BASE_ENV.pop("VISUAL", None)
+
+results = []
+
+
+def run(*args, stdin="", env=None, uri="test:///default"):
+    """Runs vshell; returns (rc, stdout, stderr)."""
+    e = dict(BASE_ENV)
+    if env:
+        e.update(env)
+    argv = [VSHELL] + (["-c", uri] if uri else []) + list(args)
+    p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
+                       env=e, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def check_eq(name, got, want):
+    check(name, got == want, "got %r\nwant %r" % (got, want))
+
+
+def check_run(name, args, rc=0, out=None, err=None, **kw):
+    """Runs and compares whatever expectations are given; returns stdout."""
+    r, o, e = run(*args, **kw)
+    ok = r == rc and (out is None or o == out) and (err is None or e == err)
+    check(name, ok, "rc %d (want %d)\nstdout %r\nwant   %r\nstderr %r\nwant   %r"
+          % (r, rc, o, out, e, err))
+    return o
+
+
+def write(name, text):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+DOM_XML = """<domain type='test'>
+  <name>demo</name>
+  <memory unit='KiB'>524288</memory>
+  <currentMemory unit='KiB'>524288</currentMemory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64'>hvm</type>
+  </os>
+</domain>
+"""
+
+NET_XML = """<network>
+  <name>net2</name>
+  <bridge name='virbr9'/>
+  <ip address='192.168.99.1' netmask='255.255.255.0'/>
+</network>
+"""
+
+POOL_DIR = os.path.join(TMP, "pooldir")
+POOL_XML = """<pool type='dir'>
+  <name>p2</name>
+  <target>
+    <path>%s</path>
+  </target>
+</pool>
+""" % POOL_DIR
+
+
+# ---------------------------------------------------------------- help, parsing
+
+def test_help():
+    o = check_run("help exits 0", ["help"])
+    check("help starts with 'Grouped commands:'", o.startswith("Grouped commands:\n\n"))
+    for group in ["Domain Management (help keyword 'domain')",
+                  "Host and Hypervisor (help keyword 'host')",
+                  "Networking (help keyword 'network')",
+                  "Storage Pool (help keyword 'pool')",
+                  "Storage Volume (help keyword 'volume')"]:
+        check("help lists group " + group, (" %s:\n" % group) in o)
+    check("help lists list", "    list                           list domains\n" in o)
+    check("help lists vol-create-as", "\n    vol-create-as " in o)
+
+    o = check_run("help list exits 0", ["help", "list"])
+    check("help list NAME", o.startswith("  NAME\n    list - list domains\n\n  SYNOPSIS\n    list [--inactive] [--all]"))
+    check("help list option line", "    --all            list inactive & active domains\n" in o)
+    check("help list ends with blank lines", o.endswith("\n\n\n"))
+
+    o = check_run("help start", ["help", "start"])
+    check("help start synopsis", "    start <domain> [--paused]" in o)
+    check("help start positional option", "    [--domain] <string>  name of the inactive domain\n" in o)
+
+    o = check_run("help group", ["help", "pool"])
+    check("help pool lists the group only",
+          o.startswith(" Storage Pool (help keyword 'pool'):\n") and "vol-list" not in o)
+
+    check_run("help unknown", ["help", "nosuch"], rc=1,
+              err="error: command or command group 'nosuch' doesn't exist\n")
+
+
+def test_parse_errors():
+    check_run("unknown command", ["frobnicate"], rc=1,
+              err="error: unknown command: 'frobnicate'\n", out="")
+    check_run("unknown option", ["list", "--bogus"], rc=1,
+              err="error: command 'list' doesn't support option --bogus\n")
+    check_run("missing required", ["start"], rc=1,
+              err="error: command 'start' requires <domain> option\n")
+    check_run("missing value", ["start", "--domain"], rc=1,
+              err="error: expected syntax: --domain <string>\n")
+    check_run("bool with =", ["list", "--all=1"], rc=1,
+              err="error: invalid '=' after option --all\n")
+    check_run("option twice", ["domid", "test", "--domain", "test"], rc=1,
+              err="error: option --domain already seen\n")
+    check_run("extra data", ["domid", "test", "extra"], rc=1,
+              err="error: unexpected data 'extra'\n")
+    check_run("unterminated quote", ['help "list'], rc=1, err='error: missing "\n')
+    # A parse error anywhere runs nothing of the line.
+    check_run("parse error runs nothing", ["hostname; list --bogus"], rc=1, out="")
+    check_run("bad global option", ["-Z"], rc=1, uri=None)
+
+
+def test_quoting():
+    o = check_run("quoted and escaped words",
+                  ["desc test --new-desc 'a  b;c' ; desc test ; "
+                   "desc test --title --new-desc \"x \\\"y\\\"\" ; desc test --title; "
+                   "desc test --new-desc=a\\ b; desc test"])
+    check_eq("quoting results", o,
+             "Domain description updated successfully\na  b;c\n"
+             "Domain title updated successfully\nx \"y\"\n"
+             "Domain description updated successfully\na b\n")
+    check_run("comment", ["help list # a comment"])
+
+
+# ---------------------------------------------------------------- host
+
+def test_host():
+    check_run("uri", ["uri"], out="test:///default\n\n")
+    o = check_run("version", ["version"])
+    lines = o.split("\n")
+    check("version layout",
+          len(lines) == 6 and lines[0].startswith("Compiled against library: vmm ")
+          and lines[1].startswith("Using library: vmm ")
+          and lines[2].startswith("Using API: TEST ")
+          and lines[3].startswith("Running hypervisor: TEST ")
+          and lines[4:] == ["", ""], o)
+    o = check_run("hostname", ["hostname"])
+    check("hostname one line then blank", len(o.split("\n")) == 3 and o.endswith("\n\n"), o)
+    o = check_run("nodeinfo", ["nodeinfo"])
+    labels = ["CPU model:", "CPU(s):", "CPU frequency:", "CPU socket(s):",
+              "Core(s) per socket:", "Thread(s) per core:", "NUMA cell(s):",
+              "Memory size:"]
+    got = [l[:21] for l in o.split("\n")[:8]]
+    check_eq("nodeinfo labels", got, ["%-20s " % l for l in labels])
+    o = check_run("nodeinfo --json", ["nodeinfo", "--json"])
+    try:
+        d = json.loads(o)
+        check_eq("nodeinfo --json keys", list(d.keys()),
+                 ["model", "cpus", "mhz", "sockets", "cores", "threads", "nodes", "memory_kib"])
+    except ValueError as ex:
+        check("nodeinfo --json parses", False, str(ex))
+    o = check_run("capabilities", ["capabilities"])
+    check("capabilities is XML", o.lstrip().startswith("<capabilities"), o[:80])
+    check_run("connect then uri", ["connect test:///default; uri"],
+              out="\ntest:///default\n\n", uri=None)
+    check_run("connect failure", ["connect bogus://x"], rc=1, uri=None)
+    check_run("default URI from VMM_DEFAULT_URI", ["uri"], out="test:///default\n\n",
+              env={"VMM_DEFAULT_URI": "test:///default"}, uri=None)
+    check_run("-v", ["-v"], uri=None)
+    check_run("-h", ["-h"], uri=None)
+
+
+# ---------------------------------------------------------------- domains
+
+LIST_DEFAULT = " Id   Name   State\n----------------------\n 1    test   running\n\n"
+
+
+def test_domain_list():
+    check_run("list --all", ["list", "--all"], out=LIST_DEFAULT)
+    check_run("list", ["list"], out=LIST_DEFAULT)
+    check_run("list --inactive", ["list", "--inactive"],
+              out=" Id   Name   State\n--------------------\n\n")
+    check_run("list --name", ["list", "--name"], out="test\n\n")
+    check_run("-q list --all", ["-q", "list", "--all"], out=" 1   test   running\n")
+    uuid = run("domuuid", "test")[1].strip()
+    check_run("list --uuid", ["list", "--uuid"], out=uuid + "\n\n")
+    check_run("list --uuid --name", ["list", "--uuid", "--name"], out=uuid + " test\n\n")
+    check_run("list --title", ["list", "--title"],
+              out=" Id   Name   State     Title\n------------------------------\n 1    test   running   \n\n")
+    check_run("list --state-shutoff --all", ["list", "--all", "--state-shutoff"],
+              out=" Id   Name   State\n--------------------\n\n")
+    check_run("list --state-running", ["list", "--state-running"], out=LIST_DEFAULT)
+    check_run("list --persistent --all", ["list", "--persistent", "--all"], out=LIST_DEFAULT)
+    check_run("list --transient --all", ["list", "--transient", "--all"],
+              out=" Id   Name   State\n--------------------\n\n")
+    o = check_run("list --json", ["list", "--all", "--json"])
+    try:
+        d = json.loads(o)
+        check_eq("list --json value", d, [{"id": 1, "name": "test", "state": "running",
+                                          "uuid": uuid, "persistent": True,
+                                          "autostart": False}])
+        check_eq("list --json key order", list(d[0].keys()),
+                 ["id", "name", "state", "uuid", "persistent", "autostart"])
+    except ValueError as ex:
+        check("list --json parses", False, str(ex))
+
+
+def test_domain_lifecycle():
+    f = write("dom.xml", DOM_XML)
+    o = check_run("define/start/list sequence",
+                  ["define %s; list --all; start demo; domstate demo --reason; list --all; "
+                   "domid demo; domname 2; suspend demo; domstate demo; resume demo; "
+                   "reboot demo; reset demo; shutdown demo; domstate demo; "
+                   "start demo; destroy demo; autostart demo; list --all --autostart --name; "
+                   "autostart --disable demo; undefine demo; list --all" % f])
+    want = ("Domain 'demo' defined from %s\n\n" % f +
+            " Id   Name   State\n-----------------------\n 1    test   running\n -    demo   shut off\n\n"
+            "Domain 'demo' started\n\n"
+            "running (booted)\n\n"
+            " Id   Name   State\n----------------------\n 1    test   running\n 2    demo   running\n\n"
+            "2\n\n"
+            "demo\n\n"
+            "Domain 'demo' suspended\n\n"
+            "paused\n\n"
+            "Domain 'demo' resumed\n\n"
+            "Domain 'demo' is being rebooted\n\n"
+            "Domain 'demo' was reset\n\n"
+            "Domain 'demo' is being shutdown\n\n"
+            "shut off\n\n"
+            "Domain 'demo' started\n\n"
+            "Domain 'demo' destroyed\n\n"
+            "Domain 'demo' marked as autostarted\n\n"
+            "demo\n\n"
+            "Domain 'demo' unmarked as autostarted\n\n"
+            "Domain 'demo' has been undefined\n\n"
+            + LIST_DEFAULT)
+    check_eq("define/start/list sequence output", o, want)
+
+    o = check_run("dumpxml of defined domain", ["define %s; dumpxml demo" % f])
+    check("dumpxml shows name and memory",
+          "<name>demo</name>" in o and "524288" in o and o.endswith("</domain>\n\n"), o)
+
+    o = check_run("dominfo", ["dominfo", "test"])
+    lines = o.split("\n")
+    check("dominfo layout",
+          lines[0] == "Id:             1" and lines[1] == "Name:           test"
+          and lines[2].startswith("UUID:           ")
+          and "State:          running" in lines
+          and "Persistent:     yes" in lines and "Autostart:      disable" in lines
+          and o.endswith("\n\n"), o)
+    o = check_run("dominfo --json", ["dominfo", "test", "--json"])
+    try:
+        d = json.loads(o)
+        check_eq("dominfo --json keys", list(d.keys()),
+                 ["id", "name", "uuid", "os_type", "state", "cpus", "cpu_time_ns",
+                  "max_memory_kib", "used_memory_kib", "persistent", "autostart"])
+        check("dominfo --json values", d["id"] == 1 and d["name"] == "test"
+              and d["state"] == "running", o)
+    except ValueError as ex:
+        check("dominfo --json parses", False, str(ex))
+
+    uuid = run("domuuid", "test")[1].strip()
+    check_run("lookup by id", ["domname", "1"], out="test\n\n")
+    check_run("lookup by uuid", ["domname", uuid], out="test\n\n")
+    check_run("domid", ["domid", "test"], out="1\n\n")
+
+    check_run("create transient", ["create %s; list --transient --name" % f],
+              out="Domain 'demo' created from %s\n\ndemo\n\n" % f)
+    check_run("create --paused", ["create %s --paused; domstate demo" % f],
+              out="Domain 'demo' created from %s\n\npaused\n\n" % f)
+    check_run("desc absent", ["desc", "test"], out="No description for domain: test\n")
+
+
+def test_domain_errors():
+    check_run("missing domain", ["dominfo", "nosuch"], rc=1, out="\n",
+              err="error: failed to get domain 'nosuch'\n")
+    check_run("start running domain", ["start", "test"], rc=1,
+              err="error: Domain is already active\n")
+    r, o, e = run("resume", "test")
+    check("resume running domain fails", r == 1 and
+          e.startswith("error: Failed to resume domain 'test'\nerror: "), e)
+    r, o, e = run("undefine", "test", ";", "destroy", "nosuch")
+    check("argv mode with ';' runs every command", r == 1 and
+          e == "error: failed to get domain 'nosuch'\n", (r, o, e))
+    check_run("define missing file", ["define", os.path.join(TMP, "nope.xml")], rc=1)
+    bad = write("bad.xml", "<domain><name>x</name>")
+    r, o, e = run("define", bad)
+    check("define broken XML", r == 1 and
+          e.startswith("error: Failed to define domain from %s\nerror: " % bad), e)
+    r, o, e = run("-r", "destroy", "test")
+    check("readonly refuses destroy", r == 1 and "error: Failed to destroy domain 'test'" in e, e)
+    check_run("errors keep going, status 1", ["domid nosuch; hostname"], rc=1)
+
+
+def test_edit():
+    before = run("dumpxml", "--inactive", "test")[1]
+    check("fixture memory present", "<memory unit='KiB'>8388608</memory>" in before, before)
+    o = check_run("edit with sed", ["edit test; dumpxml --inactive test"],
+                  env={"EDITOR": "sed -i -e s/8388608/4194304/"})
+    check("edit changed memory",
+          o.startswith("Domain 'test' XML configuration edited.\n\n")
+          and "<memory unit='KiB'>4194304</memory>" in o, o)
+    check_run("edit unchanged", ["edit", "test"], env={"EDITOR": "true"},
+              out="Domain 'test' XML configuration not changed.\n\n")
+    r, o, e = run("edit test; dumpxml --inactive test", stdin="n\n",
+                  env={"EDITOR": "sed -i -e s/<name>/<nme>/"})
+    check("broken edit fails", r == 1, (r, o, e))
+    check("broken edit asks", "Failed. Try again? [y,n,i,f,?]: " in o, o)
+    check("broken edit leaves definition", o.endswith("\n" + before + "\n")
+          or o.endswith(before + "\n"), o)
+    check("broken edit prints error", e.startswith("error: "), e)
+    r, o, e = run("edit test", stdin="", env={"EDITOR": "false"})
+    check("failing editor", r == 1 and e.startswith("error: false: command failed"), e)
+
+
+# ---------------------------------------------------------------- networks
+
+def test_networks():
+    check_run("net-list", ["net-list"],
+              out=" Name      State    Autostart   Persistent\n"
+                  "--------------------------------------------\n"
+                  " default   active   no          yes\n\n")
+    f = write("net.xml", NET_XML)
+    o = check_run("network sequence",
+                  ["net-define %s; net-list --all; net-start net2; net-autostart net2; "
+                   "net-list --autostart --name; net-autostart --disable net2; "
+                   "net-destroy net2; net-undefine net2; net-list --all --name; "
+                   "net-create %s; net-list --transient --name" % (f, f)])
+    check_eq("network sequence output", o,
+             "Network net2 defined from %s\n\n" % f +
+             " Name      State      Autostart   Persistent\n"
+             "----------------------------------------------\n"
+             " default   active     no          yes\n"
+             " net2      inactive   no          yes\n\n"
+             "Network net2 started\n\n"
+             "Network net2 marked as autostarted\n\n"
+             "net2\n\n"
+             "Network net2 unmarked as autostarted\n\n"
+             "Network net2 destroyed\n\n"
+             "Network net2 has been undefined\n\n"
+             "default\n\n"
+             "Network net2 created from %s\n\n" % f +
+             "net2\n\n")
+    o = check_run("net-dumpxml", ["net-define %s; net-dumpxml net2" % f])
+    check("net-dumpxml content", "<name>net2</name>" in o and "virbr9" in o, o)
+    o = check_run("net-info", ["net-info", "default"])
+    lines = o.split("\n")
+    check("net-info layout", lines[0] == "Name:           default"
+          and lines[2:6] == ["Active:         yes", "Persistent:     yes",
+                             "Autostart:      no", "Bridge:         virbr0"], o)
+    uuid = run("net-uuid", "default")[1].strip()
+    check_run("net-name", ["net-name", uuid], out="default\n\n")
+    check_run("net-info by uuid", ["net-uuid", uuid], out=uuid + "\n\n")
+    o = check_run("net-list --json", ["net-list", "--all", "--json"])
+    try:
+        check_eq("net-list --json value", json.loads(o),
+                 [{"name": "default", "uuid": uuid, "active": True,
+                   "persistent": True, "autostart": False}])
+    except ValueError as ex:
+        check("net-list --json parses", False, str(ex))
+    o = check_run("net-info --json", ["net-info", "default", "--json"])
+    try:
+        check_eq("net-info --json value", json.loads(o),
+                 {"name": "default", "uuid": uuid, "active": True, "persistent": True,
+                  "autostart": False, "bridge": "virbr0"})
+    except ValueError as ex:
+        check("net-info --json parses", False, str(ex))
+    r, o, e = run("net-info", "nosuch")
+    check("missing network two lines", r == 1 and
+          e.startswith("error: failed to get network 'nosuch'\nerror: ")
+          and e.count("\n") == 2, e)
+    r, o, e = run("net-start", "default")
+    check("start active network fails", r == 1 and
+          e.startswith("error: Failed to start network default\nerror: "), e)
+    o = check_run("net-edit", ["net-edit default; net-dumpxml default"],
+                  env={"EDITOR": "sed -i -e s/virbr0/virbr7/"})
+    check("net-edit changed bridge", o.startswith("Network default XML configuration edited.\n\n")
+          and "virbr7" in o, o)
+
+
+# ---------------------------------------------------------------- pools, volumes
+
+def test_pools():
+    check_run("pool-list", ["pool-list"],
+              out=" Name           State    Autostart\n"
+                  "------------------------------------\n"
+                  " default-pool   active   no\n\n")
+    f = write("pool.xml", POOL_XML)
+    shutil.rmtree(POOL_DIR, ignore_errors=True)
+    o = check_run("pool sequence",
+                  ["pool-define %s; pool-build p2; pool-start p2; pool-autostart p2; "
+                   "pool-refresh p2; vol-create-as p2 v1 10M; vol-list p2; "
+                   "vol-info v1 --pool p2; vol-path v1 --pool p2; vol-name %s/v1; "
+                   "vol-pool %s/v1; vol-delete v1 --pool p2; vol-list p2; pool-destroy p2; "
+                   "pool-list --all --name; pool-undefine p2; pool-list --all --name"
+                   % (f, POOL_DIR, POOL_DIR)])
+    vpath = POOL_DIR + "/v1"
+    dashes = "-" * (1 + 4 + 3 + len(vpath) + 2)
+    check_eq("pool sequence output", o,
+             "Pool p2 defined from %s\n\n" % f +
+             "Pool p2 built\n\n"
+             "Pool p2 started\n\n"
+             "Pool p2 marked as autostarted\n\n"
+             "Pool p2 refreshed\n\n"
+             "Vol v1 created\n\n"
+             " Name   Path\n" + dashes + "\n v1     " + vpath + "\n\n"
+             "Name:           v1\nType:           file\n"
+             "Capacity:       10.00 MiB\nAllocation:     10.00 MiB\n\n"
+             + vpath + "\n\n"
+             "v1\n\n"
+             "p2\n\n"
+             "Vol v1 deleted\n\n"
+             " Name   Path\n--------------\n\n"
+             "Pool p2 destroyed\n\n"
+             "default-pool\np2\n\n"
+             "Pool p2 has been undefined\n\n"
+             "default-pool\n\n")
+    o = check_run("pool-list --details", ["pool-list", "--all", "--details"])
+    check_eq("pool-list --details output", o,
+             " Name           State     Autostart   Persistent   Capacity     Allocation   Available\n"
+             "-----------------------------------------------------------------------------------------\n"
+             " default-pool   running   no          yes          100.00 GiB   0.00 B       100.00 GiB\n\n")
+    o = check_run("pool-info", ["pool-info", "default-pool"])
+    lines = o.split("\n")
+    check("pool-info layout", lines[0] == "Name:           default-pool"
+          and lines[2:8] == ["State:          running", "Persistent:     yes",
+                             "Autostart:      no", "Capacity:       100.00 GiB",
+                             "Allocation:     0.00 B", "Available:      100.00 GiB"], o)
+    o = check_run("pool-list --json", ["pool-list", "--all", "--json"])
+    try:
+        d = json.loads(o)
+        check_eq("pool-list --json keys", list(d[0].keys()),
+                 ["name", "uuid", "state", "persistent", "autostart", "capacity",
+                  "allocation", "available"])
+        check("pool-list --json value", d[0]["name"] == "default-pool"
+              and d[0]["capacity"] == 100 * 1024 ** 3, o)
+    except (ValueError, IndexError) as ex:
+        check("pool-list --json parses", False, str(ex))
+    o = check_run("vol-list --json", ["vol-create-as default-pool v2 1G --allocation 0; "
+                                      "vol-list default-pool --json"])
+    try:
+        d = json.loads(o.split("\n\n", 1)[1])
+        check_eq("vol-list --json key order", list(d[0].keys()),
+                 ["name", "path", "type", "capacity", "allocation"])
+        check("vol-list --json value", d[0]["name"] == "v2"
+              and d[0]["capacity"] == 1024 ** 3, o)
+    except (ValueError, IndexError) as ex:
+        check("vol-list --json parses", False, str(ex) + o)
+    r, o, e = run("pool-info", "nosuch")
+    check("missing pool two lines", r == 1 and
+          e.startswith("error: failed to get pool 'nosuch'\nerror: "), e)
+    r, o, e = run("vol-info", "nosuch")
+    check("missing vol hint", r == 1 and
+          e.startswith("error: failed to get vol 'nosuch', specifying --pool might help\n"), e)
+    check_run("vol-create-as bad size", ["vol-create-as", "default-pool", "v", "12Q"], rc=1)
+    check_run("vol-create-as --print-xml", ["vol-create-as", "default-pool", "v", "1K",
+                                            "--format", "qcow2", "--print-xml"],
+              out="<volume>\n  <name>v</name>\n  <capacity>1024</capacity>\n"
+                  "  <target>\n    <format type='qcow2'/>\n  </target>\n</volume>\n\n")
+
+
+# ---------------------------------------------------------------- fixtures
+
+FIXTURE = """<?xml version="1.0"?>
+<node>
+  <domain type='test'>
+    <name>fixdom</name>
+    <uuid>11111111-2222-3333-4444-555555555555</uuid>
+    <memory>1048576</memory>
+    <vcpu>1</vcpu>
+    <os><type>hvm</type></os>
+  </domain>
+  <network>
+    <name>fixnet</name>
+    <bridge name='virbr3'/>
+  </network>
+</node>
+"""
+
+
+def test_fixture():
+    path = write("node.xml", FIXTURE)
+    uri = "test://" + path
+    check_run("fixture list", ["list", "--all"], uri=uri,
+              out=" Id   Name     State\n------------------------\n 1    fixdom   running\n\n")
+    check_run("fixture uuid", ["domuuid", "fixdom"], uri=uri,
+              out="11111111-2222-3333-4444-555555555555\n\n")
+    check_run("fixture net-list", ["net-list", "--all", "--name"], uri=uri, out="fixnet\n\n")
+
+
+# ---------------------------------------------------------------- modes
+
+def test_stdin_mode():
+    check_run("stdin mode", [], stdin="uri\nlist --name; domid test\n# comment\n\nquit\nuri\n",
+              out="test:///default\n\ntest\n\n1\n\n")
+    check_run("stdin mode failure status", [], stdin="domid nosuch\nuri\n", rc=1,
+              out="\ntest:///default\n\n")
+    check_run("argv mode with separate words", ["list", "--name", ";", "uri"],
+              out="test\n\ntest:///default\n\n")
+
+
+def test_interactive():
+    """A session on a pseudo-terminal: banner, prompt, a command, history."""
+    env = dict(BASE_ENV)
+    env["TERM"] = "dumb"
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(VSHELL, [VSHELL, "-c", "test:///default"], env)
+    out = b""
+
+    def read_until(token, timeout=10):
+        nonlocal out
+        deadline = time.time() + timeout
+        while token not in out and time.time() < deadline:
+            r, _, _ = select.select([fd], [], [], 0.2)
+            if r:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+        return token in out
+
+    ok = read_until(b"vshell ")
+    check("interactive banner", b"Welcome to vshell" in out, out)
+    check("interactive prompt", ok, out)
+    os.write(fd, b"domid test\n")
+    check("interactive command output", read_until(b"1\r\n"), out)
+    os.write(fd, b"quit\n")
+    read_until(b"\x00", timeout=3)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    check("interactive exit status", os.WEXITSTATUS(status) == 0, status)
+    hist = os.path.join(TMP, "cache", "vmm", "vshell_history")
+    check("history written", os.path.exists(hist) and "domid test" in open(hist).read())
+
+
+def main():
+    tests = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
+             test_domain_lifecycle, test_domain_errors, test_edit, test_networks,
+             test_pools, test_fixture, test_stdin_mode, test_interactive]
+    only = os.environ.get("VSHELL_TEST_ONLY")
+    for t in tests:
+        if only and t.__name__ != only:
+            continue
+        try:
+            t()
+        except Exception as ex:   # a crash is a failure, not an abort
+            check(t.__name__ + " raised", False, repr(ex))
+    fails = 0
+    for i, (name, ok, detail) in enumerate(results, 1):
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            fails += 1
+            for line in str(detail).split("\n"):
+                print("# " + line)
+    print("1..%d" % len(results))
+    shutil.rmtree(TMP, ignore_errors=True)
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
