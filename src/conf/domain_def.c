@@ -262,6 +262,7 @@ parse_vcpu(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
     xmlNode *node = vmm_xml_node(ctxt, "./vcpu[1]");
     g_autofree char *val = NULL;
     g_autofree char *placement = NULL;
+    g_autofree char *iothreads = NULL;
     guint64 n = 0;
     int p;
 
@@ -287,9 +288,9 @@ parse_vcpu(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
         def->vcpu_cpuset = vmm_xml_prop(node, "cpuset");
     }
 
-    if ((val = vmm_xml_string(ctxt, "./iothreads[1]"))) {
+    if ((iothreads = vmm_xml_string(ctxt, "./iothreads[1]"))) {
         n = 0;
-        if (!vmm_xml_parse_uint(val, "iothreads", G_MAXUINT, &n, error))
+        if (!vmm_xml_parse_uint(iothreads, "iothreads", G_MAXUINT, &n, error))
             return FALSE;
         def->iothreads = n;
     }
