@@ -73,8 +73,8 @@ vmm_network_def_free(VmmNetworkDef *def)
     g_free(def);
 }
 
-static VmmNetworkDef *
-network_def_new(void)
+VmmNetworkDef *
+vmm_network_def_new(void)
 {
     VmmNetworkDef *def = g_new0(VmmNetworkDef, 1);
 
@@ -306,7 +306,7 @@ root_parse(VmmNetworkDef *def, xmlNode *root, GError **error)
 VmmNetworkDef *
 vmm_network_def_parse_node(xmlXPathContext *ctxt, GError **error)
 {
-    g_autoptr(VmmNetworkDef) def = network_def_new();
+    g_autoptr(VmmNetworkDef) def = vmm_network_def_new();
     xmlNode *root = ctxt->node;
     g_autofree char *uuid = NULL;
     gboolean ok = TRUE;

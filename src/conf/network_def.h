@@ -30,6 +30,8 @@ typedef enum {
  * (NULL: "(network_definition)"). */
 VmmNetworkDef *vmm_network_def_parse_string(const char *xml, const char *url,
                                             unsigned int flags, GError **error);
+/* An empty definition (lists allocated, stp on), for code that builds one. */
+VmmNetworkDef *vmm_network_def_new(void);
 VmmNetworkDef *vmm_network_def_parse_node(xmlXPathContext *ctxt, GError **error);
 gboolean vmm_network_def_post_parse(VmmNetworkDef *def, GError **error);
 gboolean vmm_network_def_validate(const VmmNetworkDef *def, GError **error);

@@ -193,8 +193,8 @@ vmm_storage_pool_def_free(VmmStoragePoolDef *def)
     g_free(def);
 }
 
-static VmmStoragePoolDef *
-pool_def_new(void)
+VmmStoragePoolDef *
+vmm_storage_pool_def_new(void)
 {
     VmmStoragePoolDef *def = g_new0(VmmStoragePoolDef, 1);
 
@@ -251,7 +251,7 @@ pool_source_parse(xmlXPathContext *ctxt, VmmStoragePoolDef *def, GError **error)
 VmmStoragePoolDef *
 vmm_storage_pool_def_parse_node(xmlXPathContext *ctxt, GError **error)
 {
-    g_autoptr(VmmStoragePoolDef) def = pool_def_new();
+    g_autoptr(VmmStoragePoolDef) def = vmm_storage_pool_def_new();
     g_autofree char *type = vmm_xml_prop(ctxt->node, "type");
     g_autofree char *uuid = NULL;
     gboolean found;
@@ -435,7 +435,7 @@ vmm_storage_pool_def_format(const VmmStoragePoolDef *def, unsigned int flags)
 VmmStoragePoolDef *
 vmm_storage_pool_def_copy(const VmmStoragePoolDef *def)
 {
-    VmmStoragePoolDef *copy = pool_def_new();
+    VmmStoragePoolDef *copy = vmm_storage_pool_def_new();
 
     copy->name = g_strdup(def->name);
     memcpy(copy->uuid, def->uuid, VMM_UUID_BUFLEN);

@@ -29,6 +29,8 @@ typedef enum {
 
 VmmStoragePoolDef *vmm_storage_pool_def_parse_string(const char *xml, const char *url,
                                                      unsigned int flags, GError **error);
+/* An empty pool definition (lists allocated, permissions unset). */
+VmmStoragePoolDef *vmm_storage_pool_def_new(void);
 VmmStoragePoolDef *vmm_storage_pool_def_parse_node(xmlXPathContext *ctxt, GError **error);
 gboolean vmm_storage_pool_def_post_parse(VmmStoragePoolDef *def, GError **error);
 gboolean vmm_storage_pool_def_validate(const VmmStoragePoolDef *def, GError **error);
@@ -42,6 +44,8 @@ int vmm_storage_pool_type_from_string(const char *str);
 /* Parse a volume; @pool (may be NULL) supplies defaults such as the target
  * path (pool target path + "/" + name) and key (the path).  Volumes of a
  * NULL or file-based pool default to format raw. */
+/* An empty volume definition (type file, permissions unset). */
+VmmStorageVolDef *vmm_storage_vol_def_new(void);
 VmmStorageVolDef *vmm_storage_vol_def_parse_string(const VmmStoragePoolDef *pool,
                                                    const char *xml, const char *url,
                                                    unsigned int flags, GError **error);

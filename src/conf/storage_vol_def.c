@@ -42,6 +42,15 @@ vmm_storage_vol_def_free(VmmStorageVolDef *def)
     g_free(def);
 }
 
+VmmStorageVolDef *
+vmm_storage_vol_def_new(void)
+{
+    VmmStorageVolDef *def = g_new0(VmmStorageVolDef, 1);
+
+    vmm_storage_perms_init(&def->target_perms);
+    return def;
+}
+
 static gboolean
 vol_format_parse(const VmmStoragePoolDef *pool, xmlXPathContext *ctxt, const char *xpath,
                  char **out, GError **error)
@@ -66,11 +75,10 @@ vol_format_parse(const VmmStoragePoolDef *pool, xmlXPathContext *ctxt, const cha
 static VmmStorageVolDef *
 vol_def_parse_node(const VmmStoragePoolDef *pool, xmlXPathContext *ctxt, GError **error)
 {
-    g_autoptr(VmmStorageVolDef) def = g_new0(VmmStorageVolDef, 1);
+    g_autoptr(VmmStorageVolDef) def = vmm_storage_vol_def_new();
     g_autofree char *type = vmm_xml_prop(ctxt->node, "type");
     gboolean found;
 
-    vmm_storage_perms_init(&def->target_perms);
     if (!(def->name = vmm_xml_string(ctxt, "./name"))) {
         vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing volume name"));
         return NULL;
@@ -174,7 +182,7 @@ vmm_storage_vol_def_format(const VmmStoragePoolDef *pool, const VmmStorageVolDef
 VmmStorageVolDef *
 vmm_storage_vol_def_copy(const VmmStorageVolDef *def)
 {
-    VmmStorageVolDef *copy = g_new0(VmmStorageVolDef, 1);
+    VmmStorageVolDef *copy = vmm_storage_vol_def_new();
 
     copy->name = g_strdup(def->name);
     copy->key = g_strdup(def->key);

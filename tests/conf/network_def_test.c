@@ -158,6 +158,20 @@ test_accessors(void)
     g_assert_cmpstr(vmm_network_forward_mode_to_string(def->forward_mode), ==, "nat");
 }
 
+static void
+test_new(void)
+{
+    g_autoptr(VmmNetworkDef) def = vmm_network_def_new();
+    g_autofree char *xml = NULL;
+
+    def->name = g_strdup("built");
+    g_assert_true(vmm_network_def_post_parse(def, NULL));
+    g_assert_true(vmm_network_def_validate(def, NULL));
+    xml = vmm_network_def_format(def, 0);
+    g_assert_nonnull(strstr(xml, "<bridge stp='on' delay='0'/>"));
+    g_assert_nonnull(strstr(xml, "<mac address='52:54:00:"));
+}
+
 /* Checks that need the whole definition, which the schema can't express. */
 static const struct {
     const char *name;
@@ -270,6 +284,7 @@ main(int argc, char **argv)
     g_test_add_func("/network/validate-flag", test_validate_flag);
     g_test_add_func("/network/default-conf", test_default_conf);
     g_test_add_func("/network/accessors", test_accessors);
+    g_test_add_func("/network/new", test_new);
     for (guint i = 0; i < G_N_ELEMENTS(semantic_cases); i++) {
         g_autofree char *path = g_strdup_printf("/network/semantic/%s", semantic_cases[i].name);
         g_test_add_data_func(path, GUINT_TO_POINTER(i), test_semantic);

@@ -197,6 +197,25 @@ test_vol_validate_flag(void)
     g_assert_error(err, VMM_ERROR, VMM_ERR_XML_INVALID_SCHEMA);
 }
 
+static void
+test_new(void)
+{
+    g_autoptr(VmmStorageVolDef) vol = vmm_storage_vol_def_new();
+    g_autoptr(VmmStoragePoolDef) pool = vmm_storage_pool_def_new();
+    g_autofree char *vol_xml = NULL;
+    g_autofree char *pool_xml = NULL;
+
+    vol->name = g_strdup("v");
+    vol_xml = vmm_storage_vol_def_format(NULL, vol, 0);
+    g_assert_null(strstr(vol_xml, "permissions"));
+    pool->name = g_strdup("p");
+    pool->target_path = g_strdup("/p");
+    g_assert_true(vmm_storage_pool_def_post_parse(pool, NULL));
+    g_assert_true(vmm_storage_pool_def_validate(pool, NULL));
+    pool_xml = vmm_storage_pool_def_format(pool, 0);
+    g_assert_null(strstr(pool_xml, "permissions"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -218,6 +237,7 @@ main(int argc, char **argv)
     g_test_add_func("/storagevol/defaults", test_vol_defaults);
     g_test_add_func("/storagevol/copy", test_vol_copy);
     g_test_add_func("/storagevol/validate-flag", test_vol_validate_flag);
+    g_test_add_func("/storage/new", test_new);
 
     ret = g_test_run();
     vmm_storage_pool_def_free(fixed_pool);
