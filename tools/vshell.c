@@ -673,6 +673,9 @@ vsh_completion(const char *text, int start, int end)
         return rl_completion_matches(text, complete_command);
     words = g_strsplit_set(segment, " \t", 2);
     completion_cmd = cmd_lookup(words[0]);
+    /* "help CMD" takes command names. */
+    if (completion_cmd && g_str_equal(completion_cmd->name, "help") && text[0] != '-')
+        return rl_completion_matches(text, complete_command);
     if (g_str_has_prefix(text, "-") || text[0] == '\0') {
         char **matches = rl_completion_matches(text, complete_option);
         if (matches)

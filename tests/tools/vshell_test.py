@@ -553,13 +553,17 @@ def test_interactive():
     check("interactive prompt", ok, out)
     os.write(fd, b"domid test\n")
     check("interactive command output", read_until(b"1\r\n"), out)
-    os.write(fd, b"quit\n")
+    os.write(fd, b"net-ed\t")
+    check("completion of a command name", read_until(b"net-edit"), out)
+    os.write(fd, b"\x15list --al\t")
+    check("completion of an option", read_until(b"--all"), out)
+    os.write(fd, b"\x15quit\n")
     read_until(b"\x00", timeout=3)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     check("interactive exit status", os.WEXITSTATUS(status) == 0, status)
     hist = os.path.join(TMP, "cache", "vmm", "vshell_history")
-    check("history written", os.path.exists(hist) and "domid test" in open(hist).read())
+    check("history written", os.path.exists(hist) and "domid" in open(hist).read())
 
 
 def main():
