@@ -165,8 +165,19 @@ parse_metadata(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
     if (!meta)
         return TRUE;
     def->metadata = g_ptr_array_new_with_free_func(g_free);
+    /* As in libvirt, metadata is keyed by namespace: elements without one
+     * are dropped, and only the first element of each namespace is kept. */
     for (xmlNode *cur = meta->children; cur; cur = cur->next) {
-        if (cur->type == XML_ELEMENT_NODE)
+        gboolean seen = FALSE;
+
+        if (cur->type != XML_ELEMENT_NODE || !cur->ns || !cur->ns->href)
+            continue;
+        for (xmlNode *prev = meta->children; prev != cur; prev = prev->next) {
+            if (prev->type == XML_ELEMENT_NODE && prev->ns && prev->ns->href &&
+                xmlStrEqual(prev->ns->href, cur->ns->href))
+                seen = TRUE;
+        }
+        if (!seen)
             g_ptr_array_add(def->metadata, metadata_child_dump(cur));
     }
     return TRUE;
