@@ -1,0 +1,638 @@
+/*
+ * test_domain.c: domains of the mock driver.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every call finds its object again by UUID (handles are snapshots), works
+ * under the object's lock and never holds two objects at once.
+ */
+#include "test_driver_priv.h"
+
+#include <string.h>
+
+static VmmDomainObj *
+domain_find(VmmDomain *dom, GError **error)
+{
+    TestDriver *drv = test_driver_of(dom->conn);
+    VmmDomainObj *obj = vmm_obj_list_find_by_uuid(drv->domains, dom->uuid);
+    char uuidstr[VMM_UUID_STRING_BUFLEN];
+
+    if (!obj)
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
+                      vmm_uuid_format(dom->uuid, uuidstr), dom->name);
+    return obj;
+}
+
+static VmmDomain *
+domain_handle(VmmConnect *conn, VmmDomainObj *obj)
+{
+    return vmm_domain_new_handle(conn, obj->parent.name, obj->parent.uuid, obj->parent.id);
+}
+
+/* Releases @obj (locked, referenced) and returns its handle. */
+static VmmDomain *
+domain_handle_end(VmmConnect *conn, VmmDomainObj *obj)
+{
+    VmmDomain *dom = domain_handle(conn, obj);
+
+    vmm_obj_end(obj);
+    return dom;
+}
+
+static gboolean
+check_active(VmmDomainObj *obj, GError **error)
+{
+    if (!obj->parent.active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Listing and lookups                                                 */
+
+static gboolean
+domain_matches(VmmDomainObj *obj, unsigned int flags)
+{
+    const VmmObj *o = &obj->parent;
+    gboolean running = obj->state == VMM_DOMAIN_RUNNING;
+    gboolean paused = obj->state == VMM_DOMAIN_PAUSED;
+    gboolean shutoff = obj->state == VMM_DOMAIN_SHUTOFF;
+
+#define GROUP(a, b, va, vb) \
+    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
+        return FALSE
+    GROUP(VMM_CONNECT_LIST_DOMAINS_ACTIVE, VMM_CONNECT_LIST_DOMAINS_INACTIVE,
+          o->active, !o->active);
+    GROUP(VMM_CONNECT_LIST_DOMAINS_PERSISTENT, VMM_CONNECT_LIST_DOMAINS_TRANSIENT,
+          o->persistent, !o->persistent);
+    GROUP(VMM_CONNECT_LIST_DOMAINS_AUTOSTART, VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
+          o->autostart, !o->autostart);
+    /* The mock driver keeps neither managed saves nor snapshots. */
+    GROUP(VMM_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VMM_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
+          FALSE, TRUE);
+    GROUP(VMM_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
+          FALSE, TRUE);
+#undef GROUP
+    if (flags & (VMM_CONNECT_LIST_DOMAINS_RUNNING | VMM_CONNECT_LIST_DOMAINS_PAUSED |
+                 VMM_CONNECT_LIST_DOMAINS_SHUTOFF | VMM_CONNECT_LIST_DOMAINS_OTHER)) {
+        if (!(((flags & VMM_CONNECT_LIST_DOMAINS_RUNNING) && running) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_PAUSED) && paused) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_SHUTOFF) && shutoff) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_OTHER) && !running && !paused && !shutoff)))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+GPtrArray *
+test_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    TestDriver *drv = test_driver_of(conn);
+    g_autoptr(GPtrArray) all = NULL;
+    GPtrArray *ret;
+
+    TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT << 1) - 1, NULL);
+    all = vmm_obj_list_collect(drv->domains);
+    test_sort_objects(all);
+    ret = g_ptr_array_new_full(all->len, (GDestroyNotify)vmm_domain_unref);
+    for (guint i = 0; i < all->len; i++) {
+        VmmDomainObj *obj = all->pdata[i];
+
+        vmm_obj_lock(obj);
+        if (!obj->parent.removed && domain_matches(obj, flags))
+            g_ptr_array_add(ret, domain_handle(conn, obj));
+        vmm_obj_unlock(obj);
+    }
+    return ret;
+}
+
+static int
+count_domains(VmmConnect *conn, gboolean active)
+{
+    g_autoptr(GPtrArray) all = vmm_obj_list_collect(test_driver_of(conn)->domains);
+    int n = 0;
+
+    for (guint i = 0; i < all->len; i++) {
+        VmmObj *obj = all->pdata[i];
+
+        vmm_obj_lock(obj);
+        if (!obj->removed && obj->active == active)
+            n++;
+        vmm_obj_unlock(obj);
+    }
+    return n;
+}
+
+int
+test_connect_num_of_domains(VmmConnect *conn, GError **error)
+{
+    return count_domains(conn, TRUE);
+}
+
+int
+test_connect_num_of_defined_domains(VmmConnect *conn, GError **error)
+{
+    return count_domains(conn, FALSE);
+}
+
+VmmDomain *
+test_domain_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    VmmDomainObj *obj = vmm_obj_list_find_by_name(test_driver_of(conn)->domains, name);
+
+    if (!obj) {
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching name '%s'"), name);
+        return NULL;
+    }
+    return domain_handle_end(conn, obj);
+}
+
+VmmDomain *
+test_domain_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    VmmDomainObj *obj = vmm_obj_list_find_by_uuid(test_driver_of(conn)->domains, uuid);
+
+    if (!obj) {
+        /* libvirt's test driver gives no detail here. */
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN, "%s", _("Domain not found"));
+        return NULL;
+    }
+    return domain_handle_end(conn, obj);
+}
+
+VmmDomain *
+test_domain_lookup_by_id(VmmConnect *conn, int id, GError **error)
+{
+    VmmDomainObj *obj = vmm_obj_list_find_by_id(test_driver_of(conn)->domains, id);
+
+    if (!obj) {
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching id %d"), id);
+        return NULL;
+    }
+    return domain_handle_end(conn, obj);
+}
+
+/* ------------------------------------------------------------------ */
+/* Define, undefine, start and stop                                    */
+
+static VmmDomainDef *
+parse_def(const char *xml, unsigned int flags, GError **error)
+{
+    return vmm_domain_def_parse_string(xml, NULL,
+                                       (flags & VMM_DOMAIN_DEFINE_VALIDATE) ?
+                                       VMM_DOMAIN_DEF_PARSE_VALIDATE : 0, error);
+}
+
+VmmDomain *
+test_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    TestDriver *drv = test_driver_of(conn);
+    VmmDomainDef *def;
+    VmmDomainObj *obj;
+    gboolean created;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_DEFINE_VALIDATE, NULL);
+    if (!(def = parse_def(xml, flags, error)))
+        return NULL;
+    /* The mock driver keeps definitions in memory only: no store. */
+    if (!(obj = vmm_obj_list_define(drv->domains, NULL, def, &created, error)))
+        return NULL;
+    return domain_handle_end(conn, obj);
+}
+
+gboolean
+test_domain_undefine(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    TestDriver *drv = test_driver_of(dom->conn);
+    VmmDomainObj *obj;
+    gboolean ok;
+
+    /* Nothing to clean for these; accepted as libvirt's test driver does. */
+    TEST_CHECK_FLAGS(flags, 0x7f, FALSE);
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    ok = vmm_obj_list_undefine(drv->domains, NULL, obj, error);
+    vmm_obj_end(obj);
+    return ok;
+}
+
+static void
+start_obj(TestDriver *drv, VmmDomainObj *obj, unsigned int flags)
+{
+    int id = g_atomic_int_add(&drv->next_dom_id, 1);
+
+    vmm_domain_obj_start(drv->domains, obj, id, VMM_DOMAIN_RUNNING_BOOTED);
+    if (flags & VMM_DOMAIN_START_PAUSED)
+        vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+}
+
+VmmDomain *
+test_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    TestDriver *drv = test_driver_of(conn);
+    VmmDomainDef *def;
+    VmmDomainObj *obj;
+    gboolean created;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_START_PAUSED | VMM_DOMAIN_START_AUTODESTROY |
+                     VMM_DOMAIN_START_VALIDATE, NULL);
+    if (!(def = vmm_domain_def_parse_string(xml, NULL,
+                                            (flags & VMM_DOMAIN_START_VALIDATE) ?
+                                            VMM_DOMAIN_DEF_PARSE_VALIDATE : 0, error)))
+        return NULL;
+    if (!(obj = vmm_obj_list_create(drv->domains, def, &created, error)))
+        return NULL;
+    start_obj(drv, obj, flags);
+    return domain_handle_end(conn, obj);
+}
+
+gboolean
+test_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    TestDriver *drv = test_driver_of(dom->conn);
+    VmmDomainObj *obj;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_START_PAUSED | VMM_DOMAIN_START_AUTODESTROY |
+                     VMM_DOMAIN_START_BYPASS_CACHE | VMM_DOMAIN_START_FORCE_BOOT, FALSE);
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    if (obj->parent.active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
+        vmm_obj_end(obj);
+        return FALSE;
+    }
+    start_obj(drv, obj, flags);
+    vmm_obj_end(obj);
+    return TRUE;
+}
+
+static gboolean
+stop_domain(VmmDomain *dom, int reason, GError **error)
+{
+    TestDriver *drv = test_driver_of(dom->conn);
+    VmmDomainObj *obj;
+
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    if (!check_active(obj, error)) {
+        vmm_obj_end(obj);
+        return FALSE;
+    }
+    vmm_domain_obj_stop(drv->domains, obj, reason);
+    vmm_obj_end(obj);
+    return TRUE;
+}
+
+gboolean
+test_domain_shutdown(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    TEST_CHECK_FLAGS(flags, 0, FALSE);
+    return stop_domain(dom, VMM_DOMAIN_SHUTOFF_SHUTDOWN, error);
+}
+
+gboolean
+test_domain_destroy(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_DESTROY_GRACEFUL, FALSE);
+    return stop_domain(dom, VMM_DOMAIN_SHUTOFF_DESTROYED, error);
+}
+
+/* Run @change on the locked object when its state is @want (or any active
+ * state when @want is -1); otherwise fail with @msg. */
+static gboolean
+change_state(VmmDomain *dom, int want, const char *msg, int state, int reason,
+             GError **error)
+{
+    VmmDomainObj *obj;
+    gboolean ok;
+
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    ok = want < 0 ? obj->parent.active : obj->state == want;
+    if (ok)
+        vmm_domain_obj_set_state(obj, state, reason);
+    else
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", msg);
+    vmm_obj_end(obj);
+    return ok;
+}
+
+gboolean
+test_domain_reboot(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    /* A rebooted guest is running again, booted afresh. */
+    return change_state(dom, -1, _("domain is not running"), VMM_DOMAIN_RUNNING,
+                        VMM_DOMAIN_RUNNING_BOOTED, error);
+}
+
+gboolean
+test_domain_reset(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    TEST_CHECK_FLAGS(flags, 0, FALSE);
+    return change_state(dom, -1, _("domain is not running"), VMM_DOMAIN_RUNNING,
+                        VMM_DOMAIN_RUNNING_BOOTED, error);
+}
+
+gboolean
+test_domain_suspend(VmmDomain *dom, GError **error)
+{
+    return change_state(dom, VMM_DOMAIN_RUNNING, _("domain is not running"),
+                        VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER, error);
+}
+
+gboolean
+test_domain_resume(VmmDomain *dom, GError **error)
+{
+    return change_state(dom, VMM_DOMAIN_PAUSED, _("domain is not paused"),
+                        VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+
+gboolean
+test_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error)
+{
+    VmmDomainObj *obj;
+    VmmDomainDef *def;
+
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    def = vmm_domain_obj_def(obj);
+    info->state = obj->state;
+    info->max_mem = def->memory_kib;
+    info->memory = def->current_memory_kib;
+    info->nr_virt_cpu = def->vcpus_current ? def->vcpus_current : def->vcpus;
+    info->cpu_time = vmm_domain_obj_cpu_time(obj);
+    vmm_obj_end(obj);
+    return TRUE;
+}
+
+gboolean
+test_domain_get_state(VmmDomain *dom, int *state, int *reason, unsigned int flags,
+                      GError **error)
+{
+    VmmDomainObj *obj;
+
+    TEST_CHECK_FLAGS(flags, 0, FALSE);
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    *state = obj->state;
+    if (reason)
+        *reason = obj->reason;
+    vmm_obj_end(obj);
+    return TRUE;
+}
+
+char *
+test_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    VmmDomainObj *obj;
+    unsigned int fmt = 0;
+    char *xml;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_XML_SECURE | VMM_DOMAIN_XML_INACTIVE |
+                     VMM_DOMAIN_XML_UPDATE_CPU | VMM_DOMAIN_XML_MIGRATABLE, NULL);
+    if (!(obj = domain_find(dom, error)))
+        return NULL;
+    if (flags & VMM_DOMAIN_XML_SECURE)
+        fmt |= VMM_DOMAIN_DEF_FORMAT_SECURE;
+    if ((flags & (VMM_DOMAIN_XML_INACTIVE | VMM_DOMAIN_XML_MIGRATABLE)) || !obj->parent.active)
+        xml = vmm_domain_def_format(vmm_obj_persistent_def(obj), -1,
+                                    fmt | VMM_DOMAIN_DEF_FORMAT_INACTIVE);
+    else
+        xml = vmm_domain_def_format(vmm_domain_obj_def(obj), obj->parent.id, fmt);
+    vmm_obj_end(obj);
+    return xml;
+}
+
+char *
+test_domain_get_os_type(VmmDomain *dom, GError **error)
+{
+    VmmDomainObj *obj;
+
+    if (!(obj = domain_find(dom, error)))
+        return NULL;
+    vmm_obj_end(obj);
+    /* libvirt's test driver answers "linux" whatever the definition says. */
+    return g_strdup("linux");
+}
+
+gboolean
+test_domain_get_autostart(VmmDomain *dom, gboolean *autostart, GError **error)
+{
+    return test_obj_get_autostart(domain_find(dom, error), autostart);
+}
+
+gboolean
+test_domain_set_autostart(VmmDomain *dom, gboolean autostart, GError **error)
+{
+    return test_obj_set_autostart(domain_find(dom, error), autostart, error);
+}
+
+int
+test_domain_is_active(VmmDomain *dom, GError **error)
+{
+    return test_obj_flag(domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, active));
+}
+
+int
+test_domain_is_persistent(VmmDomain *dom, GError **error)
+{
+    return test_obj_flag(domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, persistent));
+}
+
+/* ------------------------------------------------------------------ */
+/* Metadata                                                            */
+
+/* The definition a metadata call reads or changes, per AFFECT_* flags. */
+static VmmDomainDef *
+metadata_def(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    gboolean active = obj->parent.active;
+
+    if (flags == VMM_DOMAIN_AFFECT_CURRENT)
+        flags = active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
+                      _("live and config flags can't be both set in one call"));
+        return NULL;
+    }
+    if (flags & VMM_DOMAIN_AFFECT_LIVE) {
+        if (!check_active(obj, error))
+            return NULL;
+        return vmm_domain_obj_def(obj);
+    }
+    if (!obj->parent.persistent) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("transient domains do not have any persistent config"));
+        return NULL;
+    }
+    return vmm_obj_persistent_def(obj);
+}
+
+/* Index in def->metadata of the element in namespace @uri, or -1. */
+static int
+metadata_find(VmmDomainDef *def, const char *uri)
+{
+    if (!def->metadata)
+        return -1;
+    for (guint i = 0; i < def->metadata->len; i++) {
+        const char *frag = def->metadata->pdata[i];
+        g_autoptr(xmlDoc) doc = xmlReadMemory(frag, strlen(frag), NULL, NULL,
+                                              XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                              XML_PARSE_NOWARNING);
+        xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+
+        if (root && root->ns && g_strcmp0((const char *)root->ns->href, uri) == 0)
+            return i;
+    }
+    return -1;
+}
+
+static const char *const metadata_missing =
+    N_("metadata not found: Requested metadata element is not present");
+
+char *
+test_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
+                         GError **error)
+{
+    VmmDomainObj *obj;
+    VmmDomainDef *def;
+    char *ret = NULL;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, NULL);
+    if (!(obj = domain_find(dom, error)))
+        return NULL;
+    if (!(def = metadata_def(obj, flags, error))) {
+        vmm_obj_end(obj);
+        return NULL;
+    }
+    switch (type) {
+    case VMM_DOMAIN_METADATA_TITLE:
+        ret = g_strdup(def->title);
+        break;
+    case VMM_DOMAIN_METADATA_DESCRIPTION:
+        ret = g_strdup(def->description);
+        break;
+    case VMM_DOMAIN_METADATA_ELEMENT: {
+        int i;
+
+        if (!uri) {
+            vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s", _("missing namespace URI"));
+            vmm_obj_end(obj);
+            return NULL;
+        }
+        if ((i = metadata_find(def, uri)) >= 0)
+            ret = g_strdup(def->metadata->pdata[i]);
+        break;
+    }
+    default:
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("unknown metadata type '%d'"), type);
+        vmm_obj_end(obj);
+        return NULL;
+    }
+    vmm_obj_end(obj);
+    if (!ret)
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN_METADATA, "%s", _(metadata_missing));
+    return ret;
+}
+
+/* @metadata as one element in namespace @uri with prefix @key, or NULL with
+ * @error. */
+static char *
+metadata_element(const char *metadata, const char *key, const char *uri, GError **error)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    xmlNode *root;
+    xmlNs *ns;
+
+    if (!key || !*key || !uri || !*uri) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
+                      _("metadata element needs a key and a namespace URI"));
+        return NULL;
+    }
+    doc = xmlReadMemory(metadata, strlen(metadata), NULL, NULL,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc || !(root = xmlDocGetRootElement(doc))) {
+        vmm_error_set(error, VMM_ERR_XML_ERROR, _("cannot parse metadata '%s'"), metadata);
+        return NULL;
+    }
+    ns = xmlNewNs(root, (const xmlChar *)uri, (const xmlChar *)key);
+    xmlSetNs(root, ns);
+    return vmm_xml_node_dump(root);
+}
+
+static gboolean
+metadata_apply(VmmDomainDef *def, int type, const char *metadata, const char *key,
+               const char *uri, GError **error)
+{
+    const char *value = metadata && *metadata ? metadata : NULL;
+    int i;
+
+    switch (type) {
+    case VMM_DOMAIN_METADATA_TITLE:
+        if (value && strchr(value, '\n')) {
+            vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s", _("title can't contain newlines"));
+            return FALSE;
+        }
+        g_free(def->title);
+        def->title = g_strdup(value);
+        return TRUE;
+    case VMM_DOMAIN_METADATA_DESCRIPTION:
+        g_free(def->description);
+        def->description = g_strdup(value);
+        return TRUE;
+    case VMM_DOMAIN_METADATA_ELEMENT: {
+        g_autofree char *elem = NULL;
+
+        if (value && !(elem = metadata_element(value, key, uri, error)))
+            return FALSE;
+        if (!uri) {
+            vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s", _("missing namespace URI"));
+            return FALSE;
+        }
+        if (!def->metadata)
+            def->metadata = g_ptr_array_new_with_free_func(g_free);
+        if ((i = metadata_find(def, uri)) >= 0)
+            g_ptr_array_remove_index(def->metadata, i);
+        if (elem)
+            g_ptr_array_add(def->metadata, g_steal_pointer(&elem));
+        return TRUE;
+    }
+    default:
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("unknown metadata type '%d'"), type);
+        return FALSE;
+    }
+}
+
+gboolean
+test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const char *key,
+                         const char *uri, unsigned int flags, GError **error)
+{
+    VmmDomainObj *obj;
+    gboolean ok = FALSE;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    if (flags == VMM_DOMAIN_AFFECT_CURRENT)
+        flags = obj->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
+    /* Check both targets before changing either: all or nothing. */
+    if ((!(flags & VMM_DOMAIN_AFFECT_LIVE) ||
+         metadata_def(obj, VMM_DOMAIN_AFFECT_LIVE, error)) &&
+        (!(flags & VMM_DOMAIN_AFFECT_CONFIG) ||
+         metadata_def(obj, VMM_DOMAIN_AFFECT_CONFIG, error))) {
+        ok = TRUE;
+        if (flags & VMM_DOMAIN_AFFECT_LIVE)
+            ok = metadata_apply(vmm_domain_obj_def(obj), type, metadata, key, uri, error);
+        /* While inactive, live and config share one definition. */
+        if (ok && (flags & VMM_DOMAIN_AFFECT_CONFIG) &&
+            !((flags & VMM_DOMAIN_AFFECT_LIVE) && !obj->parent.new_def))
+            ok = metadata_apply(vmm_obj_persistent_def(obj), type, metadata, key, uri, error);
+    }
+    vmm_obj_end(obj);
+    return ok;
+}

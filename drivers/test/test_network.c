@@ -1,0 +1,244 @@
+/*
+ * test_network.c: virtual networks of the mock driver (nothing touches the
+ * host: starting a network only marks it active).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "test_driver_priv.h"
+
+static VmmNetworkObj *
+network_find(VmmNetwork *net, GError **error)
+{
+    VmmNetworkObj *obj = vmm_obj_list_find_by_uuid(test_driver_of(net->conn)->networks,
+                                                   net->uuid);
+
+    if (!obj)
+        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
+                      net->name);
+    return obj;
+}
+
+static VmmNetwork *
+network_handle_end(VmmConnect *conn, VmmNetworkObj *obj)
+{
+    VmmNetwork *net = vmm_network_new_handle(conn, obj->name, obj->uuid);
+
+    vmm_obj_end(obj);
+    return net;
+}
+
+/* Shared by networks and pools: their list flags have the same values. */
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_ACTIVE ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART);
+
+gboolean
+test_object_matches(VmmObj *obj, unsigned int flags)
+{
+#define GROUP(a, b, va, vb) \
+    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
+        return FALSE
+    GROUP(VMM_CONNECT_LIST_NETWORKS_ACTIVE, VMM_CONNECT_LIST_NETWORKS_INACTIVE,
+          obj->active, !obj->active);
+    GROUP(VMM_CONNECT_LIST_NETWORKS_PERSISTENT, VMM_CONNECT_LIST_NETWORKS_TRANSIENT,
+          obj->persistent, !obj->persistent);
+    GROUP(VMM_CONNECT_LIST_NETWORKS_AUTOSTART, VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
+          obj->autostart, !obj->autostart);
+#undef GROUP
+    return TRUE;
+}
+
+GPtrArray *
+test_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    g_autoptr(GPtrArray) all = NULL;
+    GPtrArray *ret;
+
+    TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART << 1) - 1, NULL);
+    all = vmm_obj_list_collect(test_driver_of(conn)->networks);
+    test_sort_objects(all);
+    ret = g_ptr_array_new_full(all->len, (GDestroyNotify)vmm_network_unref);
+    for (guint i = 0; i < all->len; i++) {
+        VmmObj *obj = all->pdata[i];
+
+        vmm_obj_lock(obj);
+        if (!obj->removed && test_object_matches(obj, flags))
+            g_ptr_array_add(ret, vmm_network_new_handle(conn, obj->name, obj->uuid));
+        vmm_obj_unlock(obj);
+    }
+    return ret;
+}
+
+VmmNetwork *
+test_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    VmmNetworkObj *obj = vmm_obj_list_find_by_name(test_driver_of(conn)->networks, name);
+
+    if (!obj) {
+        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
+                      name);
+        return NULL;
+    }
+    return network_handle_end(conn, obj);
+}
+
+VmmNetwork *
+test_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    VmmNetworkObj *obj = vmm_obj_list_find_by_uuid(test_driver_of(conn)->networks, uuid);
+    char uuidstr[VMM_UUID_STRING_BUFLEN];
+
+    if (!obj) {
+        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching uuid '%s'"),
+                      vmm_uuid_format(uuid, uuidstr));
+        return NULL;
+    }
+    return network_handle_end(conn, obj);
+}
+
+static VmmNetworkDef *
+network_parse(const char *xml, unsigned int flags, GError **error)
+{
+    return vmm_network_def_parse_string(xml, NULL,
+                                        (flags & VMM_NETWORK_DEFINE_VALIDATE) ?
+                                        VMM_NETWORK_DEF_PARSE_VALIDATE : 0, error);
+}
+
+VmmNetwork *
+test_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                        GError **error)
+{
+    VmmNetworkDef *def;
+    VmmNetworkObj *obj;
+    gboolean created;
+
+    TEST_CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
+    if (!(def = network_parse(xml, flags, error)) ||
+        !(obj = vmm_obj_list_define(test_driver_of(conn)->networks, NULL, def,
+                                    &created, error)))
+        return NULL;
+    return network_handle_end(conn, obj);
+}
+
+VmmNetwork *
+test_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                        GError **error)
+{
+    VmmNetworkDef *def;
+    VmmNetworkObj *obj;
+    gboolean created;
+
+    TEST_CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
+    if (!(def = network_parse(xml, flags, error)) ||
+        !(obj = vmm_obj_list_create(test_driver_of(conn)->networks, def, &created, error)))
+        return NULL;
+    vmm_obj_set_active(obj);
+    return network_handle_end(conn, obj);
+}
+
+gboolean
+test_network_undefine(VmmNetwork *net, GError **error)
+{
+    VmmNetworkObj *obj;
+    gboolean ok;
+
+    if (!(obj = network_find(net, error)))
+        return FALSE;
+    ok = vmm_obj_list_undefine(test_driver_of(net->conn)->networks, NULL, obj, error);
+    vmm_obj_end(obj);
+    return ok;
+}
+
+gboolean
+test_network_create(VmmNetwork *net, GError **error)
+{
+    VmmNetworkObj *obj;
+    gboolean ok = TRUE;
+
+    if (!(obj = network_find(net, error)))
+        return FALSE;
+    if (obj->active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("network is already active"));
+        ok = FALSE;
+    } else {
+        vmm_obj_set_active(obj);
+    }
+    vmm_obj_end(obj);
+    return ok;
+}
+
+gboolean
+test_network_destroy(VmmNetwork *net, GError **error)
+{
+    VmmNetworkObj *obj;
+    gboolean ok = TRUE;
+
+    if (!(obj = network_find(net, error)))
+        return FALSE;
+    if (!obj->active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("network is not active"));
+        ok = FALSE;
+    } else {
+        vmm_obj_set_inactive(obj);
+        if (!obj->persistent)
+            vmm_obj_list_remove(test_driver_of(net->conn)->networks, obj);
+    }
+    vmm_obj_end(obj);
+    return ok;
+}
+
+char *
+test_network_get_xml_desc(VmmNetwork *net, unsigned int flags, GError **error)
+{
+    VmmNetworkObj *obj;
+    char *xml;
+
+    TEST_CHECK_FLAGS(flags, VMM_NETWORK_XML_INACTIVE, NULL);
+    if (!(obj = network_find(net, error)))
+        return NULL;
+    xml = vmm_network_def_format((flags & VMM_NETWORK_XML_INACTIVE) ?
+                                 vmm_obj_persistent_def(obj) : obj->def, 0);
+    vmm_obj_end(obj);
+    return xml;
+}
+
+char *
+test_network_get_bridge_name(VmmNetwork *net, GError **error)
+{
+    VmmNetworkObj *obj;
+    char *bridge;
+
+    if (!(obj = network_find(net, error)))
+        return NULL;
+    bridge = g_strdup(vmm_network_obj_def(obj)->bridge_name);
+    if (!bridge)
+        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
+                      _("network '%s' does not have a bridge name."), obj->name);
+    vmm_obj_end(obj);
+    return bridge;
+}
+
+gboolean
+test_network_get_autostart(VmmNetwork *net, gboolean *autostart, GError **error)
+{
+    return test_obj_get_autostart(network_find(net, error), autostart);
+}
+
+gboolean
+test_network_set_autostart(VmmNetwork *net, gboolean autostart, GError **error)
+{
+    return test_obj_set_autostart(network_find(net, error), autostart, error);
+}
+
+int
+test_network_is_active(VmmNetwork *net, GError **error)
+{
+    return test_obj_flag(network_find(net, error), G_STRUCT_OFFSET(VmmObj, active));
+}
+
+int
+test_network_is_persistent(VmmNetwork *net, GError **error)
+{
+    return test_obj_flag(network_find(net, error), G_STRUCT_OFFSET(VmmObj, persistent));
+}
