@@ -625,12 +625,16 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
          metadata_def(obj, VMM_DOMAIN_AFFECT_LIVE, error)) &&
         (!(flags & VMM_DOMAIN_AFFECT_CONFIG) ||
          metadata_def(obj, VMM_DOMAIN_AFFECT_CONFIG, error))) {
+        VmmDomainDef *live = vmm_domain_obj_def(obj);
+
         ok = TRUE;
-        if (flags & VMM_DOMAIN_AFFECT_LIVE)
-            ok = metadata_apply(vmm_domain_obj_def(obj), type, metadata, key, uri, error);
-        /* While inactive, live and config share one definition. */
+        if (flags & VMM_DOMAIN_AFFECT_LIVE) {
+            vmm_obj_prepare_live_change(obj);
+            ok = metadata_apply(live, type, metadata, key, uri, error);
+        }
+        /* An inactive domain has one definition for both. */
         if (ok && (flags & VMM_DOMAIN_AFFECT_CONFIG) &&
-            !((flags & VMM_DOMAIN_AFFECT_LIVE) && !obj->parent.new_def))
+            (!(flags & VMM_DOMAIN_AFFECT_LIVE) || vmm_obj_persistent_def(obj) != live))
             ok = metadata_apply(vmm_obj_persistent_def(obj), type, metadata, key, uri, error);
     }
     vmm_obj_end(obj);

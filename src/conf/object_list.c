@@ -111,9 +111,16 @@ vmm_obj_set_active(gpointer ptr)
 {
     VmmObj *obj = ptr;
 
-    if (obj->persistent && !obj->new_def)
-        obj->new_def = obj->kind->def_copy(obj->def);
     obj->active = TRUE;
+}
+
+void
+vmm_obj_prepare_live_change(gpointer ptr)
+{
+    VmmObj *obj = ptr;
+
+    if (obj->active && obj->persistent && !obj->new_def)
+        obj->new_def = obj->kind->def_copy(obj->def);
 }
 
 void

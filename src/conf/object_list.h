@@ -46,8 +46,11 @@ struct _VmmObjKind {
 
 /*
  * As libvirt keeps it: @def is the definition in force (the live one while
- * active); @new_def the persistent definition while active (NULL when the
- * object is transient or inactive).
+ * active); @new_def the persistent definition while active, when it differs
+ * from the live one.  Unlike libvirt, the copy is made lazily: an active
+ * persistent object with no @new_def has a live definition still equal to
+ * its persistent one (starting 10,000 domains then copies nothing).  Code
+ * that changes a live definition calls vmm_obj_prepare_live_change() first.
  */
 struct _VmmObj {
     gint ref;
@@ -73,11 +76,13 @@ void vmm_obj_end(gpointer obj);
 
 /* The persistent definition (new_def while active, else def); borrowed. */
 gpointer vmm_obj_persistent_def(gpointer obj);
-/* Mark the locked @obj active: a persistent object keeps a copy of its
- * definition as new_def, so that a redefinition waits for the next start. */
+/* Mark the locked @obj active / inactive.  On deactivation a pending
+ * persistent definition (new_def) takes over again. */
 void vmm_obj_set_active(gpointer obj);
-/* Mark it inactive: the pending persistent definition takes over. */
 void vmm_obj_set_inactive(gpointer obj);
+/* Before changing the live definition of the locked active @obj: give a
+ * persistent object its own copy of the persistent definition. */
+void vmm_obj_prepare_live_change(gpointer obj);
 
 VmmObjList *vmm_obj_list_new(const VmmObjKind *kind);
 void vmm_obj_list_free(VmmObjList *list);
