@@ -1,15 +1,111 @@
 /*
- * domain_device.c: the <devices> of a domain.  (Placeholder until the device
- * XML lands: accepts an empty <devices>.)
+ * domain_device.c: the <devices> of a domain: dispatch of each device
+ * element to its kind, defaults, whole-list checks, and formatting in
+ * libvirt's order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "conf/domain_device.h"
+#include "conf/domain_device_priv.h"
+
+#include <string.h>
+
+static const char *const device_kinds[] = {
+    "disk", "controller", "interface", "chr", "graphics", "video", "input", "sound",
+    "audio", "memballoon", "rng", "watchdog", "tpm", "redirdev", "hostdev", NULL
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(device_kinds) == VMM_DOMAIN_DEVICE_LAST + 1);
+
+const char *
+vmm_domain_device_kind_to_string(VmmDomainDeviceKind kind)
+{
+    return vmm_enum_to_string(device_kinds, kind);
+}
+
+typedef gpointer (*DevParseFunc)(const xmlNode *node, GError **error);
+
+/* Where each element goes; the list field is found by offset so that one
+ * loop handles every kind. */
+static const struct {
+    const char *element;
+    DevParseFunc parse;
+    GDestroyNotify free_func;
+    size_t list;
+} device_table[] = {
+#define DEV(el, kind, field) \
+    { el, (DevParseFunc)dev_##kind##_parse, (GDestroyNotify)dev_##kind##_free, \
+      G_STRUCT_OFFSET(VmmDomainDevices, field) }
+    DEV("disk", disk, disks),
+    DEV("controller", controller, controllers),
+    DEV("interface", net, interfaces),
+    DEV("graphics", graphics, graphics),
+    DEV("video", video, videos),
+    DEV("input", input, inputs),
+    DEV("sound", sound, sounds),
+    DEV("audio", audio, audios),
+    DEV("memballoon", memballoon, memballoons),
+    DEV("rng", rng, rngs),
+    DEV("watchdog", watchdog, watchdogs),
+    DEV("tpm", tpm, tpms),
+    DEV("redirdev", redirdev, redirdevs),
+    DEV("hostdev", hostdev, hostdevs),
+#undef DEV
+};
+
+static GPtrArray **
+devs_list(VmmDomainDevices *devs, size_t offset)
+{
+    return G_STRUCT_MEMBER_P(devs, offset);
+}
+
+static void
+devs_init(VmmDomainDevices *devs)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(device_table); i++) {
+        GPtrArray **list = devs_list(devs, device_table[i].list);
+        if (!*list)
+            *list = g_ptr_array_new_with_free_func(device_table[i].free_func);
+    }
+    if (!devs->chardevs)
+        devs->chardevs = g_ptr_array_new_with_free_func((GDestroyNotify)dev_chr_free);
+}
 
 gboolean
 vmm_domain_devices_parse(xmlXPathContext *ctxt, VmmDomainDevices *devs, GError **error)
 {
-    devs->emulator = vmm_xml_string(ctxt, "emulator");
+    devs_init(devs);
+    for (xmlNode *c = ctxt->node->children; c; c = c->next) {
+        const char *name = (const char *)c->name;
+        gpointer dev;
+        int chr;
+
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (strcmp(name, "emulator") == 0) {
+            xmlChar *txt = xmlNodeGetContent(c);
+            g_free(devs->emulator);
+            devs->emulator = txt && *txt ? g_strdup((const char *)txt) : NULL;
+            xmlFree(txt);
+            continue;
+        }
+        chr = vmm_enum_from_string((const char *const[]){ "serial", "parallel", "console",
+                                                          "channel", NULL }, name);
+        if (chr >= 0) {
+            if (!(dev = dev_chr_parse(c, chr, error)))
+                return FALSE;
+            g_ptr_array_add(devs->chardevs, dev);
+            continue;
+        }
+        for (size_t i = 0; i < G_N_ELEMENTS(device_table); i++) {
+            if (strcmp(name, device_table[i].element) != 0)
+                continue;
+            if (!(dev = device_table[i].parse(c, error)))
+                return FALSE;
+            g_ptr_array_add(*devs_list(devs, device_table[i].list), dev);
+            break;
+        }
+        /* Other device kinds (lease, filesystem, panic...) are not modelled
+         * yet and are dropped, as an older libvirt would. */
+    }
     return TRUE;
 }
 
@@ -17,22 +113,159 @@ gboolean
 vmm_domain_devices_post_parse(VmmDomainDevices *devs, const char *virt_type,
                               const char *arch, const char *machine, GError **error)
 {
+    devs_init(devs);
+    for (guint i = 0; i < devs->interfaces->len; i++) {
+        VmmDomainNetDef *net = devs->interfaces->pdata[i];
+        if (!net->mac_set) {
+            vmm_mac_generate(net->mac);
+            net->mac_set = TRUE;
+        }
+    }
+    for (guint i = 0; i < devs->disks->len; i++)
+        dev_disk_post_parse(devs->disks->pdata[i]);
+    dev_controllers_post_parse(devs->controllers);
+    dev_chrs_post_parse(devs->chardevs);
+    dev_misc_post_parse(devs, arch);
     return TRUE;
+}
+
+/* Call @fn on the info of every device. */
+static void
+devs_foreach_info(const VmmDomainDevices *devs,
+                  void (*fn)(const VmmDeviceInfo *info, const char *kind, gpointer data),
+                  gpointer data)
+{
+#define EACH(list, type, kind) \
+    for (guint i = 0; devs->list && i < devs->list->len; i++) \
+        fn(&((const type *)devs->list->pdata[i])->info, kind, data)
+    EACH(disks, VmmDomainDiskDef, "disk");
+    EACH(controllers, VmmDomainControllerDef, "controller");
+    EACH(interfaces, VmmDomainNetDef, "interface");
+    EACH(chardevs, VmmDomainChrDef, "chardev");
+    EACH(videos, VmmDomainVideoDef, "video");
+    EACH(inputs, VmmDomainInputDef, "input");
+    EACH(sounds, VmmDomainSoundDef, "sound");
+    EACH(memballoons, VmmDomainMemballoonDef, "memballoon");
+    EACH(rngs, VmmDomainRngDef, "rng");
+    EACH(watchdogs, VmmDomainWatchdogDef, "watchdog");
+    EACH(tpms, VmmDomainTpmDef, "tpm");
+    EACH(redirdevs, VmmDomainRedirdevDef, "redirdev");
+    EACH(hostdevs, VmmDomainHostdevDef, "hostdev");
+#undef EACH
+}
+
+typedef struct {
+    GHashTable *aliases;
+    GHashTable *boots;
+    GHashTable *pci;
+    GError *error;
+} InfoCheck;
+
+static void
+info_check(const VmmDeviceInfo *info, const char *kind, gpointer data)
+{
+    InfoCheck *st = data;
+
+    if (st->error)
+        return;
+    if (info->alias && !g_hash_table_add(st->aliases, info->alias)) {
+        vmm_error_set(&st->error, VMM_ERR_XML_ERROR, _("non unique alias detected: %s"),
+                      info->alias);
+        return;
+    }
+    if (info->boot_order > 0 &&
+        !g_hash_table_add(st->boots, GINT_TO_POINTER(info->boot_order))) {
+        vmm_error_set(&st->error, VMM_ERR_XML_ERROR,
+                      _("boot order '%d' used for more than one device"), info->boot_order);
+        return;
+    }
+    if (info->addr.type == VMM_DEVICE_ADDRESS_PCI) {
+        const VmmDeviceAddress *a = &info->addr;
+        char *key = g_strdup_printf("%04x:%02x:%02x.%x", a->domain, a->bus, a->slot,
+                                    a->function);
+        if (!g_hash_table_add(st->pci, key)) {
+            vmm_error_set(&st->error, VMM_ERR_XML_ERROR,
+                          _("PCI address %s of %s is used by more than one device"),
+                          key, kind);
+        }
+    }
 }
 
 gboolean
 vmm_domain_devices_validate(const VmmDomainDevices *devs, GError **error)
 {
+    InfoCheck st = { 0 };
+
+    if (!dev_disks_validate(devs->disks, error) ||
+        !dev_controllers_validate(devs->controllers, error))
+        return FALSE;
+
+    st.aliases = g_hash_table_new(g_str_hash, g_str_equal);
+    st.boots = g_hash_table_new(NULL, NULL);
+    st.pci = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    devs_foreach_info(devs, info_check, &st);
+    g_hash_table_unref(st.aliases);
+    g_hash_table_unref(st.boots);
+    g_hash_table_unref(st.pci);
+    if (st.error) {
+        g_propagate_error(error, st.error);
+        return FALSE;
+    }
     return TRUE;
+}
+
+typedef void (*DevFormatFunc)(GString *buf, int indent, gconstpointer def,
+                              unsigned int flags);
+
+static void
+format_list(GString *buf, int indent, GPtrArray *list, DevFormatFunc fn, unsigned int flags)
+{
+    for (guint i = 0; list && i < list->len; i++)
+        fn(buf, indent, list->pdata[i], flags);
+}
+
+static void
+format_chrs(GString *buf, int indent, GPtrArray *list, VmmChrDeviceType devtype,
+            unsigned int flags)
+{
+    for (guint i = 0; list && i < list->len; i++) {
+        const VmmDomainChrDef *chr = list->pdata[i];
+        if (chr->devtype == devtype)
+            dev_chr_format(buf, indent, chr, flags);
+    }
 }
 
 void
 vmm_domain_devices_format(GString *buf, int indent, const VmmDomainDevices *devs,
                           unsigned int flags)
 {
+    int in = indent + 2;
+
     vmm_buf_indent(buf, indent);
     g_string_append(buf, "<devices>\n");
-    vmm_buf_text_elem(buf, indent + 2, "emulator", devs->emulator);
+    vmm_buf_text_elem(buf, in, "emulator", devs->emulator);
+#define LIST(field, kind) \
+    format_list(buf, in, devs->field, (DevFormatFunc)dev_##kind##_format, flags)
+    /* libvirt's order: kinds grouped, document order within a kind. */
+    LIST(disks, disk);
+    LIST(controllers, controller);
+    LIST(interfaces, net);
+    format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_SERIAL, flags);
+    format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_PARALLEL, flags);
+    format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_CONSOLE, flags);
+    format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_CHANNEL, flags);
+    LIST(inputs, input);
+    LIST(tpms, tpm);
+    LIST(graphics, graphics);
+    LIST(sounds, sound);
+    LIST(audios, audio);
+    LIST(videos, video);
+    LIST(hostdevs, hostdev);
+    LIST(redirdevs, redirdev);
+    LIST(watchdogs, watchdog);
+    LIST(memballoons, memballoon);
+    LIST(rngs, rng);
+#undef LIST
     vmm_buf_indent(buf, indent);
     g_string_append(buf, "</devices>\n");
 }
@@ -41,4 +274,7 @@ void
 vmm_domain_devices_clear(VmmDomainDevices *devs)
 {
     g_clear_pointer(&devs->emulator, g_free);
+    for (size_t i = 0; i < G_N_ELEMENTS(device_table); i++)
+        g_clear_pointer(devs_list(devs, device_table[i].list), g_ptr_array_unref);
+    g_clear_pointer(&devs->chardevs, g_ptr_array_unref);
 }
