@@ -668,7 +668,7 @@ static const VshOptDef desc_opts[] = {
     { "config", VSH_OT_BOOL, 0, N_("modify/get persistent configuration") },
     { "current", VSH_OT_BOOL, 0, N_("modify/get current state configuration") },
     { "title", VSH_OT_BOOL, 0, N_("modify/get the title instead of description") },
-    { "new-desc", VSH_OT_STRING, VSH_OFLAG_POS, N_("message") },
+    { "new-desc", VSH_OT_STRING, VSH_OFLAG_POS | VSH_OFLAG_ARGV, N_("message") },
     { NULL },
 };
 

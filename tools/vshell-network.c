@@ -383,13 +383,11 @@ cmd_net_uuid(Vsh *ctl, const VshCmd *cmd)
 static gboolean
 cmd_net_name(Vsh *ctl, const VshCmd *cmd)
 {
-    g_autoptr(GError) error = NULL;
     const char *n = vsh_cmd_string(cmd, "network");
-    g_autoptr(VmmNetwork) net = vmm_network_lookup_by_uuid_string(ctl->conn, n, &error);
+    g_autoptr(VmmNetwork) net = vmm_network_lookup_by_uuid_string(ctl->conn, n, NULL);
 
     if (!net) {
         vsh_error(ctl, _("failed to get network '%s'"), n);
-        vsh_report(ctl, &error);
         return FALSE;
     }
     printf("%s\n", vmm_network_get_name(net));

@@ -640,14 +640,13 @@ parse_size(Vsh *ctl, const char *str, guint64 *bytes)
     value = g_ascii_strtoull(str, &end, 10);
     if (errno)
         goto bad;
-    if (!vmm_units_scale(value, *end ? end : NULL, 1, 0, bytes, &error)) {
-        vsh_report(ctl, &error);
+    if (!vmm_units_scale(value, *end ? end : NULL, 1, 0, bytes, &error))
         goto bad;
-    }
     return TRUE;
 
  bad:
     vsh_error(ctl, _("Malformed size %s"), str);
+    vsh_report(ctl, &error);
     return FALSE;
 }
 

@@ -7,6 +7,7 @@
 #include "vshell.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -125,9 +126,16 @@ vsh_read_file(Vsh *ctl, const char *path)
 {
     g_autoptr(GError) error = NULL;
     char *contents = NULL;
+    int fd;
 
+    /* Opened first for virsh's wording of the common failure. */
+    if ((fd = open(path, O_RDONLY)) < 0) {
+        vsh_error(ctl, _("Failed to open file '%s': %s"), path, g_strerror(errno));
+        return NULL;
+    }
+    close(fd);
     if (!g_file_get_contents(path, &contents, NULL, &error)) {
-        vsh_error(ctl, _("Failed to read file '%s' to define"), path);
+        vsh_error(ctl, _("Failed to read file '%s'"), path);
         vsh_report(ctl, &error);
         return NULL;
     }
@@ -414,7 +422,8 @@ vsh_cmd_parse(Vsh *ctl, GPtrArray *argv)
                           def->name, optname);
                 return NULL;
             }
-            if (g_hash_table_contains(cmd->values, opt->name)) {
+            if (g_hash_table_contains(cmd->values, opt->name) &&
+                !(opt->flags & VSH_OFLAG_ARGV)) {
                 vsh_error(ctl, _("option --%s already seen"), opt->name);
                 return NULL;
             }
@@ -436,7 +445,8 @@ vsh_cmd_parse(Vsh *ctl, GPtrArray *argv)
         } else {
             for (const VshOptDef *o = def->opts; o && o->name; o++) {
                 if ((o->flags & VSH_OFLAG_POS) &&
-                    !g_hash_table_contains(cmd->values, o->name)) {
+                    (!g_hash_table_contains(cmd->values, o->name) ||
+                     (o->flags & VSH_OFLAG_ARGV))) {
                     opt = o;
                     break;
                 }
@@ -446,6 +456,12 @@ vsh_cmd_parse(Vsh *ctl, GPtrArray *argv)
                 return NULL;
             }
             value = tok;
+        }
+        if ((opt->flags & VSH_OFLAG_ARGV) && g_hash_table_contains(cmd->values, opt->name)) {
+            const char *prev = g_hash_table_lookup(cmd->values, opt->name);
+            g_hash_table_insert(cmd->values, (gpointer)opt->name,
+                                g_strconcat(prev, " ", value, NULL));
+            continue;
         }
         g_hash_table_insert(cmd->values, (gpointer)opt->name, g_strdup(value));
     }
@@ -529,7 +545,9 @@ help_command(const VshCmdDef *def)
     for (const VshOptDef *o = def->opts; o && o->name; o++) {
         g_autofree char *syntax = opt_syntax(o);
 
-        if ((o->flags & VSH_OFLAG_REQ) && (o->flags & VSH_OFLAG_POS))
+        if (o->flags & VSH_OFLAG_ARGV)
+            g_string_append_printf(synopsis, " [[--%s] <string>]...", o->name);
+        else if ((o->flags & VSH_OFLAG_REQ) && (o->flags & VSH_OFLAG_POS))
             g_string_append_printf(synopsis, " <%s>", o->name);
         else if (o->flags & VSH_OFLAG_REQ)
             g_string_append_printf(synopsis, " %s", syntax);
@@ -554,7 +572,8 @@ help_command(const VshCmdDef *def)
         if (!any)
             printf("  %s\n", _("OPTIONS"));
         any = TRUE;
-        if ((o->flags & VSH_OFLAG_REQ) && (o->flags & VSH_OFLAG_POS))
+        if ((o->flags & VSH_OFLAG_ARGV) ||
+            ((o->flags & VSH_OFLAG_REQ) && (o->flags & VSH_OFLAG_POS)))
             left = g_strdup_printf("[--%s] <%s>", o->name,
                                    o->type == VSH_OT_INT ? "number" : "string");
         else

@@ -22,6 +22,7 @@ typedef enum {
 typedef enum {
     VSH_OFLAG_REQ = 1 << 0,   /* must be given */
     VSH_OFLAG_POS = 1 << 1,   /* may be given without its --name, in order */
+    VSH_OFLAG_ARGV = 1 << 2,  /* with POS: takes all remaining words, joined by spaces */
 } VshOptFlags;
 
 typedef struct {
