@@ -9,6 +9,9 @@
  */
 #include "conf/object_list.h"
 #include "conf/config_store.h"
+#include "conf/domain_obj.h"
+#include "conf/network_obj.h"
+#include "conf/storage_obj.h"
 #include "conf/xml_util.h"
 #include "util/vmm_error.h"
 #include "util/vmm_file.h"
@@ -431,6 +434,78 @@ test_interrupted_write(Fixture *f, gconstpointer data)
     define_ok(f, toy_new("beta", UUID_B, "x"), TRUE);
 }
 
+/* Save and load each real kind through the store: the loaded definition
+ * formats as the saved one, and autostart survives. */
+static void
+check_real_kind(Fixture *f, VmmObjList *list, const char *xml, const char *name)
+{
+    const VmmObjKind *kind = vmm_obj_list_kind(list);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmObjList) list2 = vmm_obj_list_new(kind);
+    g_autofree char *saved = NULL;
+    g_autofree char *loaded = NULL;
+    gboolean created;
+    gpointer def = kind->def_parse(xml, NULL, &err);
+    VmmObj *obj;
+
+    g_assert_no_error(err);
+    obj = vmm_obj_list_define(list, f->store, def, &created, &err);
+    g_assert_no_error(err);
+    g_assert_true(created);
+    g_assert_true(vmm_obj_set_autostart(obj, f->store, TRUE, &err));
+    saved = kind->def_format(obj->def);
+    vmm_obj_end(obj);
+
+    g_assert_cmpuint(vmm_obj_list_load(list2, f->store), ==, 1);
+    obj = vmm_obj_list_find_by_name(list2, name);
+    g_assert_nonnull(obj);
+    g_assert_true(obj->autostart);
+    g_assert_true(obj->persistent);
+    loaded = kind->def_format(obj->def);
+    g_assert_cmpstr(loaded, ==, saved);
+    g_assert_true(vmm_obj_list_undefine(list2, f->store, obj, &err));
+    vmm_obj_end(obj);
+    g_assert_cmpuint(vmm_obj_list_load(list2, f->store), ==, 0);
+}
+
+static void
+test_real_domain(Fixture *f, gconstpointer data)
+{
+    g_autoptr(VmmObjList) list = vmm_domain_obj_list_new();
+    VmmDomainObj *obj;
+
+    check_real_kind(f, list,
+                    "<domain type='kvm'><name>d1</name><uuid>" UUID_A "</uuid>"
+                    "<title>T</title><memory>1048576</memory><vcpu>2</vcpu>"
+                    "<os><type arch='x86_64'>hvm</type></os></domain>", "d1");
+    /* A new domain object starts shut off. */
+    obj = vmm_obj_list_find_by_name(list, "d1");
+    g_assert_nonnull(obj);
+    g_assert_cmpint(obj->state, ==, 5);
+    vmm_obj_end(obj);
+}
+
+static void
+test_real_network(Fixture *f, gconstpointer data)
+{
+    g_autoptr(VmmObjList) list = vmm_network_obj_list_new();
+
+    check_real_kind(f, list,
+                    "<network><name>n1</name><uuid>" UUID_A "</uuid>"
+                    "<forward mode='nat'/><bridge name='virbr5'/>"
+                    "<ip address='10.0.5.1' netmask='255.255.255.0'/></network>", "n1");
+}
+
+static void
+test_real_pool(Fixture *f, gconstpointer data)
+{
+    g_autoptr(VmmObjList) list = vmm_storage_pool_obj_list_new();
+
+    check_real_kind(f, list,
+                    "<pool type='dir'><name>p1</name><uuid>" UUID_A "</uuid>"
+                    "<target><path>/srv/p1</path></target></pool>", "p1");
+}
+
 /* Threads defining, looking up, listing and undefining at once. */
 typedef struct {
     VmmObjList *list;
@@ -506,6 +581,9 @@ main(int argc, char **argv)
     FTEST("/conf/object_list/create-transient", test_create_transient);
     FTEST("/conf/object_list/broken-files", test_broken_files);
     FTEST("/conf/object_list/interrupted-write", test_interrupted_write);
+    FTEST("/conf/object_list/domain-round-trip", test_real_domain);
+    FTEST("/conf/object_list/network-round-trip", test_real_network);
+    FTEST("/conf/object_list/pool-round-trip", test_real_pool);
     g_test_add_func("/conf/object_list/threads", test_threads);
     return g_test_run();
 }
