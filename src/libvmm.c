@@ -8,11 +8,15 @@
  * read-only connections, all in entry_check(), then hands off.
  */
 #include "driver.h"
+#include "remote/remote_driver.h"
+#include "remote/remote_uri.h"
 
 #include <string.h>
 
 #define VMM_DEFAULT_URI_FALLBACK "test:///default"
 
+/* In-process drivers, picked by URI scheme.  Remote URIs (X+transport://,
+ * qemu://) go to vmm_remote_driver instead, except inside vmmd. */
 static const VmmDriver *const drivers[] = {
     &vmm_test_driver,
 };
@@ -85,7 +89,9 @@ vmm_connect_open(const char *uri, unsigned int flags, GError **error)
     conn->uri = g_strdup(uri);
     conn->flags = flags;
 
-    for (size_t i = 0; i < G_N_ELEMENTS(drivers); i++) {
+    if (!vmm_remote_driver_is_inside_daemon() && remote_uri_is_remote(uri))
+        conn->driver = &vmm_remote_driver;
+    for (size_t i = 0; !conn->driver && i < G_N_ELEMENTS(drivers); i++) {
         if (g_strcmp0(drivers[i]->scheme, scheme) == 0) {
             conn->driver = drivers[i];
             break;

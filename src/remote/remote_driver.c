@@ -1,0 +1,971 @@
+/*
+ * remote_driver.c: the driver that forwards every call to vmmd.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each entry packs its arguments into the .x file's *_args struct, makes
+ * one call and unpacks the *_ret struct.  Handles travel as the wire's
+ * dom/net/pool/vol structs and come back as fresh handles on this
+ * connection.  Server errors arrive with their code and text unchanged.
+ */
+#include "remote/remote_driver.h"
+#include "remote/remote_uri.h"
+#include "rpc/rpc_client.h"
+#include "rpc/rpc_packet.h"
+
+#include <string.h>
+
+/* libvirt's client defaults: ping after 5 s idle, give up after 5 more. */
+#define REMOTE_KEEPALIVE_INTERVAL 5
+#define REMOTE_KEEPALIVE_COUNT 5
+
+typedef struct {
+    RpcClient *client;
+    GMutex lock;              /* type */
+    char *type;               /* connect_get_type's answer, kept for the
+                               * connection's lifetime (it returns const) */
+    gboolean server_event_callbacks;   /* feature 14 */
+} RemotePriv;
+
+static gboolean inside_daemon;
+
+void
+vmm_remote_driver_set_inside_daemon(gboolean inside)
+{
+    inside_daemon = inside;
+}
+
+gboolean
+vmm_remote_driver_is_inside_daemon(void)
+{
+    return inside_daemon;
+}
+
+static gboolean
+remote_call(VmmConnect *conn, int proc, xdrproc_t args_proc, const void *args,
+            xdrproc_t ret_proc, void *ret, GError **error)
+{
+    RemotePriv *priv = conn->priv;
+
+    return rpc_client_call(priv->client, REMOTE_PROGRAM, proc, args_proc, args,
+                           ret_proc, ret, error);
+}
+
+/* CALL(conn, PROC_SUFFIX, args_type, &args, ret_type, &ret); "none" for no
+ * payload (libtirpc's xdr_void has the wrong type to pass around). */
+#define xdr_none NULL
+#define CALL(conn, proc, argt, args, rett, ret) \
+    remote_call((conn), REMOTE_PROC_##proc, (xdrproc_t)xdr_##argt, (args), \
+                (xdrproc_t)xdr_##rett, (ret), error)
+
+#define FREE_RET(rett, ret) xdr_free((xdrproc_t)xdr_##rett, (char *)(ret))
+
+/* ------------------------------------------------------------------ */
+/* Handles <-> wire                                                    */
+
+/* The wire structs borrow the handle's strings: they are only encoded. */
+static void
+dom_to_wire(remote_nonnull_domain *w, VmmDomain *dom)
+{
+    w->name = dom->name;
+    memcpy(w->uuid, dom->uuid, VMM_UUID_BUFLEN);
+    w->id = dom->id;
+}
+
+static void
+net_to_wire(remote_nonnull_network *w, VmmNetwork *net)
+{
+    w->name = net->name;
+    memcpy(w->uuid, net->uuid, VMM_UUID_BUFLEN);
+}
+
+static void
+pool_to_wire(remote_nonnull_storage_pool *w, VmmStoragePool *pool)
+{
+    w->name = pool->name;
+    memcpy(w->uuid, pool->uuid, VMM_UUID_BUFLEN);
+}
+
+static void
+vol_to_wire(remote_nonnull_storage_vol *w, VmmStorageVol *vol)
+{
+    w->pool = vol->pool;
+    w->name = vol->name;
+    w->key = vol->key;
+}
+
+static VmmDomain *
+dom_from_wire(VmmConnect *conn, const remote_nonnull_domain *w)
+{
+    return vmm_domain_new_handle(conn, w->name, (const unsigned char *)w->uuid, w->id);
+}
+
+static VmmNetwork *
+net_from_wire(VmmConnect *conn, const remote_nonnull_network *w)
+{
+    return vmm_network_new_handle(conn, w->name, (const unsigned char *)w->uuid);
+}
+
+static VmmStoragePool *
+pool_from_wire(VmmConnect *conn, const remote_nonnull_storage_pool *w)
+{
+    return vmm_storage_pool_new_handle(conn, w->name, (const unsigned char *)w->uuid);
+}
+
+static VmmStorageVol *
+vol_from_wire(VmmConnect *conn, const remote_nonnull_storage_vol *w)
+{
+    return vmm_storage_vol_new_handle(conn, w->pool, w->name, w->key);
+}
+
+/* ------------------------------------------------------------------ */
+/* Connection                                                          */
+
+static RpcClient *
+remote_client_new(const RemoteTarget *target, GError **error)
+{
+    g_auto(GStrv) argv = NULL;
+
+    switch (target->transport) {
+    case REMOTE_TRANSPORT_UNIX:
+        return rpc_client_new_unix(target->socket_path, error);
+    case REMOTE_TRANSPORT_TCP:
+        return rpc_client_new_tcp(target->host, target->port, error);
+    case REMOTE_TRANSPORT_SSH:
+        argv = remote_target_ssh_argv(target);
+        return rpc_client_new_command((const char *const *)argv, error);
+    case REMOTE_TRANSPORT_LAST:
+        break;
+    }
+    g_assert_not_reached();
+}
+
+static int
+remote_supports_feature(VmmConnect *conn, int feature)
+{
+    remote_connect_supports_feature_args args = { feature };
+    remote_connect_supports_feature_ret ret = { 0 };
+
+    /* Any failure means "no", as in libvirt's client. */
+    if (!remote_call(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+                     (xdrproc_t)xdr_remote_connect_supports_feature_args, &args,
+                     (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret, NULL))
+        return 0;
+    return ret.supported;
+}
+
+/* AUTH_LIST, then the server's first method, as libvirt's client picks it.
+ * An error from AUTH_LIST itself means "no auth", as libvirt takes it. */
+static gboolean
+remote_authenticate(VmmConnect *conn, const char *where, GError **error)
+{
+    remote_auth_list_ret ret = { 0 };
+    remote_auth_type first = REMOTE_AUTH_NONE;
+
+    if (!remote_call(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL,
+                     (xdrproc_t)xdr_remote_auth_list_ret, &ret, NULL))
+        return TRUE;
+    if (ret.types.types_len > 0)
+        first = ret.types.types_val[0];
+    FREE_RET(remote_auth_list_ret, &ret);
+
+    switch (first) {
+    case REMOTE_AUTH_NONE:
+        return TRUE;
+    case REMOTE_AUTH_POLKIT: {
+        remote_auth_polkit_ret pret = { 0 };
+
+        return CALL(conn, AUTH_POLKIT, none, NULL, remote_auth_polkit_ret, &pret);
+    }
+    default:
+        vmm_error_set(error, VMM_ERR_AUTH_FAILED,
+                      _("vmmd at %s wants SASL authentication, which this client does not support"),
+                      where);
+        return FALSE;
+    }
+}
+
+static void
+remote_priv_free(RemotePriv *priv)
+{
+    rpc_client_free(priv->client);
+    g_mutex_clear(&priv->lock);
+    g_free(priv->type);
+    g_free(priv);
+}
+
+/*
+ * Open, in libvirt's order: connect the transport, AUTH_LIST, ask whether
+ * the server does keepalive, CONNECT_OPEN with the stripped name, then ask
+ * about event callbacks.
+ */
+static gboolean
+remote_connect_open(VmmConnect *conn, GError **error)
+{
+    g_autoptr(RemoteTarget) target = NULL;
+    g_autofree char *where = NULL;
+    RemotePriv *priv;
+    remote_connect_open_args args = { 0 };
+    gboolean keepalive;
+
+    target = remote_target_parse(conn->uri, (conn->flags & VMM_CONNECT_RO) != 0, error);
+    if (!target)
+        return FALSE;
+    where = remote_target_describe(target);
+
+    priv = g_new0(RemotePriv, 1);
+    g_mutex_init(&priv->lock);
+    priv->client = remote_client_new(target, error);
+    if (!priv->client) {
+        remote_priv_free(priv);
+        return FALSE;
+    }
+    conn->priv = priv;
+
+    if (!remote_authenticate(conn, where, error))
+        goto fail;
+    keepalive = remote_supports_feature(conn, REMOTE_FEATURE_PROGRAM_KEEPALIVE);
+
+    args.name = &target->name;
+    args.flags = conn->flags & VMM_CONNECT_RO;
+    if (!CALL(conn, CONNECT_OPEN, remote_connect_open_args, &args, none, NULL))
+        goto fail;
+
+    priv->server_event_callbacks =
+        remote_supports_feature(conn, REMOTE_FEATURE_REMOTE_EVENT_CALLBACK);
+    if (keepalive)
+        rpc_client_start_keepalive(priv->client, REMOTE_KEEPALIVE_INTERVAL,
+                                   REMOTE_KEEPALIVE_COUNT);
+    return TRUE;
+
+ fail:
+    conn->priv = NULL;
+    remote_priv_free(priv);
+    return FALSE;
+}
+
+static void
+remote_connect_close(VmmConnect *conn)
+{
+    RemotePriv *priv = conn->priv;
+
+    if (!priv)
+        return;
+    /* The server may already be gone; closing is best effort. */
+    if (rpc_client_is_open(priv->client))
+        remote_call(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL,
+                    NULL, NULL, NULL);
+    remote_priv_free(priv);
+    conn->priv = NULL;
+}
+
+static const char *
+remote_connect_get_type(VmmConnect *conn, GError **error)
+{
+    RemotePriv *priv = conn->priv;
+    remote_connect_get_type_ret ret = { 0 };
+    const char *type;
+
+    g_mutex_lock(&priv->lock);
+    type = priv->type;
+    g_mutex_unlock(&priv->lock);
+    if (type)
+        return type;
+
+    if (!CALL(conn, CONNECT_GET_TYPE, none, NULL, remote_connect_get_type_ret, &ret))
+        return NULL;
+    g_mutex_lock(&priv->lock);
+    if (!priv->type)
+        priv->type = g_strdup(ret.type);
+    type = priv->type;
+    g_mutex_unlock(&priv->lock);
+    FREE_RET(remote_connect_get_type_ret, &ret);
+    return type;
+}
+
+static gboolean
+remote_connect_get_version(VmmConnect *conn, unsigned long *hv_ver, GError **error)
+{
+    remote_connect_get_version_ret ret = { 0 };
+
+    if (!CALL(conn, CONNECT_GET_VERSION, none, NULL, remote_connect_get_version_ret, &ret))
+        return FALSE;
+    *hv_ver = ret.hv_ver;
+    return TRUE;
+}
+
+/* Calls returning one string: the string is stolen from the reply. */
+#define STRING_RET(rett, field, call) \
+    do { \
+        rett ret = { 0 }; \
+        char *s; \
+        if (!(call)) \
+            return NULL; \
+        s = g_strdup(ret.field); \
+        FREE_RET(rett, &ret); \
+        return s; \
+    } while (0)
+
+static char *
+remote_connect_get_hostname(VmmConnect *conn, GError **error)
+{
+    STRING_RET(remote_connect_get_hostname_ret, hostname,
+               CALL(conn, CONNECT_GET_HOSTNAME, none, NULL,
+                    remote_connect_get_hostname_ret, &ret));
+}
+
+static char *
+remote_connect_get_capabilities(VmmConnect *conn, GError **error)
+{
+    STRING_RET(remote_connect_get_capabilities_ret, capabilities,
+               CALL(conn, CONNECT_GET_CAPABILITIES, none, NULL,
+                    remote_connect_get_capabilities_ret, &ret));
+}
+
+static gboolean
+remote_node_get_info(VmmConnect *conn, VmmNodeInfo *info, GError **error)
+{
+    remote_node_get_info_ret ret = { 0 };
+
+    if (!CALL(conn, NODE_GET_INFO, none, NULL, remote_node_get_info_ret, &ret))
+        return FALSE;
+    /* The wire's model is NUL-padded, not necessarily NUL-terminated. */
+    memcpy(info->model, ret.model, MIN(sizeof(info->model), sizeof(ret.model)));
+    info->model[sizeof(info->model) - 1] = '\0';
+    info->memory = ret.memory;
+    info->cpus = ret.cpus;
+    info->mhz = ret.mhz;
+    info->nodes = ret.nodes;
+    info->sockets = ret.sockets;
+    info->cores = ret.cores;
+    info->threads = ret.threads;
+    return TRUE;
+}
+
+/* Calls returning one int. */
+#define INT_RET(rett, field, call) \
+    do { \
+        rett ret = { 0 }; \
+        if (!(call)) \
+            return -1; \
+        return ret.field; \
+    } while (0)
+
+static int
+remote_connect_num_of_domains(VmmConnect *conn, GError **error)
+{
+    INT_RET(remote_connect_num_of_domains_ret, num,
+            CALL(conn, CONNECT_NUM_OF_DOMAINS, none, NULL,
+                 remote_connect_num_of_domains_ret, &ret));
+}
+
+static int
+remote_connect_num_of_defined_domains(VmmConnect *conn, GError **error)
+{
+    INT_RET(remote_connect_num_of_defined_domains_ret, num,
+            CALL(conn, CONNECT_NUM_OF_DEFINED_DOMAINS, none, NULL,
+                 remote_connect_num_of_defined_domains_ret, &ret));
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists: need_results=1, then one handle per wire struct.             */
+
+#define LIST_ALL(conn, PROC, argt, args, rett, field, Type, from_wire, unref) \
+    do { \
+        rett ret = { 0 }; \
+        GPtrArray *list; \
+        if (!CALL(conn, PROC, argt, args, rett, &ret)) \
+            return NULL; \
+        list = g_ptr_array_new_full(ret.field.field##_len, (GDestroyNotify)unref); \
+        for (u_int i = 0; i < ret.field.field##_len; i++) \
+            g_ptr_array_add(list, from_wire(conn, &ret.field.field##_val[i])); \
+        FREE_RET(rett, &ret); \
+        return list; \
+    } while (0)
+
+static GPtrArray *
+remote_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    remote_connect_list_all_domains_args args = { 1, flags };
+
+    LIST_ALL(conn, CONNECT_LIST_ALL_DOMAINS, remote_connect_list_all_domains_args, &args,
+             remote_connect_list_all_domains_ret, domains, VmmDomain, dom_from_wire,
+             vmm_domain_unref);
+}
+
+static GPtrArray *
+remote_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    remote_connect_list_all_networks_args args = { 1, flags };
+
+    LIST_ALL(conn, CONNECT_LIST_ALL_NETWORKS, remote_connect_list_all_networks_args, &args,
+             remote_connect_list_all_networks_ret, nets, VmmNetwork, net_from_wire,
+             vmm_network_unref);
+}
+
+static GPtrArray *
+remote_connect_list_all_storage_pools(VmmConnect *conn, unsigned int flags, GError **error)
+{
+    remote_connect_list_all_storage_pools_args args = { 1, flags };
+
+    LIST_ALL(conn, CONNECT_LIST_ALL_STORAGE_POOLS, remote_connect_list_all_storage_pools_args,
+             &args, remote_connect_list_all_storage_pools_ret, pools, VmmStoragePool,
+             pool_from_wire, vmm_storage_pool_unref);
+}
+
+static GPtrArray *
+remote_storage_pool_list_all_volumes(VmmStoragePool *pool, unsigned int flags, GError **error)
+{
+    remote_storage_pool_list_all_volumes_args args = { .need_results = 1, .flags = flags };
+
+    pool_to_wire(&args.pool, pool);
+    LIST_ALL(pool->conn, STORAGE_POOL_LIST_ALL_VOLUMES, remote_storage_pool_list_all_volumes_args,
+             &args, remote_storage_pool_list_all_volumes_ret, vols, VmmStorageVol,
+             vol_from_wire, vmm_storage_vol_unref);
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls returning one handle                                          */
+
+#define HANDLE_RET(conn, PROC, argt, args, rett, field, from_wire) \
+    do { \
+        rett ret = { 0 }; \
+        typeof(from_wire(conn, &ret.field)) h; \
+        if (!CALL(conn, PROC, argt, args, rett, &ret)) \
+            return NULL; \
+        h = from_wire(conn, &ret.field); \
+        FREE_RET(rett, &ret); \
+        return h; \
+    } while (0)
+
+static VmmDomain *
+remote_domain_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    remote_domain_lookup_by_name_args args = { (char *)name };
+
+    HANDLE_RET(conn, DOMAIN_LOOKUP_BY_NAME, remote_domain_lookup_by_name_args, &args,
+               remote_domain_lookup_by_name_ret, dom, dom_from_wire);
+}
+
+static VmmDomain *
+remote_domain_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    remote_domain_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VMM_UUID_BUFLEN);
+    HANDLE_RET(conn, DOMAIN_LOOKUP_BY_UUID, remote_domain_lookup_by_uuid_args, &args,
+               remote_domain_lookup_by_uuid_ret, dom, dom_from_wire);
+}
+
+static VmmDomain *
+remote_domain_lookup_by_id(VmmConnect *conn, int id, GError **error)
+{
+    remote_domain_lookup_by_id_args args = { id };
+
+    HANDLE_RET(conn, DOMAIN_LOOKUP_BY_ID, remote_domain_lookup_by_id_args, &args,
+               remote_domain_lookup_by_id_ret, dom, dom_from_wire);
+}
+
+static VmmDomain *
+remote_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    /* Without flags, the original procedure, as virsh sends it. */
+    if (flags == 0) {
+        remote_domain_define_xml_args args = { (char *)xml };
+
+        HANDLE_RET(conn, DOMAIN_DEFINE_XML, remote_domain_define_xml_args, &args,
+                   remote_domain_define_xml_ret, dom, dom_from_wire);
+    } else {
+        remote_domain_define_xml_flags_args args = { (char *)xml, flags };
+
+        HANDLE_RET(conn, DOMAIN_DEFINE_XML_FLAGS, remote_domain_define_xml_flags_args, &args,
+                   remote_domain_define_xml_flags_ret, dom, dom_from_wire);
+    }
+}
+
+static VmmDomain *
+remote_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    remote_domain_create_xml_args args = { (char *)xml, flags };
+
+    HANDLE_RET(conn, DOMAIN_CREATE_XML, remote_domain_create_xml_args, &args,
+               remote_domain_create_xml_ret, dom, dom_from_wire);
+}
+
+static VmmNetwork *
+remote_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    remote_network_lookup_by_name_args args = { (char *)name };
+
+    HANDLE_RET(conn, NETWORK_LOOKUP_BY_NAME, remote_network_lookup_by_name_args, &args,
+               remote_network_lookup_by_name_ret, net, net_from_wire);
+}
+
+static VmmNetwork *
+remote_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    remote_network_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VMM_UUID_BUFLEN);
+    HANDLE_RET(conn, NETWORK_LOOKUP_BY_UUID, remote_network_lookup_by_uuid_args, &args,
+               remote_network_lookup_by_uuid_ret, net, net_from_wire);
+}
+
+static VmmNetwork *
+remote_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    if (flags == 0) {
+        remote_network_define_xml_args args = { (char *)xml };
+
+        HANDLE_RET(conn, NETWORK_DEFINE_XML, remote_network_define_xml_args, &args,
+                   remote_network_define_xml_ret, net, net_from_wire);
+    } else {
+        remote_network_define_xml_flags_args args = { (char *)xml, flags };
+
+        HANDLE_RET(conn, NETWORK_DEFINE_XML_FLAGS, remote_network_define_xml_flags_args, &args,
+                   remote_network_define_xml_flags_ret, net, net_from_wire);
+    }
+}
+
+static VmmNetwork *
+remote_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **error)
+{
+    remote_network_create_xml_args args = { (char *)xml };
+
+    /* The procedure has no flags (libvirt's neither, before 7.8). */
+    if (flags) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG,
+                      _("unsupported flags (0x%x) in function %s"), flags, G_STRFUNC);
+        return NULL;
+    }
+    HANDLE_RET(conn, NETWORK_CREATE_XML, remote_network_create_xml_args, &args,
+               remote_network_create_xml_ret, net, net_from_wire);
+}
+
+static VmmStoragePool *
+remote_storage_pool_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
+{
+    remote_storage_pool_lookup_by_name_args args = { (char *)name };
+
+    HANDLE_RET(conn, STORAGE_POOL_LOOKUP_BY_NAME, remote_storage_pool_lookup_by_name_args,
+               &args, remote_storage_pool_lookup_by_name_ret, pool, pool_from_wire);
+}
+
+static VmmStoragePool *
+remote_storage_pool_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
+{
+    remote_storage_pool_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VMM_UUID_BUFLEN);
+    HANDLE_RET(conn, STORAGE_POOL_LOOKUP_BY_UUID, remote_storage_pool_lookup_by_uuid_args,
+               &args, remote_storage_pool_lookup_by_uuid_ret, pool, pool_from_wire);
+}
+
+static VmmStoragePool *
+remote_storage_pool_lookup_by_volume(VmmStorageVol *vol, GError **error)
+{
+    remote_storage_pool_lookup_by_volume_args args;
+
+    vol_to_wire(&args.vol, vol);
+    HANDLE_RET(vol->conn, STORAGE_POOL_LOOKUP_BY_VOLUME, remote_storage_pool_lookup_by_volume_args,
+               &args, remote_storage_pool_lookup_by_volume_ret, pool, pool_from_wire);
+}
+
+static VmmStoragePool *
+remote_storage_pool_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                               GError **error)
+{
+    remote_storage_pool_define_xml_args args = { (char *)xml, flags };
+
+    HANDLE_RET(conn, STORAGE_POOL_DEFINE_XML, remote_storage_pool_define_xml_args, &args,
+               remote_storage_pool_define_xml_ret, pool, pool_from_wire);
+}
+
+static VmmStoragePool *
+remote_storage_pool_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
+                               GError **error)
+{
+    remote_storage_pool_create_xml_args args = { (char *)xml, flags };
+
+    HANDLE_RET(conn, STORAGE_POOL_CREATE_XML, remote_storage_pool_create_xml_args, &args,
+               remote_storage_pool_create_xml_ret, pool, pool_from_wire);
+}
+
+static VmmStorageVol *
+remote_storage_vol_lookup_by_name(VmmStoragePool *pool, const char *name, GError **error)
+{
+    remote_storage_vol_lookup_by_name_args args = { .name = (char *)name };
+
+    pool_to_wire(&args.pool, pool);
+    HANDLE_RET(pool->conn, STORAGE_VOL_LOOKUP_BY_NAME, remote_storage_vol_lookup_by_name_args,
+               &args, remote_storage_vol_lookup_by_name_ret, vol, vol_from_wire);
+}
+
+static VmmStorageVol *
+remote_storage_vol_lookup_by_key(VmmConnect *conn, const char *key, GError **error)
+{
+    remote_storage_vol_lookup_by_key_args args = { (char *)key };
+
+    HANDLE_RET(conn, STORAGE_VOL_LOOKUP_BY_KEY, remote_storage_vol_lookup_by_key_args, &args,
+               remote_storage_vol_lookup_by_key_ret, vol, vol_from_wire);
+}
+
+static VmmStorageVol *
+remote_storage_vol_lookup_by_path(VmmConnect *conn, const char *path, GError **error)
+{
+    remote_storage_vol_lookup_by_path_args args = { (char *)path };
+
+    HANDLE_RET(conn, STORAGE_VOL_LOOKUP_BY_PATH, remote_storage_vol_lookup_by_path_args, &args,
+               remote_storage_vol_lookup_by_path_ret, vol, vol_from_wire);
+}
+
+static VmmStorageVol *
+remote_storage_vol_create_xml(VmmStoragePool *pool, const char *xml, unsigned int flags,
+                              GError **error)
+{
+    remote_storage_vol_create_xml_args args = { .xml = (char *)xml, .flags = flags };
+
+    pool_to_wire(&args.pool, pool);
+    HANDLE_RET(pool->conn, STORAGE_VOL_CREATE_XML, remote_storage_vol_create_xml_args, &args,
+               remote_storage_vol_create_xml_ret, vol, vol_from_wire);
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls on one object.  OBJ_*(fn, Type, obj, to_wire, name, PROC):    */
+/* `name` is the args/ret struct stem, e.g. domain_destroy_flags.      */
+
+/* obj [+ flags] -> void */
+#define OBJ_VOID(fn, Type, obj, to_wire, name, PROC) \
+    static gboolean fn(Type *obj, GError **error) \
+    { \
+        remote_##name##_args args; \
+        to_wire(&args.obj, obj); \
+        return CALL(obj->conn, PROC, remote_##name##_args, &args, none, NULL); \
+    }
+
+#define OBJ_FLAGS_VOID(fn, Type, obj, to_wire, name, PROC) \
+    static gboolean fn(Type *obj, unsigned int flags, GError **error) \
+    { \
+        remote_##name##_args args = { .flags = flags }; \
+        to_wire(&args.obj, obj); \
+        return CALL(obj->conn, PROC, remote_##name##_args, &args, none, NULL); \
+    }
+
+/* obj -> int (is_active, is_persistent) */
+#define OBJ_INT(fn, Type, obj, to_wire, name, PROC, field) \
+    static int fn(Type *obj, GError **error) \
+    { \
+        remote_##name##_args args; \
+        to_wire(&args.obj, obj); \
+        INT_RET(remote_##name##_ret, field, \
+                CALL(obj->conn, PROC, remote_##name##_args, &args, remote_##name##_ret, &ret)); \
+    }
+
+/* obj -> autostart; obj + autostart -> void */
+#define OBJ_AUTOSTART(get_fn, set_fn, Type, obj, to_wire, name, GET_PROC, SET_PROC) \
+    static gboolean get_fn(Type *obj, gboolean *autostart, GError **error) \
+    { \
+        remote_##name##_get_autostart_args args; \
+        remote_##name##_get_autostart_ret ret = { 0 }; \
+        to_wire(&args.obj, obj); \
+        if (!CALL(obj->conn, GET_PROC, remote_##name##_get_autostart_args, &args, \
+                  remote_##name##_get_autostart_ret, &ret)) \
+            return FALSE; \
+        *autostart = ret.autostart != 0; \
+        return TRUE; \
+    } \
+    static gboolean set_fn(Type *obj, gboolean autostart, GError **error) \
+    { \
+        remote_##name##_set_autostart_args args = { .autostart = autostart ? 1 : 0 }; \
+        to_wire(&args.obj, obj); \
+        return CALL(obj->conn, SET_PROC, remote_##name##_set_autostart_args, &args, none, NULL); \
+    }
+
+/* obj [+ flags] -> string */
+#define OBJ_STRING(fn, Type, obj, to_wire, name, PROC, field) \
+    static char *fn(Type *obj, GError **error) \
+    { \
+        remote_##name##_args args; \
+        to_wire(&args.obj, obj); \
+        STRING_RET(remote_##name##_ret, field, \
+                   CALL(obj->conn, PROC, remote_##name##_args, &args, remote_##name##_ret, &ret)); \
+    }
+
+#define OBJ_FLAGS_STRING(fn, Type, obj, to_wire, name, PROC, field) \
+    static char *fn(Type *obj, unsigned int flags, GError **error) \
+    { \
+        remote_##name##_args args = { .flags = flags }; \
+        to_wire(&args.obj, obj); \
+        STRING_RET(remote_##name##_ret, field, \
+                   CALL(obj->conn, PROC, remote_##name##_args, &args, remote_##name##_ret, &ret)); \
+    }
+
+/* Domains */
+OBJ_FLAGS_VOID(remote_domain_undefine, VmmDomain, dom, dom_to_wire,
+               domain_undefine_flags, DOMAIN_UNDEFINE_FLAGS)
+OBJ_FLAGS_VOID(remote_domain_shutdown, VmmDomain, dom, dom_to_wire,
+               domain_shutdown_flags, DOMAIN_SHUTDOWN_FLAGS)
+OBJ_FLAGS_VOID(remote_domain_reboot, VmmDomain, dom, dom_to_wire, domain_reboot, DOMAIN_REBOOT)
+OBJ_FLAGS_VOID(remote_domain_reset, VmmDomain, dom, dom_to_wire, domain_reset, DOMAIN_RESET)
+OBJ_FLAGS_VOID(remote_domain_destroy, VmmDomain, dom, dom_to_wire,
+               domain_destroy_flags, DOMAIN_DESTROY_FLAGS)
+OBJ_VOID(remote_domain_suspend, VmmDomain, dom, dom_to_wire, domain_suspend, DOMAIN_SUSPEND)
+OBJ_VOID(remote_domain_resume, VmmDomain, dom, dom_to_wire, domain_resume, DOMAIN_RESUME)
+OBJ_INT(remote_domain_is_active, VmmDomain, dom, dom_to_wire,
+        domain_is_active, DOMAIN_IS_ACTIVE, active)
+OBJ_INT(remote_domain_is_persistent, VmmDomain, dom, dom_to_wire,
+        domain_is_persistent, DOMAIN_IS_PERSISTENT, persistent)
+OBJ_AUTOSTART(remote_domain_get_autostart, remote_domain_set_autostart, VmmDomain, dom,
+              dom_to_wire, domain, DOMAIN_GET_AUTOSTART, DOMAIN_SET_AUTOSTART)
+OBJ_FLAGS_STRING(remote_domain_get_xml_desc, VmmDomain, dom, dom_to_wire,
+                 domain_get_xml_desc, DOMAIN_GET_XML_DESC, xml)
+OBJ_STRING(remote_domain_get_os_type, VmmDomain, dom, dom_to_wire,
+           domain_get_os_type, DOMAIN_GET_OS_TYPE, type)
+
+/* Start a defined domain.  CREATE_WITH_FLAGS hands back the domain with
+ * its new id, which the handle takes on, as libvirt's client does. */
+static gboolean
+remote_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
+{
+    remote_domain_create_with_flags_args args = { .flags = flags };
+    remote_domain_create_with_flags_ret ret = { 0 };
+
+    dom_to_wire(&args.dom, dom);
+    if (!CALL(dom->conn, DOMAIN_CREATE_WITH_FLAGS, remote_domain_create_with_flags_args, &args,
+              remote_domain_create_with_flags_ret, &ret))
+        return FALSE;
+    dom->id = ret.dom.id;
+    FREE_RET(remote_domain_create_with_flags_ret, &ret);
+    return TRUE;
+}
+
+static gboolean
+remote_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error)
+{
+    remote_domain_get_info_args args;
+    remote_domain_get_info_ret ret = { 0 };
+
+    dom_to_wire(&args.dom, dom);
+    if (!CALL(dom->conn, DOMAIN_GET_INFO, remote_domain_get_info_args, &args,
+              remote_domain_get_info_ret, &ret))
+        return FALSE;
+    info->state = ret.state;
+    info->max_mem = ret.maxMem;
+    info->memory = ret.memory;
+    info->nr_virt_cpu = ret.nrVirtCpu;
+    info->cpu_time = ret.cpuTime;
+    return TRUE;
+}
+
+static gboolean
+remote_domain_get_state(VmmDomain *dom, int *state, int *reason, unsigned int flags,
+                        GError **error)
+{
+    remote_domain_get_state_args args = { .flags = flags };
+    remote_domain_get_state_ret ret = { 0 };
+
+    dom_to_wire(&args.dom, dom);
+    if (!CALL(dom->conn, DOMAIN_GET_STATE, remote_domain_get_state_args, &args,
+              remote_domain_get_state_ret, &ret))
+        return FALSE;
+    *state = ret.state;
+    if (reason)
+        *reason = ret.reason;
+    return TRUE;
+}
+
+static char *
+remote_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
+                           GError **error)
+{
+    remote_domain_get_metadata_args args = {
+        .type = type, .uri = uri ? (char **)&uri : NULL, .flags = flags,
+    };
+
+    dom_to_wire(&args.dom, dom);
+    STRING_RET(remote_domain_get_metadata_ret, metadata,
+               CALL(dom->conn, DOMAIN_GET_METADATA, remote_domain_get_metadata_args, &args,
+                    remote_domain_get_metadata_ret, &ret));
+}
+
+static gboolean
+remote_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const char *key,
+                           const char *uri, unsigned int flags, GError **error)
+{
+    remote_domain_set_metadata_args args = {
+        .type = type,
+        .metadata = metadata ? (char **)&metadata : NULL,
+        .key = key ? (char **)&key : NULL,
+        .uri = uri ? (char **)&uri : NULL,
+        .flags = flags,
+    };
+
+    dom_to_wire(&args.dom, dom);
+    return CALL(dom->conn, DOMAIN_SET_METADATA, remote_domain_set_metadata_args, &args,
+                none, NULL);
+}
+
+/* Networks */
+OBJ_VOID(remote_network_undefine, VmmNetwork, net, net_to_wire, network_undefine, NETWORK_UNDEFINE)
+OBJ_VOID(remote_network_create, VmmNetwork, net, net_to_wire, network_create, NETWORK_CREATE)
+OBJ_VOID(remote_network_destroy, VmmNetwork, net, net_to_wire, network_destroy, NETWORK_DESTROY)
+OBJ_FLAGS_STRING(remote_network_get_xml_desc, VmmNetwork, net, net_to_wire,
+                 network_get_xml_desc, NETWORK_GET_XML_DESC, xml)
+OBJ_STRING(remote_network_get_bridge_name, VmmNetwork, net, net_to_wire,
+           network_get_bridge_name, NETWORK_GET_BRIDGE_NAME, name)
+OBJ_AUTOSTART(remote_network_get_autostart, remote_network_set_autostart, VmmNetwork, net,
+              net_to_wire, network, NETWORK_GET_AUTOSTART, NETWORK_SET_AUTOSTART)
+OBJ_INT(remote_network_is_active, VmmNetwork, net, net_to_wire,
+        network_is_active, NETWORK_IS_ACTIVE, active)
+OBJ_INT(remote_network_is_persistent, VmmNetwork, net, net_to_wire,
+        network_is_persistent, NETWORK_IS_PERSISTENT, persistent)
+
+/* Storage pools */
+OBJ_FLAGS_VOID(remote_storage_pool_build, VmmStoragePool, pool, pool_to_wire,
+               storage_pool_build, STORAGE_POOL_BUILD)
+OBJ_VOID(remote_storage_pool_undefine, VmmStoragePool, pool, pool_to_wire,
+         storage_pool_undefine, STORAGE_POOL_UNDEFINE)
+OBJ_FLAGS_VOID(remote_storage_pool_create, VmmStoragePool, pool, pool_to_wire,
+               storage_pool_create, STORAGE_POOL_CREATE)
+OBJ_VOID(remote_storage_pool_destroy, VmmStoragePool, pool, pool_to_wire,
+         storage_pool_destroy, STORAGE_POOL_DESTROY)
+OBJ_FLAGS_VOID(remote_storage_pool_delete, VmmStoragePool, pool, pool_to_wire,
+               storage_pool_delete, STORAGE_POOL_DELETE)
+OBJ_FLAGS_VOID(remote_storage_pool_refresh, VmmStoragePool, pool, pool_to_wire,
+               storage_pool_refresh, STORAGE_POOL_REFRESH)
+OBJ_FLAGS_STRING(remote_storage_pool_get_xml_desc, VmmStoragePool, pool, pool_to_wire,
+                 storage_pool_get_xml_desc, STORAGE_POOL_GET_XML_DESC, xml)
+OBJ_AUTOSTART(remote_storage_pool_get_autostart, remote_storage_pool_set_autostart,
+              VmmStoragePool, pool, pool_to_wire, storage_pool,
+              STORAGE_POOL_GET_AUTOSTART, STORAGE_POOL_SET_AUTOSTART)
+OBJ_INT(remote_storage_pool_is_active, VmmStoragePool, pool, pool_to_wire,
+        storage_pool_is_active, STORAGE_POOL_IS_ACTIVE, active)
+OBJ_INT(remote_storage_pool_is_persistent, VmmStoragePool, pool, pool_to_wire,
+        storage_pool_is_persistent, STORAGE_POOL_IS_PERSISTENT, persistent)
+
+static gboolean
+remote_storage_pool_get_info(VmmStoragePool *pool, VmmStoragePoolInfo *info, GError **error)
+{
+    remote_storage_pool_get_info_args args;
+    remote_storage_pool_get_info_ret ret = { 0 };
+
+    pool_to_wire(&args.pool, pool);
+    if (!CALL(pool->conn, STORAGE_POOL_GET_INFO, remote_storage_pool_get_info_args, &args,
+              remote_storage_pool_get_info_ret, &ret))
+        return FALSE;
+    info->state = ret.state;
+    info->capacity = ret.capacity;
+    info->allocation = ret.allocation;
+    info->available = ret.available;
+    return TRUE;
+}
+
+/* Storage volumes */
+OBJ_FLAGS_VOID(remote_storage_vol_delete, VmmStorageVol, vol, vol_to_wire,
+               storage_vol_delete, STORAGE_VOL_DELETE)
+OBJ_FLAGS_STRING(remote_storage_vol_get_xml_desc, VmmStorageVol, vol, vol_to_wire,
+                 storage_vol_get_xml_desc, STORAGE_VOL_GET_XML_DESC, xml)
+OBJ_STRING(remote_storage_vol_get_path, VmmStorageVol, vol, vol_to_wire,
+           storage_vol_get_path, STORAGE_VOL_GET_PATH, name)
+
+static gboolean
+remote_storage_vol_get_info(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error)
+{
+    remote_storage_vol_get_info_args args;
+    remote_storage_vol_get_info_ret ret = { 0 };
+
+    vol_to_wire(&args.vol, vol);
+    if (!CALL(vol->conn, STORAGE_VOL_GET_INFO, remote_storage_vol_get_info_args, &args,
+              remote_storage_vol_get_info_ret, &ret))
+        return FALSE;
+    info->type = ret.type;
+    info->capacity = ret.capacity;
+    info->allocation = ret.allocation;
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+
+const VmmDriver vmm_remote_driver = {
+    .name = "remote",
+    .scheme = NULL,       /* chosen by remote_uri_is_remote(), not by scheme */
+
+    .connect_open = remote_connect_open,
+    .connect_close = remote_connect_close,
+    .connect_get_type = remote_connect_get_type,
+    .connect_get_version = remote_connect_get_version,
+    .connect_get_hostname = remote_connect_get_hostname,
+    .connect_get_capabilities = remote_connect_get_capabilities,
+    .node_get_info = remote_node_get_info,
+
+    .connect_list_all_domains = remote_connect_list_all_domains,
+    .connect_num_of_domains = remote_connect_num_of_domains,
+    .connect_num_of_defined_domains = remote_connect_num_of_defined_domains,
+    .domain_lookup_by_name = remote_domain_lookup_by_name,
+    .domain_lookup_by_uuid = remote_domain_lookup_by_uuid,
+    .domain_lookup_by_id = remote_domain_lookup_by_id,
+    .domain_define_xml = remote_domain_define_xml,
+    .domain_undefine = remote_domain_undefine,
+    .domain_create_xml = remote_domain_create_xml,
+    .domain_create = remote_domain_create,
+    .domain_shutdown = remote_domain_shutdown,
+    .domain_reboot = remote_domain_reboot,
+    .domain_reset = remote_domain_reset,
+    .domain_destroy = remote_domain_destroy,
+    .domain_suspend = remote_domain_suspend,
+    .domain_resume = remote_domain_resume,
+    .domain_get_info = remote_domain_get_info,
+    .domain_get_state = remote_domain_get_state,
+    .domain_get_xml_desc = remote_domain_get_xml_desc,
+    .domain_get_os_type = remote_domain_get_os_type,
+    .domain_get_autostart = remote_domain_get_autostart,
+    .domain_set_autostart = remote_domain_set_autostart,
+    .domain_is_active = remote_domain_is_active,
+    .domain_is_persistent = remote_domain_is_persistent,
+    .domain_get_metadata = remote_domain_get_metadata,
+    .domain_set_metadata = remote_domain_set_metadata,
+
+    .connect_list_all_networks = remote_connect_list_all_networks,
+    .network_lookup_by_name = remote_network_lookup_by_name,
+    .network_lookup_by_uuid = remote_network_lookup_by_uuid,
+    .network_define_xml = remote_network_define_xml,
+    .network_create_xml = remote_network_create_xml,
+    .network_undefine = remote_network_undefine,
+    .network_create = remote_network_create,
+    .network_destroy = remote_network_destroy,
+    .network_get_xml_desc = remote_network_get_xml_desc,
+    .network_get_bridge_name = remote_network_get_bridge_name,
+    .network_get_autostart = remote_network_get_autostart,
+    .network_set_autostart = remote_network_set_autostart,
+    .network_is_active = remote_network_is_active,
+    .network_is_persistent = remote_network_is_persistent,
+
+    .connect_list_all_storage_pools = remote_connect_list_all_storage_pools,
+    .storage_pool_lookup_by_name = remote_storage_pool_lookup_by_name,
+    .storage_pool_lookup_by_uuid = remote_storage_pool_lookup_by_uuid,
+    .storage_pool_lookup_by_volume = remote_storage_pool_lookup_by_volume,
+    .storage_pool_define_xml = remote_storage_pool_define_xml,
+    .storage_pool_create_xml = remote_storage_pool_create_xml,
+    .storage_pool_build = remote_storage_pool_build,
+    .storage_pool_undefine = remote_storage_pool_undefine,
+    .storage_pool_create = remote_storage_pool_create,
+    .storage_pool_destroy = remote_storage_pool_destroy,
+    .storage_pool_delete = remote_storage_pool_delete,
+    .storage_pool_refresh = remote_storage_pool_refresh,
+    .storage_pool_get_info = remote_storage_pool_get_info,
+    .storage_pool_get_xml_desc = remote_storage_pool_get_xml_desc,
+    .storage_pool_get_autostart = remote_storage_pool_get_autostart,
+    .storage_pool_set_autostart = remote_storage_pool_set_autostart,
+    .storage_pool_is_active = remote_storage_pool_is_active,
+    .storage_pool_is_persistent = remote_storage_pool_is_persistent,
+    .storage_pool_list_all_volumes = remote_storage_pool_list_all_volumes,
+
+    .storage_vol_lookup_by_name = remote_storage_vol_lookup_by_name,
+    .storage_vol_lookup_by_key = remote_storage_vol_lookup_by_key,
+    .storage_vol_lookup_by_path = remote_storage_vol_lookup_by_path,
+    .storage_vol_create_xml = remote_storage_vol_create_xml,
+    .storage_vol_delete = remote_storage_vol_delete,
+    .storage_vol_get_info = remote_storage_vol_get_info,
+    .storage_vol_get_xml_desc = remote_storage_vol_get_xml_desc,
+    .storage_vol_get_path = remote_storage_vol_get_path,
+};

@@ -1,0 +1,78 @@
+/*
+ * rpc_client.h: one client connection speaking libvirt's framing to vmmd.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The client owns a byte stream (unix or TCP socket, or the stdin/stdout of
+ * an `ssh ... vmmd --stdio-proxy` child) and a private I/O thread that reads
+ * every packet.  Callers send a CALL from any thread and block until the
+ * matching REPLY arrives or a deadline passes; several calls may be in
+ * flight at once.  The I/O thread also answers keepalive PINGs, sends PINGs
+ * when the link is idle (once enabled), and hands event MESSAGEs to a
+ * callback.  Malformed input, EOF and keepalive timeouts close the
+ * connection: every waiting and later call then fails with the reason.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <rpc/rpc.h>
+
+G_BEGIN_DECLS
+
+typedef struct _RpcClient RpcClient;
+
+/* Called on the I/O thread for every MESSAGE of the REMOTE program.
+ * @payload (@len bytes) is the XDR body; it is only valid during the call. */
+typedef void (*RpcClientEventFunc)(RpcClient *client, int proc, const char *payload,
+                                   gsize len, gpointer opaque);
+/* Called once, on the I/O thread, when the connection closes for any reason
+ * other than rpc_client_free(). */
+typedef void (*RpcClientCloseFunc)(RpcClient *client, const GError *reason, gpointer opaque);
+
+/* Default deadline of one call. */
+#define RPC_CLIENT_CALL_TIMEOUT_MS (120 * 1000)
+
+/* Connect a new socket to @path and return its fd (close-on-exec), or -1
+ * with the error below. */
+int rpc_client_connect_unix(const char *path, GError **error);
+/* Connect to a unix socket.  Errors read "cannot connect to vmmd at PATH:
+ * REASON (is vmmd running?)" with code VMM_ERR_NO_CONNECT. */
+RpcClient *rpc_client_new_unix(const char *path, GError **error);
+/* Connect to HOST:PORT over plain TCP. */
+RpcClient *rpc_client_new_tcp(const char *host, int port, GError **error);
+/* Spawn @argv and talk over its stdin/stdout; its stderr is inherited so
+ * that ssh can ask for passwords and report its own errors. */
+RpcClient *rpc_client_new_command(const char *const *argv, GError **error);
+/* Use @stream (a ref is taken).  Its input stream must be pollable.
+ * @peer names the other end in error messages. */
+RpcClient *rpc_client_new_stream(GIOStream *stream, const char *peer);
+
+/* Set before the first call; they are read from the I/O thread. */
+void rpc_client_set_event_func(RpcClient *client, RpcClientEventFunc func, gpointer opaque);
+void rpc_client_set_close_func(RpcClient *client, RpcClientCloseFunc func, gpointer opaque);
+void rpc_client_set_call_timeout(RpcClient *client, guint timeout_ms);
+
+/* Ping after @interval_s seconds without incoming traffic, then every
+ * @interval_s; close the connection after @count unanswered pings. */
+void rpc_client_start_keepalive(RpcClient *client, guint interval_s, guint count);
+
+/*
+ * Send CALL @proc of program @prog (version 1) with @args encoded by
+ * @args_proc (NULL: no payload), wait for the REPLY and decode it into
+ * @ret with @ret_proc (NULL: ignore the payload; free @ret with xdr_free()
+ * after a success).  A REPLY with status ERROR becomes a GError with the server's
+ * code and message.  Returns FALSE with @error set on any failure.
+ */
+gboolean rpc_client_call(RpcClient *client, guint32 prog, int proc,
+                         xdrproc_t args_proc, const void *args,
+                         xdrproc_t ret_proc, void *ret, GError **error);
+
+/* TRUE until the connection closed. */
+gboolean rpc_client_is_open(RpcClient *client);
+
+/* Close the transport, fail pending calls, stop the I/O thread and free.
+ * Must not be called from the event or close callback.  NULL is fine. */
+void rpc_client_free(RpcClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(RpcClient, rpc_client_free)
+
+G_END_DECLS
