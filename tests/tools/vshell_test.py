@@ -155,6 +155,9 @@ def test_quoting():
              "Domain title updated successfully\nx \"y\"\n"
              "Domain description updated successfully\na b\n")
     check_run("comment", ["help list # a comment"])
+    check_run("message as remaining words", ["desc", "test", "hello", "big", "world", ";",
+                                             "desc", "test"],
+              out="Domain description updated successfully\nhello big world\n")
 
 
 # ---------------------------------------------------------------- host
@@ -296,6 +299,18 @@ def test_domain_lifecycle():
     check_run("desc absent", ["desc", "test"], out="No description for domain: test\n")
 
 
+def test_json_escaping():
+    f = write("odd.xml", DOM_XML.replace("<name>demo</name>", "<name>q\"x\\y</name>"))
+    r, o, e = run("define %s; list --all --json" % f)
+    try:
+        d = json.loads(o.split("\n\n", 1)[1])
+        check_eq("JSON escapes quotes and backslashes",
+                 [x["name"] for x in d], ["test", "q\"x\\y"])
+        check("JSON raw text escapes", '"q\\"x\\\\y"' in o, o)
+    except (ValueError, IndexError) as ex:
+        check("JSON with odd names parses", False, "%s: %r %r" % (ex, o, e))
+
+
 def test_domain_errors():
     check_run("missing domain", ["dominfo", "nosuch"], rc=1, out="\n",
               err="error: failed to get domain 'nosuch'\n")
@@ -307,7 +322,9 @@ def test_domain_errors():
     r, o, e = run("undefine", "test", ";", "destroy", "nosuch")
     check("argv mode with ';' runs every command", r == 1 and
           e == "error: failed to get domain 'nosuch'\n", (r, o, e))
-    check_run("define missing file", ["define", os.path.join(TMP, "nope.xml")], rc=1)
+    nope = os.path.join(TMP, "nope.xml")
+    check_run("define missing file", ["define", nope], rc=1,
+              err="error: Failed to open file '%s': No such file or directory\n" % nope)
     bad = write("bad.xml", "<domain><name>x</name>")
     r, o, e = run("define", bad)
     check("define broken XML", r == 1 and
@@ -483,7 +500,10 @@ def test_pools():
     r, o, e = run("vol-info", "nosuch")
     check("missing vol hint", r == 1 and
           e.startswith("error: failed to get vol 'nosuch', specifying --pool might help\n"), e)
-    check_run("vol-create-as bad size", ["vol-create-as", "default-pool", "v", "12Q"], rc=1)
+    r, o, e = run("vol-create-as", "default-pool", "v", "12Q")
+    check("vol-create-as bad size", r == 1 and e.startswith("error: Malformed size 12Q\nerror: "), e)
+    check_run("vol-create-as non-number", ["vol-create-as", "default-pool", "v", "abc"], rc=1,
+              err="error: Malformed size abc\n")
     check_run("vol-create-as --print-xml", ["vol-create-as", "default-pool", "v", "1K",
                                             "--format", "qcow2", "--print-xml"],
               out="<volume>\n  <name>v</name>\n  <capacity>1024</capacity>\n"
@@ -574,7 +594,7 @@ def test_interactive():
 
 def main():
     tests = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
-             test_domain_lifecycle, test_domain_errors, test_edit, test_networks,
+             test_domain_lifecycle, test_json_escaping, test_domain_errors, test_edit, test_networks,
              test_pools, test_fixture, test_stdin_mode, test_interactive]
     only = os.environ.get("VSHELL_TEST_ONLY")
     for t in tests:
