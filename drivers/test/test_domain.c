@@ -53,8 +53,9 @@ check_active(VmmDomainObj *obj, GError **error)
 /* Listing and lookups                                                 */
 
 static gboolean
-domain_matches(VmmDomainObj *obj, unsigned int flags)
+domain_matches(gpointer ptr, unsigned int flags)
 {
+    VmmDomainObj *obj = ptr;
     const VmmObj *o = &obj->parent;
     gboolean running = obj->state == VMM_DOMAIN_RUNNING;
     gboolean paused = obj->state == VMM_DOMAIN_PAUSED;
@@ -86,26 +87,18 @@ domain_matches(VmmDomainObj *obj, unsigned int flags)
     return TRUE;
 }
 
+static gpointer
+domain_handle_any(VmmConnect *conn, gpointer obj)
+{
+    return domain_handle(conn, obj);
+}
+
 GPtrArray *
 test_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **error)
 {
-    TestDriver *drv = test_driver_of(conn);
-    g_autoptr(GPtrArray) all = NULL;
-    GPtrArray *ret;
-
     TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT << 1) - 1, NULL);
-    all = vmm_obj_list_collect(drv->domains);
-    test_sort_objects(all);
-    ret = g_ptr_array_new_full(all->len, (GDestroyNotify)vmm_domain_unref);
-    for (guint i = 0; i < all->len; i++) {
-        VmmDomainObj *obj = all->pdata[i];
-
-        vmm_obj_lock(obj);
-        if (!obj->parent.removed && domain_matches(obj, flags))
-            g_ptr_array_add(ret, domain_handle(conn, obj));
-        vmm_obj_unlock(obj);
-    }
-    return ret;
+    return test_list_objects(conn, test_driver_of(conn)->domains, flags, domain_matches,
+                             domain_handle_any, (GDestroyNotify)vmm_domain_unref);
 }
 
 static int

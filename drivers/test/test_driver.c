@@ -104,10 +104,23 @@ compare_objects(gconstpointer a, gconstpointer b)
     return strcmp(oa->name, ob->name);
 }
 
-void
-test_sort_objects(GPtrArray *objs)
+GPtrArray *
+test_list_objects(VmmConnect *conn, VmmObjList *list, unsigned int flags,
+                  TestMatchFunc match, TestHandleFunc handle, GDestroyNotify unref)
 {
-    g_ptr_array_sort(objs, compare_objects);
+    g_autoptr(GPtrArray) all = vmm_obj_list_collect(list);
+    GPtrArray *ret = g_ptr_array_new_full(all->len, unref);
+
+    g_ptr_array_sort(all, compare_objects);
+    for (guint i = 0; i < all->len; i++) {
+        VmmObj *obj = all->pdata[i];
+
+        vmm_obj_lock(obj);
+        if (!obj->removed && match(obj, flags))
+            g_ptr_array_add(ret, handle(conn, obj));
+        vmm_obj_unlock(obj);
+    }
+    return ret;
 }
 
 int

@@ -47,12 +47,20 @@ gboolean test_check_flags(unsigned int flags, unsigned int allowed, const char *
             return fail; \
     } while (0)
 
-/* Sort objects of a list: active ones by id, then the others by name. */
-void test_sort_objects(GPtrArray *objs);
+/*
+ * The LIST_ALL of every kind: handles (made by @handle, freed by @unref)
+ * of the objects of @list that @match accepts for @flags, running ones by
+ * id first, then the others by name.
+ */
+typedef gboolean (*TestMatchFunc)(gpointer obj, unsigned int flags);
+typedef gpointer (*TestHandleFunc)(VmmConnect *conn, gpointer obj);
+GPtrArray *test_list_objects(VmmConnect *conn, VmmObjList *list, unsigned int flags,
+                             TestMatchFunc match, TestHandleFunc handle,
+                             GDestroyNotify unref);
 
 /* TRUE when the object matches network/pool LIST_ALL @flags (the values
  * of the two flag sets agree). */
-gboolean test_object_matches(VmmObj *obj, unsigned int flags);
+gboolean test_object_matches(gpointer obj, unsigned int flags);
 
 /* Helpers that take a looked-up object (NULL when the lookup failed, the
  * error being set already) and end it. */

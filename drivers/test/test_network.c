@@ -18,10 +18,12 @@ network_find(VmmNetwork *net, GError **error)
     return obj;
 }
 
+static gpointer network_handle(VmmConnect *conn, gpointer ptr);
+
 static VmmNetwork *
 network_handle_end(VmmConnect *conn, VmmNetworkObj *obj)
 {
-    VmmNetwork *net = vmm_network_new_handle(conn, obj->name, obj->uuid);
+    VmmNetwork *net = network_handle(conn, obj);
 
     vmm_obj_end(obj);
     return net;
@@ -34,8 +36,10 @@ G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART ==
                 (int)VMM_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART);
 
 gboolean
-test_object_matches(VmmObj *obj, unsigned int flags)
+test_object_matches(gpointer ptr, unsigned int flags)
 {
+    VmmObj *obj = ptr;
+
 #define GROUP(a, b, va, vb) \
     if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
         return FALSE
@@ -49,25 +53,21 @@ test_object_matches(VmmObj *obj, unsigned int flags)
     return TRUE;
 }
 
+static gpointer
+network_handle(VmmConnect *conn, gpointer ptr)
+{
+    VmmObj *obj = ptr;
+
+    return vmm_network_new_handle(conn, obj->name, obj->uuid);
+}
+
 GPtrArray *
 test_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error)
 {
-    g_autoptr(GPtrArray) all = NULL;
-    GPtrArray *ret;
-
     TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART << 1) - 1, NULL);
-    all = vmm_obj_list_collect(test_driver_of(conn)->networks);
-    test_sort_objects(all);
-    ret = g_ptr_array_new_full(all->len, (GDestroyNotify)vmm_network_unref);
-    for (guint i = 0; i < all->len; i++) {
-        VmmObj *obj = all->pdata[i];
-
-        vmm_obj_lock(obj);
-        if (!obj->removed && test_object_matches(obj, flags))
-            g_ptr_array_add(ret, vmm_network_new_handle(conn, obj->name, obj->uuid));
-        vmm_obj_unlock(obj);
-    }
-    return ret;
+    return test_list_objects(conn, test_driver_of(conn)->networks, flags,
+                             test_object_matches, network_handle,
+                             (GDestroyNotify)vmm_network_unref);
 }
 
 VmmNetwork *

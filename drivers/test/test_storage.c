@@ -44,11 +44,12 @@ pool_find_active(VmmConnect *conn, const char *name, GError **error)
     return obj;
 }
 
+static gpointer pool_handle(VmmConnect *conn, gpointer ptr);
+
 static VmmStoragePool *
 pool_handle_end(VmmConnect *conn, VmmStoragePoolObj *obj)
 {
-    VmmStoragePool *pool = vmm_storage_pool_new_handle(conn, obj->parent.name,
-                                                       obj->parent.uuid);
+    VmmStoragePool *pool = pool_handle(conn, obj);
 
     vmm_obj_end(obj);
     return pool;
@@ -107,10 +108,13 @@ static const struct {
 };
 
 static gboolean
-pool_type_matches(VmmStoragePoolObj *obj, unsigned int flags)
+pool_matches(gpointer ptr, unsigned int flags)
 {
+    VmmStoragePoolObj *obj = ptr;
     gboolean any = FALSE;
 
+    if (!test_object_matches(obj, flags))
+        return FALSE;
     for (size_t i = 0; i < G_N_ELEMENTS(pool_type_flags); i++) {
         if (!(flags & pool_type_flags[i].flag))
             continue;
@@ -121,27 +125,20 @@ pool_type_matches(VmmStoragePoolObj *obj, unsigned int flags)
     return !any;
 }
 
+static gpointer
+pool_handle(VmmConnect *conn, gpointer ptr)
+{
+    VmmObj *obj = ptr;
+
+    return vmm_storage_pool_new_handle(conn, obj->name, obj->uuid);
+}
+
 GPtrArray *
 test_connect_list_all_storage_pools(VmmConnect *conn, unsigned int flags, GError **error)
 {
-    g_autoptr(GPtrArray) all = NULL;
-    GPtrArray *ret;
-
     TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_STORAGE_POOLS_LOGICAL << 1) - 1, NULL);
-    all = vmm_obj_list_collect(test_driver_of(conn)->pools);
-    test_sort_objects(all);
-    ret = g_ptr_array_new_full(all->len, (GDestroyNotify)vmm_storage_pool_unref);
-    for (guint i = 0; i < all->len; i++) {
-        VmmStoragePoolObj *obj = all->pdata[i];
-
-        vmm_obj_lock(obj);
-        if (!obj->parent.removed && test_object_matches(&obj->parent, flags) &&
-            pool_type_matches(obj, flags))
-            g_ptr_array_add(ret, vmm_storage_pool_new_handle(conn, obj->parent.name,
-                                                             obj->parent.uuid));
-        vmm_obj_unlock(obj);
-    }
-    return ret;
+    return test_list_objects(conn, test_driver_of(conn)->pools, flags, pool_matches,
+                             pool_handle, (GDestroyNotify)vmm_storage_pool_unref);
 }
 
 VmmStoragePool *
