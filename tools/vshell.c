@@ -14,7 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <editline/readline.h>
+#ifdef HAVE_EDITLINE_READLINE_H
+# include <editline/readline.h>
+#else
+# include <readline/readline.h>
+# include <readline/history.h>
+#endif
 
 #define VSH_HISTORY_MAX 500
 
