@@ -315,6 +315,9 @@ change_state(VmmDomain *dom, int want, const char *msg, int state, int reason,
 gboolean
 test_domain_reboot(VmmDomain *dom, unsigned int flags, GError **error)
 {
+    /* The reboot methods (ACPI button, guest agent, initctl, signal,
+     * paravirt) all end the same in memory. */
+    TEST_CHECK_FLAGS(flags, 0x1f, FALSE);
     /* A rebooted guest is running again, booted afresh. */
     return change_state(dom, -1, _("domain is not running"), VMM_DOMAIN_RUNNING,
                         VMM_DOMAIN_RUNNING_BOOTED, error);

@@ -837,6 +837,29 @@ test_node_file(void)
     g_assert_cmpstr(vmm_storage_vol_get_name(vols->pdata[0]), ==, "v0");
     g_assert_cmpstr(vmm_storage_vol_get_key(vols->pdata[1]), ==, "/pp/v1");
 
+    /* A transient running domain; a broken entry fails the open and names
+     * the file and line. */
+    g_clear_pointer(&conn, vmm_connect_unref);
+    g_assert_true(g_file_set_contents(path,
+        "<node xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n"
+        "<domain type='test'><name>t</name><uuid>" UUID_1 "</uuid><memory>1024</memory>"
+        "<vcpu>1</vcpu><os><type>hvm</type></os><test:transient/></domain>\n"
+        "</node>\n", -1, NULL));
+    conn = vmm_connect_open(uri, 0, &err);
+    g_assert_no_error(err);
+    g_clear_pointer(&a, vmm_domain_unref);
+    a = lookup(conn, "t");
+    g_assert_cmpint(vmm_domain_is_persistent(a, &err), ==, 0);
+    g_assert_cmpint(vmm_domain_is_active(a, &err), ==, 1);
+    g_clear_pointer(&conn, vmm_connect_unref);
+    g_assert_true(g_file_set_contents(path, "<node>\n\n<domain type='test'><memory>1</memory>"
+                                      "</domain></node>", -1, NULL));
+    g_assert_null(vmm_connect_open(uri, 0, &err));
+    g_assert_nonnull(err);
+    g_assert_true(g_str_has_prefix(err->message, path));
+    g_assert_nonnull(strstr(err->message, ":3: "));
+    g_clear_error(&err);
+
     g_unlink(path);
     g_unlink(dompath);
     g_rmdir(dir);
