@@ -2,8 +2,8 @@
  * domain_def.c: the domain definition (libvirt's <domain> XML): general
  * information, memory, vcpus, lifecycle, power management, and the
  * parse/post-parse/validate/format entry points.  The <cpu>/<numatune>/
- * <memoryBacking>, <os>, and <features>/<clock> parts live in their own
- * files; <devices> belongs to domain_device.c.
+ * <memoryBacking>, <os>, <features>/<clock>, and <cputune>/verbatim parts
+ * live in their own files; <devices> belongs to domain_device*.c.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -135,6 +135,7 @@ vmm_domain_def_free(VmmDomainDef *def)
     vmm_domain_cpu_clear(def);
     vmm_domain_os_clear(def);
     vmm_domain_features_clear(def);
+    vmm_domain_cputune_clear(def);
     vmm_domain_devices_clear(&def->devices);
     g_free(def);
 }
@@ -297,6 +298,9 @@ parse_vcpu(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
             return FALSE;
         def->vcpu_placement = g_steal_pointer(&placement);
         def->vcpu_cpuset = vmm_xml_prop(node, "cpuset");
+        if (def->vcpu_cpuset &&
+            !vmm_domain_check_cpuset(def->vcpu_cpuset, "vcpu cpuset", error))
+            return FALSE;
     }
 
     if ((iothreads = vmm_xml_string(ctxt, "./iothreads[1]"))) {
@@ -397,6 +401,7 @@ vmm_domain_def_parse_node(xmlXPathContext *ctxt, GError **error)
         !parse_memory(ctxt, def, error) ||
         !vmm_domain_mem_backing_parse(ctxt, def, error) ||
         !parse_vcpu(ctxt, def, error) ||
+        !vmm_domain_cputune_parse(ctxt, def, error) ||
         !vmm_domain_numatune_parse(ctxt, def, error) ||
         !vmm_domain_os_parse(ctxt, def, error) ||
         !vmm_domain_features_parse(ctxt, def, error) ||
@@ -404,7 +409,8 @@ vmm_domain_def_parse_node(xmlXPathContext *ctxt, GError **error)
         !vmm_domain_clock_parse(ctxt, def, error) ||
         !parse_lifecycle(ctxt, def, error) ||
         !parse_pm(ctxt, def, error) ||
-        !parse_devices(ctxt, def, error))
+        !parse_devices(ctxt, def, error) ||
+        !vmm_domain_verbatim_parse(ctxt, def, error))
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -483,7 +489,8 @@ vmm_domain_def_validate(const VmmDomainDef *def, GError **error)
         vmm_error_set(error, VMM_ERR_OS_TYPE, _("unsupported OS type '%s'"), def->os_type);
         return FALSE;
     }
-    if (!vmm_domain_cpu_validate(def, error))
+    if (!vmm_domain_cpu_validate(def, error) ||
+        !vmm_domain_cputune_validate(def, error))
         return FALSE;
     return vmm_domain_devices_validate(&def->devices, error);
 }
@@ -608,21 +615,27 @@ vmm_domain_def_format(const VmmDomainDef *def, int id, unsigned int flags)
     /* libvirt's dumpxml order. */
     format_general(buf, def);
     format_memory(buf, def);
+    vmm_domain_verbatim_format(buf, 2, def, VMM_DOMAIN_VERBATIM_BEFORE_MEMBACKING);
     vmm_domain_mem_backing_format(buf, 2, def);
     format_vcpu(buf, def);
+    vmm_domain_cputune_format(buf, 2, def);
     vmm_domain_numatune_format(buf, 2, def);
     if (def->resource_partition) {
         g_string_append(buf, "  <resource>\n");
         vmm_buf_text_elem(buf, 4, "partition", def->resource_partition);
         g_string_append(buf, "  </resource>\n");
     }
+    vmm_domain_verbatim_format(buf, 2, def, VMM_DOMAIN_VERBATIM_AFTER_RESOURCE);
     vmm_domain_os_format(buf, 2, def);
+    vmm_domain_verbatim_format(buf, 2, def, VMM_DOMAIN_VERBATIM_AFTER_OS);
     vmm_domain_features_format(buf, 2, def);
     vmm_domain_cpu_format(buf, 2, def);
     vmm_domain_clock_format(buf, 2, def);
     format_lifecycle(buf, def);
     format_pm(buf, def);
+    vmm_domain_verbatim_format(buf, 2, def, VMM_DOMAIN_VERBATIM_AFTER_PM);
     vmm_domain_devices_format(buf, 2, &def->devices, flags);
+    vmm_domain_verbatim_format(buf, 2, def, VMM_DOMAIN_VERBATIM_AFTER_DEVICES);
     g_string_append(buf, "</domain>\n");
     return g_string_free(buf, FALSE);
 }

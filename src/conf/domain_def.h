@@ -222,6 +222,33 @@ typedef struct {
     VmmTristate kvm[VMM_DOMAIN_KVM_LAST];
 } VmmDomainFeaturesDef;
 
+typedef struct {
+    unsigned int id;                /* vcpu or iothread id */
+    char *cpuset;
+} VmmDomainPin;
+
+typedef struct {
+    gboolean present;
+    guint64 shares;
+    gboolean has_shares;
+    /* period/quota pairs: 0 means absent */
+    guint64 period, global_period, emulator_period, iothread_period;
+    gint64 quota, global_quota, emulator_quota, iothread_quota;
+    GPtrArray *vcpupins;            /* VmmDomainPin* */
+    char *emulatorpin;
+    GPtrArray *iothreadpins;        /* VmmDomainPin* */
+} VmmDomainCputuneDef;
+
+/* Where a verbatim element goes in the output (libvirt's order). */
+typedef enum {
+    VMM_DOMAIN_VERBATIM_BEFORE_MEMBACKING,   /* blkiotune, memtune */
+    VMM_DOMAIN_VERBATIM_AFTER_RESOURCE,      /* sysinfo */
+    VMM_DOMAIN_VERBATIM_AFTER_OS,            /* idmap */
+    VMM_DOMAIN_VERBATIM_AFTER_PM,            /* perf */
+    VMM_DOMAIN_VERBATIM_AFTER_DEVICES,       /* seclabel, keywrap, launchSecurity */
+    VMM_DOMAIN_VERBATIM_LAST
+} VmmDomainVerbatimSlot;
+
 struct _VmmDomainDef {
     char *virt_type;                 /* <domain type='kvm'>: kvm, qemu, test */
     char *name;
@@ -251,6 +278,10 @@ struct _VmmDomainDef {
     char *vcpu_cpuset;
     unsigned int iothreads;
     char *resource_partition;
+    VmmDomainCputuneDef cputune;
+    /* libvirt elements vmm carries without modelling them (sysinfo,
+     * seclabel, memtune...): serialized verbatim, one array per slot. */
+    GPtrArray *verbatim[VMM_DOMAIN_VERBATIM_LAST];
 
     /* <memoryBacking> */
     gboolean has_mem_backing;

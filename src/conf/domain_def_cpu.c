@@ -180,6 +180,8 @@ parse_numa_cells(xmlXPathContext *ctxt, VmmDomainCpuDef *cpu, GError **error)
         if (!vmm_domain_parse_kib(mem, unit, "NUMA cell memory", &c->memory_kib, error))
             return FALSE;
         c->cpus = vmm_xml_prop(nodes[i], "cpus");
+        if (c->cpus && !vmm_domain_check_cpuset(c->cpus, "NUMA cell cpus", error))
+            return FALSE;
         if (!parse_enum_string(nodes[i], "memAccess", mem_access_table,
                                _("NUMA cell memAccess"), &c->mem_access, error) ||
             !vmm_domain_parse_tristate_attr(nodes[i], "discard", "NUMA cell discard",
@@ -376,6 +378,8 @@ parse_hugepages(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
         if (!vmm_domain_parse_kib(size, unit, "hugepage size", &h->size_kib, error))
             return FALSE;
         h->nodeset = vmm_xml_prop(pages[i], "nodeset");
+        if (h->nodeset && !vmm_domain_check_cpuset(h->nodeset, "hugepage nodeset", error))
+            return FALSE;
     }
     return TRUE;
 }
@@ -477,6 +481,9 @@ vmm_domain_numatune_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **err
                                error))
             return FALSE;
         def->numa_nodeset = vmm_xml_prop(mem, "nodeset");
+        if (def->numa_nodeset &&
+            !vmm_domain_check_cpuset(def->numa_nodeset, "numatune nodeset", error))
+            return FALSE;
         if (!def->numa_mode)
             def->numa_mode = g_strdup("strict");
         /* Placement follows the nodeset, else the vcpu placement. */
@@ -516,6 +523,8 @@ vmm_domain_numatune_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **err
                           _("missing nodeset of memnode %u"), m->cellid);
             return FALSE;
         }
+        if (!vmm_domain_check_cpuset(m->nodeset, "memnode nodeset", error))
+            return FALSE;
     }
     return TRUE;
 }

@@ -50,4 +50,18 @@ gboolean vmm_domain_clock_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError
 void vmm_domain_clock_format(GString *buf, int indent, const VmmDomainDef *def);
 void vmm_domain_features_clear(VmmDomainDef *def);
 
+/* domain_def_tune.c: <cputune>, CPU lists, verbatim elements */
+/* Check a CPU or NUMA node list ("0-3,^2,8"); @what names it in errors. */
+gboolean vmm_domain_check_cpuset(const char *str, const char *what, GError **error);
+gboolean vmm_domain_cputune_parse(xmlXPathContext *ctxt, VmmDomainDef *def,
+                                  GError **error);
+gboolean vmm_domain_cputune_validate(const VmmDomainDef *def, GError **error);
+void vmm_domain_cputune_format(GString *buf, int indent, const VmmDomainDef *def);
+gboolean vmm_domain_verbatim_parse(xmlXPathContext *ctxt, VmmDomainDef *def,
+                                   GError **error);
+void vmm_domain_verbatim_format(GString *buf, int indent, const VmmDomainDef *def,
+                                VmmDomainVerbatimSlot slot);
+/* Frees cputune and the verbatim elements. */
+void vmm_domain_cputune_clear(VmmDomainDef *def);
+
 G_END_DECLS
