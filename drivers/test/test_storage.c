@@ -69,12 +69,9 @@ test_pool_add_volume(VmmStoragePoolObj *pool, VmmStorageVolDef *vol, GError **er
     VmmStoragePoolDef *def = vmm_storage_pool_obj_def(pool);
     guint64 allocation = vol->allocation;
 
-    if (vmm_storage_pool_obj_find_vol(pool, vol->name)) {
-        vmm_error_set(error, VMM_ERR_STORAGE_VOL_EXIST,
-                      _("storage vol '%s' already exists"), vol->name);
-        vmm_storage_vol_def_free(vol);
-        return FALSE;
-    }
+    /* A name clash is reported before a lack of space. */
+    if (vmm_storage_pool_obj_find_vol(pool, vol->name))
+        return vmm_storage_pool_obj_add_vol(pool, vol, error);
     if (def->allocation + allocation > def->capacity) {
         vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
                       _("Not enough free space in pool for volume '%s'"), vol->name);

@@ -100,7 +100,7 @@ vmm_storage_pool_obj_add_vol(VmmStoragePoolObj *pool, VmmStorageVolDef *vol,
 {
     if (g_hash_table_contains(pool->volumes, vol->name)) {
         vmm_error_set(error, VMM_ERR_STORAGE_VOL_EXIST,
-                      _("storage vol '%s' already exists"), vol->name);
+                      _("'%s'"), vol->name);
         vmm_storage_vol_def_free(vol);
         return FALSE;
     }

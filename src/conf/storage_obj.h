@@ -35,7 +35,7 @@ VmmStorageVolDef *vmm_storage_pool_obj_find_vol(VmmStoragePoolObj *pool, const c
 VmmStorageVolDef *vmm_storage_pool_obj_find_vol_by(VmmStoragePoolObj *pool,
                                                    const char *str, gboolean by_key);
 /* Add @vol (taken over); fails with VMM_ERR_STORAGE_VOL_EXIST on a name
- * clash ("storage vol 'NAME' already exists"). */
+ * clash ("storage volume already exists: 'NAME'", as libvirt says). */
 gboolean vmm_storage_pool_obj_add_vol(VmmStoragePoolObj *pool, VmmStorageVolDef *vol,
                                       GError **error);
 void vmm_storage_pool_obj_remove_vol(VmmStoragePoolObj *pool, const char *name);

@@ -714,6 +714,7 @@ test_storage_lifecycle(void)
         g_assert_null(vmm_storage_vol_create_xml(pool, "<volume><name>a.img</name>"
                                                  "<capacity>1</capacity></volume>", 0, &e_));
         g_assert_error(e_, VMM_ERROR, VMM_ERR_STORAGE_VOL_EXIST);
+        g_assert_cmpstr(e_->message, ==, "storage volume already exists: 'a.img'");
         g_clear_error(&e_);
     }
 
