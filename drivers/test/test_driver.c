@@ -89,19 +89,24 @@ test_check_flags(unsigned int flags, unsigned int allowed, const char *func, GEr
     return TRUE;
 }
 
-static gint
-compare_objects(gconstpointer a, gconstpointer b)
-{
-    const VmmObj *oa = *(VmmObj *const *)a;
-    const VmmObj *ob = *(VmmObj *const *)b;
+/* One listed object: its id and name as seen under its lock. */
+typedef struct {
+    int id;
+    const char *name;       /* stable while the object is referenced */
+    gpointer handle;
+} ListEntry;
 
-    /* Ids are only read here, unlocked: a concurrent change can only
-     * reorder the listing, which is a snapshot anyway. */
-    if ((oa->id >= 0) != (ob->id >= 0))
-        return oa->id >= 0 ? -1 : 1;
-    if (oa->id >= 0 && oa->id != ob->id)
-        return oa->id < ob->id ? -1 : 1;
-    return strcmp(oa->name, ob->name);
+static gint
+compare_entries(gconstpointer a, gconstpointer b)
+{
+    const ListEntry *ea = a;
+    const ListEntry *eb = b;
+
+    if ((ea->id >= 0) != (eb->id >= 0))
+        return ea->id >= 0 ? -1 : 1;
+    if (ea->id >= 0 && ea->id != eb->id)
+        return ea->id < eb->id ? -1 : 1;
+    return strcmp(ea->name, eb->name);
 }
 
 GPtrArray *
@@ -109,17 +114,23 @@ test_list_objects(VmmConnect *conn, VmmObjList *list, unsigned int flags,
                   TestMatchFunc match, TestHandleFunc handle, GDestroyNotify unref)
 {
     g_autoptr(GPtrArray) all = vmm_obj_list_collect(list);
+    g_autoptr(GArray) entries = g_array_sized_new(FALSE, FALSE, sizeof(ListEntry), all->len);
     GPtrArray *ret = g_ptr_array_new_full(all->len, unref);
 
-    g_ptr_array_sort(all, compare_objects);
     for (guint i = 0; i < all->len; i++) {
         VmmObj *obj = all->pdata[i];
 
         vmm_obj_lock(obj);
-        if (!obj->removed && match(obj, flags))
-            g_ptr_array_add(ret, handle(conn, obj));
+        if (!obj->removed && match(obj, flags)) {
+            ListEntry e = { obj->id, obj->name, handle(conn, obj) };
+
+            g_array_append_val(entries, e);
+        }
         vmm_obj_unlock(obj);
     }
+    g_array_sort(entries, compare_entries);
+    for (guint i = 0; i < entries->len; i++)
+        g_ptr_array_add(ret, g_array_index(entries, ListEntry, i).handle);
     return ret;
 }
 
