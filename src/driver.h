@@ -148,6 +148,13 @@ struct _VmmDriver {
     gboolean (*storage_vol_get_info)(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error);
     char *(*storage_vol_get_xml_desc)(VmmStorageVol *vol, unsigned int flags, GError **error);
     char *(*storage_vol_get_path)(VmmStorageVol *vol, GError **error);
+
+    /* Events (src/events.c).  Called when a connection gets its first
+     * callback of @kind (a VmmEventKind) and when it loses its last one;
+     * the remote driver (un)registers with the daemon here.  Embedded
+     * drivers leave them NULL and just call vmm_event_emit_*(). */
+    gboolean (*connect_event_register)(VmmConnect *conn, int kind, GError **error);
+    void (*connect_event_deregister)(VmmConnect *conn, int kind);
 };
 
 /* The drivers linked into libvmm. */

@@ -399,3 +399,131 @@ const char *vmm_storage_vol_get_pool_name(VmmStorageVol *vol);
 VmmConnect *vmm_storage_vol_get_connect(VmmStorageVol *vol);
 
 G_END_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle events                                                    */
+/*
+ * Callbacks run in the thread that caused the event (a driver call, or
+ * the remote client's I/O thread), after the change, without driver locks
+ * held.  They must not block.  Deregister every callback before the last
+ * vmm_connect_unref() of its connection.
+ */
+G_BEGIN_DECLS
+
+typedef enum {
+    VMM_DOMAIN_EVENT_DEFINED = 0,
+    VMM_DOMAIN_EVENT_UNDEFINED = 1,
+    VMM_DOMAIN_EVENT_STARTED = 2,
+    VMM_DOMAIN_EVENT_SUSPENDED = 3,
+    VMM_DOMAIN_EVENT_RESUMED = 4,
+    VMM_DOMAIN_EVENT_STOPPED = 5,
+    VMM_DOMAIN_EVENT_SHUTDOWN = 6,
+    VMM_DOMAIN_EVENT_PMSUSPENDED = 7,
+    VMM_DOMAIN_EVENT_CRASHED = 8,
+    VMM_DOMAIN_EVENT_LAST
+} VmmDomainEventType;
+
+/* Details, per event (libvirt's values). */
+typedef enum {
+    VMM_DOMAIN_EVENT_DEFINED_ADDED = 0,
+    VMM_DOMAIN_EVENT_DEFINED_UPDATED = 1,
+    VMM_DOMAIN_EVENT_DEFINED_RENAMED = 2,
+} VmmDomainEventDefinedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_UNDEFINED_REMOVED = 0,
+    VMM_DOMAIN_EVENT_UNDEFINED_RENAMED = 1,
+} VmmDomainEventUndefinedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_STARTED_BOOTED = 0,
+    VMM_DOMAIN_EVENT_STARTED_MIGRATED = 1,
+    VMM_DOMAIN_EVENT_STARTED_RESTORED = 2,
+    VMM_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT = 3,
+    VMM_DOMAIN_EVENT_STARTED_WAKEUP = 4,
+} VmmDomainEventStartedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_SUSPENDED_PAUSED = 0,
+    VMM_DOMAIN_EVENT_SUSPENDED_MIGRATED = 1,
+    VMM_DOMAIN_EVENT_SUSPENDED_IOERROR = 2,
+    VMM_DOMAIN_EVENT_SUSPENDED_WATCHDOG = 3,
+    VMM_DOMAIN_EVENT_SUSPENDED_RESTORED = 4,
+    VMM_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT = 5,
+    VMM_DOMAIN_EVENT_SUSPENDED_API_ERROR = 6,
+} VmmDomainEventSuspendedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_RESUMED_UNPAUSED = 0,
+    VMM_DOMAIN_EVENT_RESUMED_MIGRATED = 1,
+    VMM_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT = 2,
+} VmmDomainEventResumedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN = 0,
+    VMM_DOMAIN_EVENT_STOPPED_DESTROYED = 1,
+    VMM_DOMAIN_EVENT_STOPPED_CRASHED = 2,
+    VMM_DOMAIN_EVENT_STOPPED_MIGRATED = 3,
+    VMM_DOMAIN_EVENT_STOPPED_SAVED = 4,
+    VMM_DOMAIN_EVENT_STOPPED_FAILED = 5,
+    VMM_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT = 6,
+} VmmDomainEventStoppedDetail;
+
+typedef enum {
+    VMM_DOMAIN_EVENT_SHUTDOWN_FINISHED = 0,
+    VMM_DOMAIN_EVENT_SHUTDOWN_GUEST = 1,
+    VMM_DOMAIN_EVENT_SHUTDOWN_HOST = 2,
+} VmmDomainEventShutdownDetail;
+
+typedef enum {
+    VMM_NETWORK_EVENT_DEFINED = 0,
+    VMM_NETWORK_EVENT_UNDEFINED = 1,
+    VMM_NETWORK_EVENT_STARTED = 2,
+    VMM_NETWORK_EVENT_STOPPED = 3,
+    VMM_NETWORK_EVENT_LAST
+} VmmNetworkEventType;
+
+typedef enum {
+    VMM_STORAGE_POOL_EVENT_DEFINED = 0,
+    VMM_STORAGE_POOL_EVENT_UNDEFINED = 1,
+    VMM_STORAGE_POOL_EVENT_STARTED = 2,
+    VMM_STORAGE_POOL_EVENT_STOPPED = 3,
+    VMM_STORAGE_POOL_EVENT_CREATED = 4,
+    VMM_STORAGE_POOL_EVENT_DELETED = 5,
+    VMM_STORAGE_POOL_EVENT_LAST
+} VmmStoragePoolEventType;
+
+/* "Started", "Booted"...: the words virsh's event command prints. */
+const char *vmm_domain_event_to_string(int event);
+const char *vmm_domain_event_detail_to_string(int event, int detail);
+
+typedef void (*VmmDomainEventCallback)(VmmConnect *conn, VmmDomain *dom, int event,
+                                       int detail, gpointer opaque);
+typedef void (*VmmNetworkEventCallback)(VmmConnect *conn, VmmNetwork *net, int event,
+                                        int detail, gpointer opaque);
+typedef void (*VmmStoragePoolEventCallback)(VmmConnect *conn, VmmStoragePool *pool,
+                                            int event, int detail, gpointer opaque);
+
+/*
+ * Call @cb for every lifecycle event of every domain on @conn until
+ * deregistered.  @free_opaque (may be NULL) releases @opaque then.
+ * Returns a callback id (>= 0), or -1 with @error set.
+ */
+int vmm_connect_domain_event_register(VmmConnect *conn, VmmDomainEventCallback cb,
+                                      gpointer opaque, GDestroyNotify free_opaque,
+                                      GError **error);
+gboolean vmm_connect_domain_event_deregister(VmmConnect *conn, int callback_id,
+                                             GError **error);
+int vmm_connect_network_event_register(VmmConnect *conn, VmmNetworkEventCallback cb,
+                                       gpointer opaque, GDestroyNotify free_opaque,
+                                       GError **error);
+gboolean vmm_connect_network_event_deregister(VmmConnect *conn, int callback_id,
+                                              GError **error);
+int vmm_connect_storage_pool_event_register(VmmConnect *conn,
+                                            VmmStoragePoolEventCallback cb,
+                                            gpointer opaque, GDestroyNotify free_opaque,
+                                            GError **error);
+gboolean vmm_connect_storage_pool_event_deregister(VmmConnect *conn, int callback_id,
+                                                   GError **error);
+
+G_END_DECLS

@@ -1,0 +1,793 @@
+/*
+ * rpc_server.c: listening sockets, per-client framing and write queues,
+ * keepalive, and the worker pool that runs calls.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Life of a packet: the main loop reads the length word, checks it, reads
+ * the body (growing the buffer as data arrives, so a large announced
+ * length costs nothing until the bytes exist), decodes the header, then
+ * answers keepalive itself and pushes REMOTE calls to the worker pool.
+ * Workers hand replies to vmm_rpc_client_send(), which queues them under
+ * the client lock and wakes the main loop to write.
+ */
+#define _GNU_SOURCE   /* struct ucred */
+#include "rpc/rpc_server.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+
+#include "util/vmm_error.h"
+
+typedef struct {
+    VmmRpcServer *srv;
+    GSocket *sock;
+    GSource *src;
+    char *path;          /* unix socket file to unlink on shutdown */
+    gboolean readonly;
+} Listener;
+
+struct _VmmRpcServer {
+    VmmRpcServerConfig cfg;
+    VmmRpcServerCallbacks cb;
+    gpointer opaque;
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThreadPool *pool;
+    GPtrArray *listeners;       /* Listener*, main thread */
+    GHashTable *clients;        /* VmmRpcClient* set, main thread */
+    gint nclients;              /* atomic, for vmm_rpc_server_client_count() */
+};
+
+struct _VmmRpcClient {
+    gint ref;
+    VmmRpcServer *srv;
+    GSocket *sock;
+    gboolean readonly;
+    gboolean has_peer;
+    uid_t uid;
+    gid_t gid;
+    pid_t pid;
+    gpointer priv;
+
+    /* Main thread only. */
+    GSource *in_src;
+    GSource *out_src;
+    GSource *ka_src;
+    guint8 lenbuf[VMM_RPC_LEN_SIZE];
+    guint8 *body;
+    gsize body_cap;
+    gsize got;              /* bytes of the current packet, length word included */
+    guint32 want;           /* whole packet length; 0 until the length word is in */
+    GQueue wq;              /* GBytes* being written */
+    gsize woff;             /* offset into the head of wq */
+    gint64 last_rx;
+    guint ka_unanswered;
+
+    /* Under lock. */
+    GMutex lock;
+    GQueue pending;         /* GBytes* queued by any thread */
+    guint inflight;
+    gboolean closed;
+    gboolean close_requested;
+    gboolean wake_pending;
+    gboolean keepalive;
+};
+
+typedef struct {
+    VmmRpcClient *client;
+    VmmRpcHeader hdr;
+    guint8 *payload;
+    gsize size;
+} Job;
+
+static void client_close_now(VmmRpcClient *client);
+static void listener_free(Listener *l);
+static void client_update_sources(VmmRpcClient *client);
+
+/* ------------------------------------------------------------------ */
+/* Clients                                                             */
+
+VmmRpcClient *
+vmm_rpc_client_ref(VmmRpcClient *client)
+{
+    g_atomic_int_inc(&client->ref);
+    return client;
+}
+
+void
+vmm_rpc_client_unref(VmmRpcClient *client)
+{
+    if (!client || !g_atomic_int_dec_and_test(&client->ref))
+        return;
+    if (client->srv->cb.client_free && client->priv)
+        client->srv->cb.client_free(client->priv);
+    g_queue_clear_full(&client->pending, (GDestroyNotify)g_bytes_unref);
+    g_queue_clear_full(&client->wq, (GDestroyNotify)g_bytes_unref);
+    g_clear_object(&client->sock);
+    g_free(client->body);
+    g_mutex_clear(&client->lock);
+    g_free(client);
+}
+
+gboolean
+vmm_rpc_client_is_readonly(VmmRpcClient *client)
+{
+    return client->readonly;
+}
+
+gboolean
+vmm_rpc_client_is_closed(VmmRpcClient *client)
+{
+    gboolean closed;
+
+    g_mutex_lock(&client->lock);
+    closed = client->closed;
+    g_mutex_unlock(&client->lock);
+    return closed;
+}
+
+gboolean
+vmm_rpc_client_get_peer(VmmRpcClient *client, uid_t *uid, gid_t *gid, pid_t *pid)
+{
+    if (!client->has_peer)
+        return FALSE;
+    if (uid)
+        *uid = client->uid;
+    if (gid)
+        *gid = client->gid;
+    if (pid)
+        *pid = client->pid;
+    return TRUE;
+}
+
+gpointer
+vmm_rpc_client_get_priv(VmmRpcClient *client)
+{
+    return client->priv;
+}
+
+static gboolean
+client_wake_cb(gpointer data)
+{
+    VmmRpcClient *client = data;
+    gboolean close_now;
+
+    g_mutex_lock(&client->lock);
+    client->wake_pending = FALSE;
+    if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        return G_SOURCE_REMOVE;
+    }
+    while (!g_queue_is_empty(&client->pending))
+        g_queue_push_tail(&client->wq, g_queue_pop_head(&client->pending));
+    close_now = client->close_requested && g_queue_is_empty(&client->wq);
+    g_mutex_unlock(&client->lock);
+
+    if (close_now)
+        client_close_now(client);
+    else
+        client_update_sources(client);
+    return G_SOURCE_REMOVE;
+}
+
+/* Any thread: have the main loop look at the client again. */
+static void
+client_wake_locked(VmmRpcClient *client)
+{
+    GSource *src;
+
+    if (client->wake_pending || client->closed)
+        return;
+    client->wake_pending = TRUE;
+    src = g_idle_source_new();
+    g_source_set_priority(src, G_PRIORITY_DEFAULT);
+    g_source_set_callback(src, client_wake_cb, vmm_rpc_client_ref(client),
+                          (GDestroyNotify)vmm_rpc_client_unref);
+    g_source_attach(src, client->srv->ctx);
+    g_source_unref(src);
+}
+
+void
+vmm_rpc_client_send(VmmRpcClient *client, GBytes *pkt)
+{
+    g_mutex_lock(&client->lock);
+    if (!client->closed) {
+        g_queue_push_tail(&client->pending, g_bytes_ref(pkt));
+        client_wake_locked(client);
+    }
+    g_mutex_unlock(&client->lock);
+}
+
+void
+vmm_rpc_client_close(VmmRpcClient *client)
+{
+    g_mutex_lock(&client->lock);
+    client->close_requested = TRUE;
+    client_wake_locked(client);
+    g_mutex_unlock(&client->lock);
+}
+
+static void
+send_keepalive(VmmRpcClient *client, int proc)
+{
+    VmmRpcHeader hdr = {
+        .prog = KEEPALIVE_PROGRAM, .vers = KEEPALIVE_PROTOCOL_VERSION,
+        .proc = proc, .type = VMM_RPC_MESSAGE, .serial = 0, .status = VMM_RPC_OK,
+    };
+    g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(&hdr, NULL, NULL, NULL);
+
+    vmm_rpc_client_send(client, pkt);
+}
+
+static gboolean
+keepalive_cb(gpointer data)
+{
+    VmmRpcClient *client = data;
+    gint64 idle = g_get_monotonic_time() - client->last_rx;
+
+    if (idle < (gint64)client->srv->cfg.keepalive_interval * G_USEC_PER_SEC)
+        return G_SOURCE_CONTINUE;
+    if (client->ka_unanswered >= client->srv->cfg.keepalive_count) {
+        g_debug("client %p: keepalive timeout", client);
+        client->ka_src = NULL;   /* returning REMOVE destroys it */
+        client_close_now(client);
+        return G_SOURCE_REMOVE;
+    }
+    client->ka_unanswered++;
+    send_keepalive(client, KEEPALIVE_PROC_PING);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+client_start_keepalive_cb(gpointer data)
+{
+    VmmRpcClient *client = data;
+    guint interval = client->srv->cfg.keepalive_interval;
+
+    if (client->ka_src || interval == 0 || vmm_rpc_client_is_closed(client))
+        return G_SOURCE_REMOVE;
+    client->ka_src = g_timeout_source_new_seconds(interval);
+    g_source_set_callback(client->ka_src, keepalive_cb, client, NULL);
+    g_source_attach(client->ka_src, client->srv->ctx);
+    return G_SOURCE_REMOVE;
+}
+
+void
+vmm_rpc_client_start_keepalive(VmmRpcClient *client)
+{
+    GSource *src = g_idle_source_new();
+
+    g_source_set_callback(src, client_start_keepalive_cb, vmm_rpc_client_ref(client),
+                          (GDestroyNotify)vmm_rpc_client_unref);
+    g_source_attach(src, client->srv->ctx);
+    g_source_unref(src);
+}
+
+static void
+source_drop(GSource **src)
+{
+    if (*src) {
+        g_source_destroy(*src);
+        g_source_unref(*src);
+        *src = NULL;
+    }
+}
+
+/* Main thread.  Idempotent. */
+static void
+client_close_now(VmmRpcClient *client)
+{
+    VmmRpcServer *srv = client->srv;
+
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        return;
+    }
+    client->closed = TRUE;
+    g_queue_clear_full(&client->pending, (GDestroyNotify)g_bytes_unref);
+    g_mutex_unlock(&client->lock);
+
+    source_drop(&client->in_src);
+    source_drop(&client->out_src);
+    source_drop(&client->ka_src);
+    g_queue_clear_full(&client->wq, (GDestroyNotify)g_bytes_unref);
+    g_socket_close(client->sock, NULL);
+    if (srv->cb.client_close)
+        srv->cb.client_close(client, srv->opaque);
+    g_atomic_int_dec_and_test(&srv->nclients);
+    /* Drops the table's reference. */
+    g_hash_table_remove(srv->clients, client);
+}
+
+/* Main thread: write what we can.  FALSE when the client was closed. */
+static gboolean
+client_flush(VmmRpcClient *client)
+{
+    while (!g_queue_is_empty(&client->wq)) {
+        GBytes *head = g_queue_peek_head(&client->wq);
+        gsize len;
+        const guint8 *data = g_bytes_get_data(head, &len);
+        g_autoptr(GError) err = NULL;
+        gssize n = g_socket_send(client->sock, (const char *)data + client->woff,
+                                 len - client->woff, NULL, &err);
+
+        if (n < 0) {
+            if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+                return TRUE;
+            g_debug("client %p: write failed: %s", client, err->message);
+            client_close_now(client);
+            return FALSE;
+        }
+        client->woff += n;
+        if (client->woff == len) {
+            g_bytes_unref(g_queue_pop_head(&client->wq));
+            client->woff = 0;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean client_in_cb(GSocket *sock, GIOCondition cond, gpointer data);
+static gboolean client_out_cb(GSocket *sock, GIOCondition cond, gpointer data);
+
+/* Main thread: attach the read source unless too many calls are in
+ * flight, and the write source while there is something to write. */
+static void
+client_update_sources(VmmRpcClient *client)
+{
+    gboolean want_read;
+    gboolean close_now;
+
+    if (!client_flush(client))
+        return;
+
+    g_mutex_lock(&client->lock);
+    want_read = client->inflight < client->srv->cfg.max_client_requests &&
+                !client->close_requested;
+    close_now = client->close_requested && g_queue_is_empty(&client->wq) &&
+                g_queue_is_empty(&client->pending);
+    g_mutex_unlock(&client->lock);
+    if (close_now) {
+        client_close_now(client);
+        return;
+    }
+
+    if (want_read && !client->in_src) {
+        client->in_src = g_socket_create_source(client->sock, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                                NULL);
+        g_source_set_callback(client->in_src, (GSourceFunc)(void (*)(void))client_in_cb,
+                              client, NULL);
+        g_source_attach(client->in_src, client->srv->ctx);
+    } else if (!want_read) {
+        source_drop(&client->in_src);
+    }
+
+    if (!g_queue_is_empty(&client->wq) && !client->out_src) {
+        client->out_src = g_socket_create_source(client->sock, G_IO_OUT, NULL);
+        g_source_set_callback(client->out_src, (GSourceFunc)(void (*)(void))client_out_cb,
+                              client, NULL);
+        g_source_attach(client->out_src, client->srv->ctx);
+    } else if (g_queue_is_empty(&client->wq)) {
+        source_drop(&client->out_src);
+    }
+}
+
+static gboolean
+client_out_cb(GSocket *sock, GIOCondition cond, gpointer data)
+{
+    VmmRpcClient *client = data;
+
+    vmm_rpc_client_ref(client);
+    client_update_sources(client);
+    vmm_rpc_client_unref(client);
+    return G_SOURCE_CONTINUE;   /* client_update_sources() drops it when done */
+}
+
+static void
+send_error(VmmRpcClient *client, const VmmRpcHeader *call, VmmErrorCode code,
+           const char *msg)
+{
+    g_autoptr(GError) err = g_error_new_literal(VMM_ERROR, code, msg);
+    VmmRpcHeader hdr = *call;
+    g_autoptr(GBytes) pkt = NULL;
+
+    hdr.type = VMM_RPC_REPLY;
+    pkt = vmm_rpc_packet_encode_error(&hdr, err, VMM_RPC_FROM_RPC);
+    vmm_rpc_client_send(client, pkt);
+}
+
+static void
+job_run(gpointer data, gpointer user_data)
+{
+    Job *job = data;
+    VmmRpcClient *client = job->client;
+    VmmRpcServer *srv = client->srv;
+    g_autoptr(GBytes) reply = NULL;
+
+    if (!vmm_rpc_client_is_closed(client))
+        reply = srv->cb.dispatch(client, &job->hdr, job->payload, job->size, srv->opaque);
+    if (reply)
+        vmm_rpc_client_send(client, reply);
+
+    g_mutex_lock(&client->lock);
+    client->inflight--;
+    /* Reading may have paused at the request limit. */
+    client_wake_locked(client);
+    g_mutex_unlock(&client->lock);
+
+    g_free(job->payload);
+    g_free(job);
+    vmm_rpc_client_unref(client);
+}
+
+/*
+ * Main thread: one whole packet is in client->body (header + payload).
+ * Returns FALSE when the client must be dropped.
+ */
+static gboolean
+client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
+{
+    VmmRpcHeader hdr;
+    g_autoptr(GError) err = NULL;
+
+    if (!vmm_rpc_header_decode(buf, size, &hdr, &err))
+        return FALSE;
+
+    if (hdr.prog == KEEPALIVE_PROGRAM) {
+        if (hdr.vers != KEEPALIVE_PROTOCOL_VERSION || hdr.type != VMM_RPC_MESSAGE)
+            return FALSE;
+        if (hdr.proc == KEEPALIVE_PROC_PING)
+            send_keepalive(client, KEEPALIVE_PROC_PONG);
+        /* A PONG needs nothing more: any traffic resets the counter. */
+        return TRUE;
+    }
+
+    if (hdr.type != VMM_RPC_CALL) {
+        if (hdr.type == VMM_RPC_CALL_WITH_FDS) {
+            /* The fds would follow as ancillary data we never read: the
+             * stream could not be resynchronised. */
+            send_error(client, &hdr, VMM_ERR_RPC, _("file descriptor passing is not supported"));
+            vmm_rpc_client_close(client);
+            return TRUE;
+        }
+        /* Stray replies, messages or stream packets (no streams are
+         * open): nothing waits for them. */
+        g_debug("client %p: ignoring packet type %d proc %d", client, hdr.type, hdr.proc);
+        return TRUE;
+    }
+
+    if (hdr.prog != REMOTE_PROGRAM || hdr.vers != REMOTE_PROTOCOL_VERSION) {
+        g_autofree char *msg = g_strdup_printf(_("Cannot find program %d version %d"),
+                                               (int)hdr.prog, (int)hdr.vers);
+        send_error(client, &hdr, VMM_ERR_RPC, msg);
+        return TRUE;
+    }
+    if (hdr.status != VMM_RPC_OK)
+        return FALSE;
+
+    Job *job = g_new0(Job, 1);
+    job->client = vmm_rpc_client_ref(client);
+    job->hdr = hdr;
+    job->size = size - VMM_RPC_HEADER_SIZE;
+    job->payload = g_memdup2(buf + VMM_RPC_HEADER_SIZE, job->size);
+    g_mutex_lock(&client->lock);
+    client->inflight++;
+    g_mutex_unlock(&client->lock);
+    g_thread_pool_push(client->srv->pool, job, NULL);
+    return TRUE;
+}
+
+/* Main thread: read what is there; FALSE when the client is gone. */
+static gboolean
+client_read(VmmRpcClient *client)
+{
+    for (;;) {
+        g_autoptr(GError) err = NULL;
+        guint8 *dst;
+        gsize room;
+        gssize n;
+
+        if (client->want == 0) {
+            dst = client->lenbuf + client->got;
+            room = VMM_RPC_LEN_SIZE - client->got;
+        } else {
+            gsize need = client->want - VMM_RPC_LEN_SIZE;
+            gsize have = client->got - VMM_RPC_LEN_SIZE;
+
+            /* Grow with the data that arrives, not with the announced
+             * length: a liar costs no memory. */
+            if (have == client->body_cap) {
+                client->body_cap = MIN(MAX(client->body_cap * 2, VMM_RPC_BUFFER_INITIAL), need);
+                client->body = g_realloc(client->body, client->body_cap);
+            }
+            dst = client->body + have;
+            room = MIN(client->body_cap, need) - have;
+        }
+
+        n = g_socket_receive(client->sock, (char *)dst, room, NULL, &err);
+        if (n < 0) {
+            if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+                return TRUE;
+            g_debug("client %p: read failed: %s", client, err->message);
+            return FALSE;
+        }
+        if (n == 0)
+            return FALSE;   /* EOF, possibly mid-packet: nothing to answer */
+
+        client->got += n;
+        client->last_rx = g_get_monotonic_time();
+        client->ka_unanswered = 0;
+
+        if (client->want == 0) {
+            if (client->got < VMM_RPC_LEN_SIZE)
+                continue;
+            if (!vmm_rpc_length_decode(client->lenbuf, &client->want, &err)) {
+                g_debug("client %p: %s", client, err->message);
+                return FALSE;
+            }
+        }
+        if (client->got == client->want) {
+            gsize size = client->want - VMM_RPC_LEN_SIZE;
+
+            client->got = 0;
+            client->want = 0;
+            if (!client_handle_packet(client, client->body, size))
+                return FALSE;
+            /* Large buffers are not kept around between packets. */
+            if (client->body_cap > VMM_RPC_BUFFER_INITIAL) {
+                g_clear_pointer(&client->body, g_free);
+                client->body_cap = 0;
+            }
+            g_mutex_lock(&client->lock);
+            gboolean full = client->inflight >= client->srv->cfg.max_client_requests;
+            g_mutex_unlock(&client->lock);
+            if (full)
+                return TRUE;
+        }
+    }
+}
+
+static gboolean
+client_in_cb(GSocket *sock, GIOCondition cond, gpointer data)
+{
+    VmmRpcClient *client = data;
+
+    vmm_rpc_client_ref(client);
+    if (!client_read(client))
+        client_close_now(client);
+    else
+        client_update_sources(client);
+    vmm_rpc_client_unref(client);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+client_accept(Listener *l, GSocket *sock)
+{
+    VmmRpcServer *srv = l->srv;
+    VmmRpcClient *client;
+    g_autoptr(GCredentials) creds = NULL;
+
+    if (g_hash_table_size(srv->clients) >= srv->cfg.max_clients) {
+        g_warning("too many clients (max_clients = %u): connection refused",
+                  srv->cfg.max_clients);
+        g_socket_close(sock, NULL);
+        return;
+    }
+
+    g_socket_set_blocking(sock, FALSE);
+    client = g_new0(VmmRpcClient, 1);
+    client->ref = 1;
+    client->srv = srv;
+    client->sock = g_object_ref(sock);
+    client->readonly = l->readonly;
+    client->last_rx = g_get_monotonic_time();
+    g_mutex_init(&client->lock);
+    g_queue_init(&client->pending);
+    g_queue_init(&client->wq);
+
+    /* Identity comes from the kernel, never from the payload. */
+    if (l->path && (creds = g_socket_get_credentials(sock, NULL))) {
+        const struct ucred *uc = g_credentials_get_native(creds, G_CREDENTIALS_TYPE_LINUX_UCRED);
+        if (uc) {
+            client->has_peer = TRUE;
+            client->uid = uc->uid;
+            client->gid = uc->gid;
+            client->pid = uc->pid;
+        }
+    }
+
+    if (srv->cb.client_init)
+        client->priv = srv->cb.client_init(client, srv->opaque);
+    g_hash_table_add(srv->clients, client);
+    g_atomic_int_inc(&srv->nclients);
+    g_debug("client %p connected (uid %d pid %d%s)", client, (int)client->uid,
+            (int)client->pid, client->readonly ? ", read-only" : "");
+    client_update_sources(client);
+}
+
+static gboolean
+listener_cb(GSocket *lsock, GIOCondition cond, gpointer data)
+{
+    Listener *l = data;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GSocket) sock = g_socket_accept(lsock, NULL, &err);
+
+    if (!sock) {
+        if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            g_warning("accept failed: %s", err->message);
+        return G_SOURCE_CONTINUE;
+    }
+    client_accept(l, sock);
+    return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Server                                                              */
+
+VmmRpcServer *
+vmm_rpc_server_new(const VmmRpcServerConfig *config, const VmmRpcServerCallbacks *cb,
+                   gpointer opaque)
+{
+    VmmRpcServer *srv = g_new0(VmmRpcServer, 1);
+
+    srv->cfg = *config;
+    if (srv->cfg.max_client_requests == 0)
+        srv->cfg.max_client_requests = 1;
+    if (srv->cfg.max_workers == 0)
+        srv->cfg.max_workers = 1;
+    srv->cb = *cb;
+    srv->opaque = opaque;
+    /* The default context: g_unix_signal_add() sources live there. */
+    srv->ctx = g_main_context_ref(g_main_context_default());
+    srv->loop = g_main_loop_new(srv->ctx, FALSE);
+    srv->pool = g_thread_pool_new(job_run, srv, srv->cfg.max_workers, FALSE, NULL);
+    srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)listener_free);
+    srv->clients = g_hash_table_new_full(NULL, NULL, (GDestroyNotify)vmm_rpc_client_unref,
+                                         NULL);
+    return srv;
+}
+
+static void
+listener_free(Listener *l)
+{
+    source_drop(&l->src);
+    g_socket_close(l->sock, NULL);
+    g_object_unref(l->sock);
+    if (l->path)
+        unlink(l->path);
+    g_free(l->path);
+    g_free(l);
+}
+
+static gboolean
+server_listen(VmmRpcServer *srv, GSocket *sock, const char *path, gboolean readonly)
+{
+    Listener *l = g_new0(Listener, 1);
+
+    g_socket_set_blocking(sock, FALSE);
+    l->srv = srv;
+    l->sock = g_object_ref(sock);
+    l->path = g_strdup(path);
+    l->readonly = readonly;
+    l->src = g_socket_create_source(sock, G_IO_IN, NULL);
+    g_source_set_callback(l->src, (GSourceFunc)(void (*)(void))listener_cb, l, NULL);
+    g_source_attach(l->src, srv->ctx);
+    g_ptr_array_add(srv->listeners, l);
+    return TRUE;
+}
+
+gboolean
+vmm_rpc_server_add_unix(VmmRpcServer *srv, const char *path, guint mode,
+                        gboolean readonly, GError **error)
+{
+    g_autoptr(GSocket) sock = NULL;
+    g_autoptr(GSocketAddress) addr = NULL;
+    g_autoptr(GError) err = NULL;
+    mode_t old;
+    gboolean ok;
+
+    sock = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, 0, &err);
+    if (!sock) {
+        vmm_error_set(error, VMM_ERR_SYSTEM_ERROR, _("cannot create socket '%s': %s"),
+                      path, err->message);
+        return FALSE;
+    }
+    if (unlink(path) < 0 && errno != ENOENT) {
+        vmm_error_set_errno(error, errno, _("cannot remove stale socket '%s'"), path);
+        return FALSE;
+    }
+    addr = g_unix_socket_address_new(path);
+    /* No window in which the socket is more open than @mode. */
+    old = umask(~mode & 0777);
+    ok = g_socket_bind(sock, addr, FALSE, &err);
+    umask(old);
+    if (!ok || chmod(path, mode) < 0 || !g_socket_listen(sock, &err)) {
+        vmm_error_set(error, VMM_ERR_SYSTEM_ERROR, _("cannot listen on '%s': %s"), path,
+                      err ? err->message : g_strerror(errno));
+        return FALSE;
+    }
+    return server_listen(srv, sock, path, readonly);
+}
+
+gboolean
+vmm_rpc_server_add_tcp(VmmRpcServer *srv, const char *addr, guint port, GError **error)
+{
+    g_autoptr(GSocket) sock = NULL;
+    g_autoptr(GSocketAddress) sa = NULL;
+    g_autoptr(GInetAddress) ia = NULL;
+    g_autoptr(GError) err = NULL;
+
+    ia = addr && *addr ? g_inet_address_new_from_string(addr)
+                       : g_inet_address_new_any(G_SOCKET_FAMILY_IPV4);
+    if (!ia) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid listen address '%s'"), addr);
+        return FALSE;
+    }
+    sa = g_inet_socket_address_new(ia, port);
+    sock = g_socket_new(g_inet_address_get_family(ia), G_SOCKET_TYPE_STREAM, 0, &err);
+    if (!sock || !g_socket_bind(sock, sa, TRUE, &err) || !g_socket_listen(sock, &err)) {
+        vmm_error_set(error, VMM_ERR_SYSTEM_ERROR, _("cannot listen on %s:%u: %s"),
+                      addr ? addr : "*", port, err->message);
+        return FALSE;
+    }
+    return server_listen(srv, sock, NULL, FALSE);
+}
+
+void
+vmm_rpc_server_run(VmmRpcServer *srv)
+{
+    g_main_loop_run(srv->loop);
+}
+
+void
+vmm_rpc_server_quit(VmmRpcServer *srv)
+{
+    g_main_loop_quit(srv->loop);
+}
+
+GMainContext *
+vmm_rpc_server_get_context(VmmRpcServer *srv)
+{
+    return srv->ctx;
+}
+
+guint
+vmm_rpc_server_client_count(VmmRpcServer *srv)
+{
+    return g_atomic_int_get(&srv->nclients);
+}
+
+void
+vmm_rpc_server_free(VmmRpcServer *srv)
+{
+    GHashTableIter it;
+    gpointer key;
+
+    if (!srv)
+        return;
+    g_ptr_array_free(srv->listeners, TRUE);
+
+    /* Close every client, then let running calls finish: their replies
+     * are dropped on the closed clients. */
+    while (g_hash_table_size(srv->clients) > 0) {
+        g_hash_table_iter_init(&it, srv->clients);
+        g_hash_table_iter_next(&it, &key, NULL);
+        client_close_now(key);
+    }
+    g_thread_pool_free(srv->pool, FALSE, TRUE);
+    /* Wake-ups the workers queued still hold client references. */
+    while (g_main_context_iteration(srv->ctx, FALSE))
+        ;
+    g_hash_table_unref(srv->clients);
+    g_main_loop_unref(srv->loop);
+    g_main_context_unref(srv->ctx);
+    g_free(srv);
+}
