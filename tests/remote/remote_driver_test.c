@@ -1,0 +1,440 @@
+/*
+ * remote_driver_test.c: libvmm over the remote driver against a fake vmmd.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A thread listens on a unix socket in a temporary directory and answers
+ * from a small table, recording every procedure number and the
+ * CONNECT_OPEN arguments.  This pins what the client sends (handshake
+ * order, the stripped URI name, the read-only flag, handles on the wire)
+ * and how it maps replies and errors, independently of the real daemon
+ * (tests/remote/remote_e2e_test.c covers that).
+ */
+#include "vmm.h"
+#include "rpc/rpc_packet.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static const unsigned char test_uuid[16] = {
+    0x66, 0x95, 0xeb, 0x01, 0xf6, 0xa4, 0x83, 0x04,
+    0x79, 0xaa, 0x97, 0xf2, 0x50, 0x2e, 0x19, 0x3f,
+};
+
+typedef struct {
+    char *dir;
+    char *sock_path;
+    int listen_fd;
+    GThread *thread;
+    GMutex lock;
+    GString *procs;          /* "66,60,1,..." of the current connection */
+    char *open_name;         /* CONNECT_OPEN's name ("(null)" for NULL) */
+    guint open_flags;
+} FakeDaemon;
+
+static gboolean
+read_full(int fd, void *buf, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t n = read(fd, (char *)buf + off, len - off);
+
+        if (n <= 0)
+            return FALSE;
+        off += n;
+    }
+    return TRUE;
+}
+
+static void
+send_packet(int fd, GBytes *pkt)
+{
+    gsize len;
+    const void *data = g_bytes_get_data(pkt, &len);
+
+    g_assert_cmpint(write(fd, data, len), ==, (gssize)len);
+}
+
+static void
+reply(int fd, const VmmRpcHeader *call, xdrproc_t proc, const void *body)
+{
+    VmmRpcHeader hdr = *call;
+    g_autoptr(GBytes) pkt = NULL;
+
+    hdr.type = VMM_RPC_REPLY;
+    hdr.status = VMM_RPC_OK;
+    pkt = vmm_rpc_packet_encode(&hdr, proc, body, NULL);
+    send_packet(fd, pkt);
+}
+
+static void
+reply_error(int fd, const VmmRpcHeader *call, int code, const char *msg)
+{
+    VmmRpcHeader hdr = *call;
+    g_autoptr(GError) err = g_error_new_literal(VMM_ERROR, code, msg);
+    g_autoptr(GBytes) pkt = NULL;
+
+    hdr.type = VMM_RPC_REPLY;
+    pkt = vmm_rpc_packet_encode_error(&hdr, err, VMM_RPC_FROM_TEST);
+    send_packet(fd, pkt);
+}
+
+static void
+fill_dom(remote_nonnull_domain *d, const char *name, int id)
+{
+    d->name = (char *)name;
+    memcpy(d->uuid, test_uuid, 16);
+    d->id = id;
+}
+
+/* Answer one call; FALSE once the client said CONNECT_CLOSE. */
+static gboolean
+handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body, gsize len)
+{
+    g_mutex_lock(&fd_->lock);
+    g_string_append_printf(fd_->procs, "%s%d", fd_->procs->len ? "," : "", hdr->proc);
+    g_mutex_unlock(&fd_->lock);
+
+    switch (hdr->proc) {
+    case REMOTE_PROC_AUTH_LIST: {
+        remote_auth_type none = REMOTE_AUTH_NONE;
+        remote_auth_list_ret ret = { { 1, &none } };
+
+        reply(fd, hdr, (xdrproc_t)xdr_remote_auth_list_ret, &ret);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_SUPPORTS_FEATURE: {
+        remote_connect_supports_feature_ret ret = { 0 };
+
+        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_OPEN: {
+        remote_connect_open_args args = { 0 };
+
+        g_assert_true(vmm_rpc_payload_decode(body, len, (xdrproc_t)xdr_remote_connect_open_args,
+                                             &args, NULL));
+        g_mutex_lock(&fd_->lock);
+        g_free(fd_->open_name);
+        fd_->open_name = g_strdup(args.name ? *args.name : "(null)");
+        fd_->open_flags = args.flags;
+        g_mutex_unlock(&fd_->lock);
+        vmm_rpc_payload_free((xdrproc_t)xdr_remote_connect_open_args, &args);
+        reply(fd, hdr, NULL, NULL);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_CLOSE:
+        reply(fd, hdr, NULL, NULL);
+        return FALSE;
+    case REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME: {
+        remote_domain_lookup_by_name_args args = { 0 };
+        remote_domain_lookup_by_name_ret ret;
+
+        g_assert_true(vmm_rpc_payload_decode(body, len,
+                                             (xdrproc_t)xdr_remote_domain_lookup_by_name_args,
+                                             &args, NULL));
+        if (g_str_equal(args.name, "test")) {
+            fill_dom(&ret.dom, "test", 1);
+            reply(fd, hdr, (xdrproc_t)xdr_remote_domain_lookup_by_name_ret, &ret);
+        } else {
+            g_autofree char *msg = g_strdup_printf(
+                "Domain not found: no domain with matching name '%s'", args.name);
+
+            reply_error(fd, hdr, VMM_ERR_NO_DOMAIN, msg);
+        }
+        vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_lookup_by_name_args, &args);
+        return TRUE;
+    }
+    case REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS: {
+        remote_domain_create_with_flags_args args = { 0 };
+        remote_domain_create_with_flags_ret ret;
+
+        g_assert_true(vmm_rpc_payload_decode(body, len,
+                                             (xdrproc_t)xdr_remote_domain_create_with_flags_args,
+                                             &args, NULL));
+        /* The handle travels back as it was given, id included. */
+        g_assert_cmpstr(args.dom.name, ==, "test");
+        g_assert_cmpmem(args.dom.uuid, 16, test_uuid, 16);
+        g_assert_cmpint(args.dom.id, ==, 1);
+        g_assert_cmpuint(args.flags, ==, 1);
+        fill_dom(&ret.dom, "test", 7);
+        reply(fd, hdr, (xdrproc_t)xdr_remote_domain_create_with_flags_ret, &ret);
+        vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_create_with_flags_args, &args);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS: {
+        remote_nonnull_domain doms[2];
+        remote_connect_list_all_domains_ret ret = { { 2, doms }, 2 };
+
+        fill_dom(&doms[0], "test", 1);
+        fill_dom(&doms[1], "idle", -1);
+        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_list_all_domains_ret, &ret);
+        return TRUE;
+    }
+    case REMOTE_PROC_NODE_GET_INFO: {
+        remote_node_get_info_ret ret = {
+            .memory = 3145728, .cpus = 16, .mhz = 1400, .nodes = 2,
+            .sockets = 2, .cores = 2, .threads = 2,
+        };
+
+        /* All 32 model bytes used: the client must still terminate it. */
+        memset(ret.model, 'x', sizeof(ret.model));
+        memcpy(ret.model, "i686", 4);
+        reply(fd, hdr, (xdrproc_t)xdr_remote_node_get_info_ret, &ret);
+        return TRUE;
+    }
+    default: {
+        g_autofree char *msg = g_strdup_printf("unknown procedure: %d", hdr->proc);
+
+        reply_error(fd, hdr, VMM_ERR_RPC, msg);
+        return TRUE;
+    }
+    }
+}
+
+static gpointer
+fake_daemon_thread(gpointer opaque)
+{
+    FakeDaemon *fd_ = opaque;
+    int fd;
+
+    while ((fd = accept(fd_->listen_fd, NULL, NULL)) >= 0) {
+        gboolean more = TRUE;
+
+        g_mutex_lock(&fd_->lock);
+        g_string_truncate(fd_->procs, 0);
+        g_mutex_unlock(&fd_->lock);
+        while (more) {
+            guint8 lenbuf[4];
+            guint32 len;
+            g_autofree guint8 *rest = NULL;
+            VmmRpcHeader hdr;
+
+            if (!read_full(fd, lenbuf, 4))
+                break;
+            g_assert_true(vmm_rpc_length_decode(lenbuf, &len, NULL));
+            rest = g_malloc(len - 4);
+            g_assert_true(read_full(fd, rest, len - 4));
+            g_assert_true(vmm_rpc_header_decode(rest, len - 4, &hdr, NULL));
+            g_assert_cmpint(hdr.type, ==, VMM_RPC_CALL);
+            more = handle_call(fd_, fd, &hdr, rest + VMM_RPC_HEADER_SIZE,
+                               len - 4 - VMM_RPC_HEADER_SIZE);
+        }
+        close(fd);
+    }
+    return NULL;
+}
+
+static void
+fake_daemon_start(FakeDaemon *fd_, gconstpointer data)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+    fd_->dir = g_dir_make_tmp("vmm-remote-XXXXXX", NULL);
+    fd_->sock_path = g_build_filename(fd_->dir, "vmmd-sock", NULL);
+    g_strlcpy(addr.sun_path, fd_->sock_path, sizeof(addr.sun_path));
+    fd_->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(bind(fd_->listen_fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(listen(fd_->listen_fd, 4), ==, 0);
+    g_mutex_init(&fd_->lock);
+    fd_->procs = g_string_new(NULL);
+    fd_->thread = g_thread_new("fake-vmmd", fake_daemon_thread, fd_);
+}
+
+static void
+fake_daemon_stop(FakeDaemon *fd_, gconstpointer data)
+{
+    /* shutdown() wakes the accept() so the thread ends. */
+    shutdown(fd_->listen_fd, SHUT_RDWR);
+    g_thread_join(fd_->thread);
+    close(fd_->listen_fd);
+    g_unlink(fd_->sock_path);
+    g_rmdir(fd_->dir);
+    g_free(fd_->sock_path);
+    g_free(fd_->dir);
+    g_free(fd_->open_name);
+    g_string_free(fd_->procs, TRUE);
+    g_mutex_clear(&fd_->lock);
+}
+
+static char *
+fake_procs(FakeDaemon *fd_)
+{
+    char *s;
+
+    g_mutex_lock(&fd_->lock);
+    s = g_strdup(fd_->procs->str);
+    g_mutex_unlock(&fd_->lock);
+    return s;
+}
+
+static VmmConnect *
+open_fake(FakeDaemon *fd_, const char *uri_fmt, unsigned int flags)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *uri = g_strdup_printf(uri_fmt, fd_->sock_path);
+    VmmConnect *conn = vmm_connect_open(uri, flags, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(conn);
+    return conn;
+}
+
+/* ---- tests ---- */
+
+static void
+test_open_close(FakeDaemon *fd_, gconstpointer data)
+{
+    VmmConnect *conn = open_fake(fd_, "test+unix:///default?socket=%s&foo=bar", 0);
+    g_autofree char *procs = fake_procs(fd_);
+    g_autofree char *uri = vmm_connect_get_uri(conn, NULL);
+    g_autofree char *expect_uri = g_strdup_printf("test+unix:///default?socket=%s&foo=bar",
+                                                  fd_->sock_path);
+
+    /* libvirt's order: AUTH_LIST, keepalive?, OPEN, event callbacks? */
+    g_assert_cmpstr(procs, ==, "66,60,1,60");
+    g_assert_cmpstr(fd_->open_name, ==, "test:///default?foo=bar");
+    g_assert_cmpuint(fd_->open_flags, ==, 0);
+    g_assert_cmpstr(uri, ==, expect_uri);
+    vmm_connect_unref(conn);
+    /* The fake ends its loop at CONNECT_CLOSE; wait for it to record it. */
+    for (int i = 0; i < 500; i++) {
+        g_autofree char *now = fake_procs(fd_);
+
+        if (g_str_has_suffix(now, ",2"))
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
+static void
+test_open_readonly(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "qemu+unix:///system?socket=%s", VMM_CONNECT_RO);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpstr(fd_->open_name, ==, "qemu:///system");
+    g_assert_cmpuint(fd_->open_flags, ==, 1);
+    g_assert_true(vmm_connect_is_readonly(conn));
+    /* libvmm refuses writes on read-only connections before any call. */
+    g_assert_null(vmm_domain_define_xml(conn, "<domain/>", 0, &error));
+    g_assert_error(error, VMM_ERROR, VMM_ERR_OPERATION_DENIED);
+}
+
+static void
+test_lookup(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+
+    g_assert_null(vmm_domain_lookup_by_name(conn, "nope", &error));
+    g_assert_error(error, VMM_ERROR, VMM_ERR_NO_DOMAIN);
+    g_assert_cmpstr(error->message, ==, "Domain not found: no domain with matching name 'nope'");
+    g_clear_error(&error);
+
+    dom = vmm_domain_lookup_by_name(conn, "test", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(vmm_domain_get_name(dom), ==, "test");
+    g_assert_cmpmem(vmm_domain_get_uuid(dom), 16, test_uuid, 16);
+    g_assert_cmpint(vmm_domain_get_id(dom), ==, 1);
+    g_assert_true(vmm_domain_get_connect(dom) == conn);
+
+    /* Starting hands back the new id, which the handle takes on. */
+    g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(vmm_domain_get_id(dom), ==, 7);
+}
+
+static void
+test_list(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) list = vmm_connect_list_all_domains(conn, 0, &error);
+
+    g_assert_no_error(error);
+    g_assert_cmpuint(list->len, ==, 2);
+    g_assert_cmpstr(vmm_domain_get_name(list->pdata[0]), ==, "test");
+    g_assert_cmpint(vmm_domain_get_id(list->pdata[0]), ==, 1);
+    g_assert_cmpstr(vmm_domain_get_name(list->pdata[1]), ==, "idle");
+    g_assert_cmpint(vmm_domain_get_id(list->pdata[1]), ==, -1);
+}
+
+static void
+test_node_info(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    VmmNodeInfo info;
+
+    g_assert_true(vmm_node_get_info(conn, &info, NULL));
+    g_assert_cmpuint(strlen(info.model), ==, 31);
+    g_assert_true(g_str_has_prefix(info.model, "i686"));
+    g_assert_cmpuint(info.memory, ==, 3145728);
+    g_assert_cmpuint(info.cpus, ==, 16);
+    g_assert_cmpuint(info.mhz, ==, 1400);
+    g_assert_cmpuint(info.threads, ==, 2);
+}
+
+/* A procedure the server lacks reads as "not supported". */
+static void
+test_unsupported(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *caps = vmm_connect_get_capabilities(conn, &error);
+
+    g_assert_null(caps);
+    g_assert_error(error, VMM_ERROR, VMM_ERR_NO_SUPPORT);
+    g_assert_cmpstr(error->message, ==, "unknown procedure: 7");
+}
+
+static void
+test_no_daemon(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("vmm-remote-XXXXXX", NULL);
+    g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s/run/vmm/vmmd-sock",
+                                           dir);
+    g_autofree char *expect = g_strdup_printf(
+        "cannot connect to vmmd at %s/run/vmm/vmmd-sock: No such file or directory "
+        "(is vmmd running?)", dir);
+
+    g_assert_null(vmm_connect_open(uri, 0, &error));
+    g_assert_error(error, VMM_ERROR, VMM_ERR_NO_CONNECT);
+    g_assert_cmpstr(error->message, ==, expect);
+    g_rmdir(dir);
+}
+
+static void
+test_bad_uri(void)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null(vmm_connect_open("test+pigeon:///default", 0, &error));
+    g_assert_error(error, VMM_ERROR, VMM_ERR_INVALID_ARG);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+#define ADD(path, fn) \
+    g_test_add(path, FakeDaemon, NULL, fake_daemon_start, fn, fake_daemon_stop)
+    ADD("/remote-driver/open-close", test_open_close);
+    ADD("/remote-driver/open-readonly", test_open_readonly);
+    ADD("/remote-driver/lookup", test_lookup);
+    ADD("/remote-driver/list", test_list);
+    ADD("/remote-driver/node-info", test_node_info);
+    ADD("/remote-driver/unsupported", test_unsupported);
+#undef ADD
+    g_test_add_func("/remote-driver/no-daemon", test_no_daemon);
+    g_test_add_func("/remote-driver/bad-uri", test_bad_uri);
+    return g_test_run();
+}
