@@ -27,6 +27,10 @@ BASE_ENV.update({
 BASE_ENV.pop("VMM_DEFAULT_URI", None)
 BASE_ENV.pop("VISUAL", None)
 
+# e.g. VSHELL_WRAPPER="valgrind -q --leak-check=full --error-exitcode=9"
+# (a leak or memory error then shows as a wrong exit status).
+WRAPPER = os.environ.get("VSHELL_WRAPPER", "").split()
+
 results = []
 
 
@@ -35,7 +39,7 @@ def run(*args, stdin="", env=None, uri="test:///default"):
     e = dict(BASE_ENV)
     if env:
         e.update(env)
-    argv = [VSHELL] + (["-c", uri] if uri else []) + list(args)
+    argv = WRAPPER + [VSHELL] + (["-c", uri] if uri else []) + list(args)
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
                        env=e, timeout=60)
     return p.returncode, p.stdout, p.stderr
