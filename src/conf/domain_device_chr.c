@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "conf/domain_device_priv.h"
+#include "conf/domain_def.h"
 
 #include <string.h>
 
@@ -209,8 +210,12 @@ dev_chr_format(GString *buf, int indent, const VmmDomainChrDef *def, unsigned in
     vmm_buf_indent(buf, indent);
     g_string_append_printf(buf, "<%s", name);
     vmm_buf_attr(buf, "type", vmm_chr_type_to_string(def->src.type));
+    /* libvirt repeats a console pty's path as tty= in live XML. */
+    if (def->devtype == VMM_CHR_DEVICE_CONSOLE && def->src.type == VMM_CHR_TYPE_PTY &&
+        !(flags & VMM_DOMAIN_DEF_FORMAT_INACTIVE))
+        vmm_buf_attr(buf, "tty", def->src.path);
     g_string_append(buf, ">\n");
-    dev_chr_source_format(buf, in, &def->src);
+    dev_chr_source_format(buf, in, &def->src, flags);
 
     vmm_buf_indent(buf, in);
     g_string_append(buf, "<target");
@@ -285,7 +290,7 @@ dev_redirdev_format(GString *buf, int indent, const VmmDomainRedirdevDef *def,
     g_string_append(buf, "<redirdev");
     vmm_buf_attr(buf, "bus", def->bus);
     vmm_buf_attr(buf, "type", vmm_chr_type_to_string(def->src.type));
-    dev_chr_source_format(body, indent + 2, &def->src);
+    dev_chr_source_format(body, indent + 2, &def->src, flags);
     dev_info_format(body, indent + 2, &def->info, flags);
     dev_buf_close(buf, indent, "redirdev", body);
 }

@@ -45,6 +45,11 @@ dev_enum_attr(const xmlNode *node, const char *attr, const char *const *table,
 {
     g_autofree char *str = vmm_xml_prop(node, attr);
 
+    /* Tables use "" for "absent"; an empty attribute is not that. */
+    if (str && !*str) {
+        vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED, _("unknown %s '%s'"), what, str);
+        return FALSE;
+    }
     return vmm_xml_enum(str, table, what, dflt, out, error);
 }
 
@@ -423,9 +428,12 @@ dev_chr_source_parse(const xmlNode *node, VmmChrSource *src, GError **error)
 }
 
 void
-dev_chr_source_format(GString *buf, int indent, const VmmChrSource *src)
+dev_chr_source_format(GString *buf, int indent, const VmmChrSource *src,
+                      unsigned int flags)
 {
-    if (src->has_source) {
+    /* A pty's path is chosen at start-up, so it is live XML only. */
+    if (src->has_source &&
+        !(src->type == VMM_CHR_TYPE_PTY && (flags & VMM_DOMAIN_DEF_FORMAT_INACTIVE))) {
         vmm_buf_indent(buf, indent);
         g_string_append(buf, "<source");
         if (src->mode != VMM_CHR_MODE_NONE)

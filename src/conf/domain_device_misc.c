@@ -702,7 +702,7 @@ dev_rng_format(GString *buf, int indent, const VmmDomainRngDef *def, unsigned in
     } else if (def->backend == VMM_RNG_BACKEND_EGD) {
         g_autoptr(GString) body = g_string_new(NULL);
         vmm_buf_attr(buf, "type", vmm_chr_type_to_string(def->egd.type));
-        dev_chr_source_format(body, in + 2, &def->egd);
+        dev_chr_source_format(body, in + 2, &def->egd, flags);
         dev_buf_close(buf, in, "backend", body);
     } else {
         g_string_append(buf, "/>\n");

@@ -56,6 +56,8 @@ net_source_parse(const xmlNode *node, VmmDomainNetDef *def, GError **error)
         if (node) {
             def->src_network = vmm_xml_prop(node, "network");
             def->src_portgroup = vmm_xml_prop(node, "portgroup");
+            /* Live XML also names the network's bridge. */
+            def->src_bridge = vmm_xml_prop(node, "bridge");
         }
         if (!def->src_network)
             missing = "network";

@@ -59,8 +59,10 @@ void dev_buf_close(GString *buf, int indent, const char *name, const GString *bo
 /* ---- character device sources (chardevs, redirdev, rng egd) ---- */
 
 gboolean dev_chr_source_parse(const xmlNode *node, VmmChrSource *src, GError **error);
-/* Append the <source>/<protocol> children of a chardev backend. */
-void dev_chr_source_format(GString *buf, int indent, const VmmChrSource *src);
+/* Append the <source>/<protocol> children of a chardev backend; @flags
+ * are VmmDomainDefFormatFlags. */
+void dev_chr_source_format(GString *buf, int indent, const VmmChrSource *src,
+                           unsigned int flags);
 void dev_chr_source_clear(VmmChrSource *src);
 
 /* ---- per kind ---- */

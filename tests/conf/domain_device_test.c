@@ -145,6 +145,10 @@ test_whole_list_checks(void)
                     "  <interface type='bridge'><mac address='52:54:00:00:00:01'/></interface>\n"
                     "</devices>\n",
                     "XML error: missing source bridge for interface type 'bridge'");
+    assert_rejected("<devices>\n"
+                    "  <interface type='user'><link state=''/></interface>\n"
+                    "</devices>\n",
+                    "unsupported configuration: unknown interface link state ''");
 }
 
 static void
@@ -156,6 +160,7 @@ test_format_flags(void)
         "  <serial type='pty'><source path='/dev/pts/3'/><target port='0'/>"
         "<alias name='serial0'/></serial>\n"
         "  <video><model type='vga'/><alias name='ua-video'/></video>\n"
+        "  <console type='pty'><source path='/dev/pts/3'/><target type='serial'/></console>\n"
         "</devices>\n";
     VmmDomainDevices devs = { 0 };
     g_autoptr(GError) err = NULL;
@@ -178,6 +183,12 @@ test_format_flags(void)
     g_assert_nonnull(strstr(live, "<alias name='serial0'/>"));
     g_assert_null(strstr(inactive, "serial0"));
     g_assert_nonnull(strstr(inactive, "<alias name='ua-video'/>"));
+    /* A pty's path is live only; a console repeats it as tty=. */
+    g_assert_nonnull(strstr(live, "<console type='pty' tty='/dev/pts/3'>\n"
+                                  "    <source path='/dev/pts/3'/>\n"));
+    g_assert_nonnull(strstr(inactive, "<console type='pty'>\n"
+                                      "    <target type='serial' port='0'/>\n"));
+    g_assert_null(strstr(inactive, "/dev/pts/3"));
     vmm_domain_devices_clear(&devs);
 }
 
