@@ -37,14 +37,38 @@ static const VshOptDef help_opts[] = {
     { NULL },
 };
 
+static gboolean cmd_echo(Vsh *ctl, const VshCmd *cmd);
+static gboolean cmd_cd(Vsh *ctl, const VshCmd *cmd);
+static gboolean cmd_pwd(Vsh *ctl, const VshCmd *cmd);
+
+static const VshOptDef echo_opts[] = {
+    { "shell", VSH_OT_BOOL, 0, N_("escape for shell use") },
+    { "xml", VSH_OT_BOOL, 0, N_("escape for XML use") },
+    { "err", VSH_OT_BOOL, 0, N_("output to stderr") },
+    { "string", VSH_OT_STRING, VSH_OFLAG_POS | VSH_OFLAG_ARGV, N_("arguments to echo") },
+    { NULL },
+};
+
+static const VshOptDef cd_opts[] = {
+    { "dir", VSH_OT_STRING, VSH_OFLAG_POS, N_("directory to switch to (default: home or else root)") },
+    { NULL },
+};
+
 static const VshCmdDef self_cmds[] = {
+    { "cd", cmd_cd, cd_opts, N_("change the current directory"),
+      N_("Change the current directory."), VSH_CMD_NOCONNECT },
     { "connect", vsh_cmd_connect, vsh_connect_opts, N_("(re)connect to hypervisor"),
       N_("Connect to local hypervisor. This is built-in command after shell start up."),
       VSH_CMD_NOCONNECT },
+    { "echo", cmd_echo, echo_opts, N_("echo arguments. Used for internal testing."),
+      N_("Echo back arguments, possibly with quoting. Used for internal testing."),
+      VSH_CMD_NOCONNECT | VSH_CMD_NOTRAILER },
     { "exit", cmd_quit, NULL, N_("quit this interactive terminal"), NULL,
       VSH_CMD_NOCONNECT | VSH_CMD_NOTRAILER },
     { "help", cmd_help, help_opts, N_("print help"), N_("Prints global help, command specific help, or help for a\ngroup of related commands"),
       VSH_CMD_NOCONNECT },
+    { "pwd", cmd_pwd, NULL, N_("print the current directory"),
+      N_("Print the current directory."), VSH_CMD_NOCONNECT },
     { "quit", cmd_quit, NULL, N_("quit this interactive terminal"), NULL,
       VSH_CMD_NOCONNECT | VSH_CMD_NOTRAILER },
     { NULL },
@@ -278,6 +302,13 @@ vsh_cmd_string(const VshCmd *cmd, const char *name)
     return g_hash_table_lookup(cmd->values, name);
 }
 
+const GPtrArray *
+vsh_cmd_words(const VshCmd *cmd, const char *name)
+{
+    g_return_val_if_fail(opt_lookup(cmd->def, name), NULL);
+    return g_hash_table_lookup(cmd->words, name);
+}
+
 int
 vsh_cmd_int(const VshCmd *cmd, const char *name, int *value)
 {
@@ -301,6 +332,7 @@ vsh_cmd_free(VshCmd *cmd)
     if (!cmd)
         return;
     g_hash_table_unref(cmd->values);
+    g_hash_table_unref(cmd->words);
     g_free(cmd);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VshCmd, vsh_cmd_free)
@@ -405,6 +437,8 @@ vsh_cmd_parse(Vsh *ctl, GPtrArray *argv)
     cmd = g_new0(VshCmd, 1);
     cmd->def = def;
     cmd->values = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    cmd->words = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref);
 
     for (guint i = 1; i < argv->len; i++) {
         const char *tok = g_ptr_array_index(argv, i);
@@ -462,11 +496,20 @@ vsh_cmd_parse(Vsh *ctl, GPtrArray *argv)
             }
             value = tok;
         }
-        if ((opt->flags & VSH_OFLAG_ARGV) && g_hash_table_contains(cmd->values, opt->name)) {
-            const char *prev = g_hash_table_lookup(cmd->values, opt->name);
-            g_hash_table_insert(cmd->values, (gpointer)opt->name,
-                                g_strconcat(prev, " ", value, NULL));
-            continue;
+        if (opt->flags & VSH_OFLAG_ARGV) {
+            GPtrArray *words = g_hash_table_lookup(cmd->words, opt->name);
+
+            if (!words) {
+                words = g_ptr_array_new_with_free_func(g_free);
+                g_hash_table_insert(cmd->words, (gpointer)opt->name, words);
+            }
+            g_ptr_array_add(words, g_strdup(value));
+            if (words->len > 1) {
+                const char *prev = g_hash_table_lookup(cmd->values, opt->name);
+                g_hash_table_insert(cmd->values, (gpointer)opt->name,
+                                    g_strconcat(prev, " ", value, NULL));
+                continue;
+            }
         }
         g_hash_table_insert(cmd->values, (gpointer)opt->name, g_strdup(value));
     }
@@ -619,6 +662,79 @@ cmd_help(Vsh *ctl, const VshCmd *cmd)
     }
     vsh_error(ctl, _("command or command group '%s' doesn't exist"), name);
     return FALSE;
+}
+
+/* Quotes @word for a POSIX shell when it needs it. */
+static void
+shell_quote(GString *out, const char *word)
+{
+    if (*word && !word[strcspn(word, " \t\n\r'\"\\$`|&;<>()*?[]#~=%{}!")]) {
+        g_string_append(out, word);
+        return;
+    }
+    g_string_append_c(out, '\'');
+    for (const char *p = word; *p; p++) {
+        if (*p == '\'')
+            g_string_append(out, "'\\''");
+        else
+            g_string_append_c(out, *p);
+    }
+    g_string_append_c(out, '\'');
+}
+
+static gboolean
+cmd_echo(Vsh *ctl, const VshCmd *cmd)
+{
+    const GPtrArray *words = vsh_cmd_words(cmd, "string");
+    gboolean shell = vsh_cmd_has(cmd, "shell");
+    gboolean xml = vsh_cmd_has(cmd, "xml");
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    for (guint i = 0; words && i < words->len; i++) {
+        const char *w = g_ptr_array_index(words, i);
+        g_autofree char *escaped = xml ? g_markup_escape_text(w, -1) : g_strdup(w);
+
+        if (i > 0)
+            g_string_append_c(out, ' ');
+        if (shell)
+            shell_quote(out, escaped);
+        else
+            g_string_append(out, escaped);
+    }
+    if (vsh_cmd_has(cmd, "err"))
+        vsh_error(ctl, "%s", out->str);
+    else
+        printf("%s\n", out->str);
+    return TRUE;
+}
+
+static gboolean
+cmd_cd(Vsh *ctl, const VshCmd *cmd)
+{
+    const char *dir = vsh_cmd_string(cmd, "dir");
+
+    if (!ctl->interactive) {
+        vsh_error(ctl, "%s", _("cd: command valid only in interactive mode"));
+        return FALSE;
+    }
+    if (!dir)
+        dir = g_get_home_dir();
+    if (!dir)
+        dir = "/";
+    if (chdir(dir) < 0) {
+        vsh_error(ctl, _("cd: %s: %s"), g_strerror(errno), dir);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+cmd_pwd(Vsh *ctl, const VshCmd *cmd)
+{
+    g_autofree char *cwd = g_get_current_dir();
+
+    printf("%s\n", cwd);
+    return TRUE;
 }
 
 static gboolean

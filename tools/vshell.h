@@ -70,7 +70,9 @@ struct _Vsh {
 /* A parsed command: its row and the values given. */
 struct _VshCmd {
     const VshCmdDef *def;
-    GHashTable *values;       /* option name -> value string ("" for bools) */
+    GHashTable *values;       /* option name -> value string ("" for bools;
+                               * ARGV options: the words joined by spaces) */
+    GHashTable *words;        /* ARGV option name -> GPtrArray of its words */
 };
 
 /* Command groups, one per file. */
@@ -84,6 +86,8 @@ extern const VshCmdDef vsh_host_cmds[];
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);
 /* The value of a string option, or NULL when not given. */
 const char *vsh_cmd_string(const VshCmd *cmd, const char *name);
+/* The separate words of an ARGV option, or NULL when not given. */
+const GPtrArray *vsh_cmd_words(const VshCmd *cmd, const char *name);
 /* 1 when given and valid, 0 when not given, -1 (error printed) when invalid. */
 int vsh_cmd_int(const VshCmd *cmd, const char *name, int *value);
 

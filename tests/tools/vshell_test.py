@@ -159,6 +159,12 @@ def test_quoting():
              "Domain title updated successfully\nx \"y\"\n"
              "Domain description updated successfully\na b\n")
     check_run("comment", ["help list # a comment"])
+    check_run("echo words", ["echo a 'b c' \"d\\\"e\" f\\ g ''"], out="a b c d\"e f g \n")
+    check_run("echo --shell", ["echo --shell a 'b c' \"it's\""], out="a 'b c' 'it'\\''s'\n")
+    check_run("echo --xml", ["echo --xml '<a&b>'"], out="&lt;a&amp;b&gt;\n")
+    check_run("echo --err", ["echo --err oops"], out="", err="error: oops\n")
+    check_run("cd outside interactive mode", ["cd /"], rc=1,
+              err="error: cd: command valid only in interactive mode\n")
     check_run("message as remaining words", ["desc", "test", "hello", "big", "world", ";",
                                              "desc", "test"],
               out="Domain description updated successfully\nhello big world\n")
