@@ -24,6 +24,10 @@
 
 #include "util/vmm_error.h"
 
+/* Connections the kernel queues before we accept them: bursts of clients
+ * (a benchmark, many virsh runs) must not see EAGAIN on connect. */
+#define LISTEN_BACKLOG 1024
+
 typedef struct {
     VmmRpcServer *srv;
     GSocket *sock;
@@ -439,6 +443,13 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
 
     if (!vmm_rpc_header_decode(buf, size, &hdr, &err))
         return FALSE;
+    /* Values outside the enums mean we lost the framing or the peer is
+     * not speaking the protocol: nothing sensible can be answered. */
+    if (hdr.type < VMM_RPC_CALL || hdr.type > VMM_RPC_STREAM_HOLE ||
+        hdr.status < VMM_RPC_OK || hdr.status > VMM_RPC_CONTINUE) {
+        g_debug("client %p: bad packet type %d / status %d", client, hdr.type, hdr.status);
+        return FALSE;
+    }
 
     if (hdr.prog == KEEPALIVE_PROGRAM) {
         if (hdr.vers != KEEPALIVE_PROTOCOL_VERSION || hdr.type != VMM_RPC_MESSAGE)
@@ -617,16 +628,19 @@ static gboolean
 listener_cb(GSocket *lsock, GIOCondition cond, gpointer data)
 {
     Listener *l = data;
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GSocket) sock = g_socket_accept(lsock, NULL, &err);
 
-    if (!sock) {
-        if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            g_warning("accept failed: %s", err->message);
-        return G_SOURCE_CONTINUE;
+    /* Drain the backlog: a burst of connections is accepted in one go. */
+    for (;;) {
+        g_autoptr(GError) err = NULL;
+        g_autoptr(GSocket) sock = g_socket_accept(lsock, NULL, &err);
+
+        if (!sock) {
+            if (!g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+                g_warning("accept failed: %s", err->message);
+            return G_SOURCE_CONTINUE;
+        }
+        client_accept(l, sock);
     }
-    client_accept(l, sock);
-    return G_SOURCE_CONTINUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -705,6 +719,7 @@ vmm_rpc_server_add_unix(VmmRpcServer *srv, const char *path, guint mode,
         return FALSE;
     }
     addr = g_unix_socket_address_new(path);
+    g_socket_set_listen_backlog(sock, LISTEN_BACKLOG);
     /* No window in which the socket is more open than @mode. */
     old = umask(~mode & 0777);
     ok = g_socket_bind(sock, addr, FALSE, &err);
@@ -733,6 +748,8 @@ vmm_rpc_server_add_tcp(VmmRpcServer *srv, const char *addr, guint port, GError *
     }
     sa = g_inet_socket_address_new(ia, port);
     sock = g_socket_new(g_inet_address_get_family(ia), G_SOCKET_TYPE_STREAM, 0, &err);
+    if (sock)
+        g_socket_set_listen_backlog(sock, LISTEN_BACKLOG);
     if (!sock || !g_socket_bind(sock, sa, TRUE, &err) || !g_socket_listen(sock, &err)) {
         vmm_error_set(error, VMM_ERR_SYSTEM_ERROR, _("cannot listen on %s:%u: %s"),
                       addr ? addr : "*", port, err->message);
