@@ -11,7 +11,8 @@
 
 static const char *const device_kinds[] = {
     "disk", "controller", "interface", "chr", "graphics", "video", "input", "sound",
-    "audio", "memballoon", "rng", "watchdog", "tpm", "redirdev", "hostdev", NULL
+    "audio", "memballoon", "rng", "watchdog", "tpm", "redirdev", "hostdev", "filesystem",
+    "panic", "vsock", NULL
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(device_kinds) == VMM_DOMAIN_DEVICE_LAST + 1);
 
@@ -48,6 +49,9 @@ static const struct {
     DEV("tpm", tpm, tpms),
     DEV("redirdev", redirdev, redirdevs),
     DEV("hostdev", hostdev, hostdevs),
+    DEV("filesystem", fs, filesystems),
+    DEV("panic", panic, panics),
+    DEV("vsock", vsock, vsocks),
 #undef DEV
 };
 
@@ -103,7 +107,7 @@ vmm_domain_devices_parse(xmlXPathContext *ctxt, VmmDomainDevices *devs, GError *
             g_ptr_array_add(*devs_list(devs, device_table[i].list), dev);
             break;
         }
-        /* Other device kinds (lease, filesystem, panic...) are not modelled
+        /* Other device kinds (lease, smartcard, shmem...) are not modelled
          * yet and are dropped, as an older libvirt would. */
     }
     return TRUE;
@@ -151,6 +155,9 @@ devs_foreach_info(const VmmDomainDevices *devs,
     EACH(tpms, VmmDomainTpmDef, "tpm");
     EACH(redirdevs, VmmDomainRedirdevDef, "redirdev");
     EACH(hostdevs, VmmDomainHostdevDef, "hostdev");
+    EACH(filesystems, VmmDomainFsDef, "filesystem");
+    EACH(panics, VmmDomainPanicDef, "panic");
+    EACH(vsocks, VmmDomainVsockDef, "vsock");
 #undef EACH
 }
 
@@ -197,8 +204,14 @@ vmm_domain_devices_validate(const VmmDomainDevices *devs, GError **error)
     InfoCheck st = { 0 };
 
     if (!dev_disks_validate(devs->disks, error) ||
-        !dev_controllers_validate(devs->controllers, error))
+        !dev_controllers_validate(devs->controllers, error) ||
+        !dev_fss_validate(devs->filesystems, error))
         return FALSE;
+    if (devs->vsocks && devs->vsocks->len > 1) {
+        vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED,
+                      _("only one vsock device is supported, not %u"), devs->vsocks->len);
+        return FALSE;
+    }
 
     st.aliases = g_hash_table_new(g_str_hash, g_str_equal);
     st.boots = g_hash_table_new(NULL, NULL);
@@ -249,6 +262,7 @@ vmm_domain_devices_format(GString *buf, int indent, const VmmDomainDevices *devs
     /* libvirt's order: kinds grouped, document order within a kind. */
     LIST(disks, disk);
     LIST(controllers, controller);
+    LIST(filesystems, fs);
     LIST(interfaces, net);
     format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_SERIAL, flags);
     format_chrs(buf, in, devs->chardevs, VMM_CHR_DEVICE_PARALLEL, flags);
@@ -265,6 +279,8 @@ vmm_domain_devices_format(GString *buf, int indent, const VmmDomainDevices *devs
     LIST(watchdogs, watchdog);
     LIST(memballoons, memballoon);
     LIST(rngs, rng);
+    LIST(panics, panic);
+    LIST(vsocks, vsock);
 #undef LIST
     vmm_buf_indent(buf, indent);
     g_string_append(buf, "</devices>\n");

@@ -36,6 +36,9 @@ typedef enum {
     VMM_DOMAIN_DEVICE_TPM,
     VMM_DOMAIN_DEVICE_REDIRDEV,
     VMM_DOMAIN_DEVICE_HOSTDEV,
+    VMM_DOMAIN_DEVICE_FILESYSTEM,
+    VMM_DOMAIN_DEVICE_PANIC,
+    VMM_DOMAIN_DEVICE_VSOCK,
     VMM_DOMAIN_DEVICE_LAST
 } VmmDomainDeviceKind;
 const char *vmm_domain_device_kind_to_string(VmmDomainDeviceKind kind);
@@ -609,6 +612,67 @@ typedef struct {
     VmmDeviceInfo info;
 } VmmDomainHostdevDef;
 
+/* ---- filesystem, panic, vsock ---- */
+
+typedef enum {
+    VMM_FS_TYPE_MOUNT,
+    VMM_FS_TYPE_BLOCK,
+    VMM_FS_TYPE_FILE,
+    VMM_FS_TYPE_LAST
+} VmmFsType;
+const char *vmm_fs_type_to_string(VmmFsType v);
+
+typedef enum {
+    VMM_FS_ACCESS_NONE_SET,
+    VMM_FS_ACCESS_PASSTHROUGH,
+    VMM_FS_ACCESS_MAPPED,
+    VMM_FS_ACCESS_SQUASH,
+    VMM_FS_ACCESS_LAST
+} VmmFsAccessMode;
+
+typedef enum {
+    VMM_FS_DRIVER_NONE_SET,
+    VMM_FS_DRIVER_PATH,
+    VMM_FS_DRIVER_HANDLE,
+    VMM_FS_DRIVER_VIRTIOFS,
+    VMM_FS_DRIVER_LAST
+} VmmFsDriver;
+const char *vmm_fs_driver_to_string(VmmFsDriver v);
+
+typedef struct {
+    VmmFsType type;
+    VmmFsAccessMode accessmode;
+    VmmFsDriver driver;
+    int queue;                       /* virtiofs <driver queue=''>, -1 absent */
+    char *src;                       /* dir=, dev= or file= depending on type */
+    char *dst;                       /* <target dir=''>: the mount tag */
+    gboolean readonly;
+    VmmDeviceInfo info;
+} VmmDomainFsDef;
+
+typedef enum {
+    VMM_PANIC_MODEL_NONE_SET,
+    VMM_PANIC_MODEL_ISA,
+    VMM_PANIC_MODEL_PSERIES,
+    VMM_PANIC_MODEL_HYPERV,
+    VMM_PANIC_MODEL_S390,
+    VMM_PANIC_MODEL_PVPANIC,
+    VMM_PANIC_MODEL_LAST
+} VmmPanicModel;
+const char *vmm_panic_model_to_string(VmmPanicModel v);
+
+typedef struct {
+    VmmPanicModel model;
+    VmmDeviceInfo info;
+} VmmDomainPanicDef;
+
+typedef struct {
+    char *model;                     /* virtio, virtio-(non-)transitional */
+    VmmTristate cid_auto;
+    int cid;                         /* <cid address=''>, -1 absent */
+    VmmDeviceInfo info;
+} VmmDomainVsockDef;
+
 /* ---- the container ---- */
 
 typedef struct _VmmDomainDevices VmmDomainDevices;
@@ -631,6 +695,9 @@ struct _VmmDomainDevices {
     GPtrArray *tpms;           /* VmmDomainTpmDef* */
     GPtrArray *redirdevs;      /* VmmDomainRedirdevDef* */
     GPtrArray *hostdevs;       /* VmmDomainHostdevDef* */
+    GPtrArray *filesystems;    /* VmmDomainFsDef* */
+    GPtrArray *panics;         /* VmmDomainPanicDef* */
+    GPtrArray *vsocks;         /* VmmDomainVsockDef* */
 };
 
 /* Read <devices> (ctxt->node is the <devices> element) into @devs, which

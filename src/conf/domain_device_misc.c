@@ -906,3 +906,110 @@ dev_misc_post_parse(VmmDomainDevices *devs, const char *arch)
             v->primary = TRUE;
     }
 }
+
+/* ---- panic ---- */
+
+static const char *const panic_models[] = {
+    "", "isa", "pseries", "hyperv", "s390", "pvpanic", NULL
+};
+G_STATIC_ASSERT(G_N_ELEMENTS(panic_models) == VMM_PANIC_MODEL_LAST + 1);
+
+const char *
+vmm_panic_model_to_string(VmmPanicModel v)
+{
+    return vmm_enum_to_string(panic_models, v);
+}
+
+VmmDomainPanicDef *
+dev_panic_parse(const xmlNode *node, GError **error)
+{
+    g_autoptr(VmmDomainPanicDef) def = g_new0(VmmDomainPanicDef, 1);
+    int v;
+
+    if (!dev_enum_attr(node, "model", panic_models, _("panic model"), 0, &v, error))
+        return NULL;
+    def->model = v;
+    if (!dev_info_parse(node, &def->info, FALSE, error))
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+void
+dev_panic_format(GString *buf, int indent, const VmmDomainPanicDef *def,
+                 unsigned int flags)
+{
+    g_autoptr(GString) body = g_string_new(NULL);
+
+    vmm_buf_indent(buf, indent);
+    g_string_append(buf, "<panic");
+    if (def->model)
+        dev_buf_enum(buf, "model", panic_models, def->model);
+    dev_info_format(body, indent + 2, &def->info, flags);
+    dev_buf_close(buf, indent, "panic", body);
+}
+
+void
+dev_panic_free(VmmDomainPanicDef *def)
+{
+    if (!def)
+        return;
+    dev_info_clear(&def->info);
+    g_free(def);
+}
+
+/* ---- vsock ---- */
+
+static const char *const vsock_models[] = {
+    "virtio", "virtio-transitional", "virtio-non-transitional", NULL
+};
+
+VmmDomainVsockDef *
+dev_vsock_parse(const xmlNode *node, GError **error)
+{
+    g_autoptr(VmmDomainVsockDef) def = g_new0(VmmDomainVsockDef, 1);
+    xmlNode *c;
+
+    def->cid = -1;
+    def->model = vmm_xml_prop(node, "model");
+    if (!dev_check_enum(def->model, vsock_models, _("vsock model"), error))
+        return NULL;
+    /* CIDs 0-2 are reserved (hypervisor, local, host). */
+    if ((c = dev_child(node, "cid")) &&
+        (!dev_tristate_attr(c, "auto", _("vsock cid auto"), &def->cid_auto, error) ||
+         !dev_int_attr(c, "address", _("vsock cid address"), 3, G_MAXINT32, -1, &def->cid,
+                       error)))
+        return NULL;
+    if (!dev_info_parse(node, &def->info, FALSE, error))
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+void
+dev_vsock_format(GString *buf, int indent, const VmmDomainVsockDef *def,
+                 unsigned int flags)
+{
+    g_autoptr(GString) body = g_string_new(NULL);
+
+    vmm_buf_indent(buf, indent);
+    g_string_append(buf, "<vsock");
+    vmm_buf_attr(buf, "model", def->model);
+    if (def->cid_auto || def->cid >= 0) {
+        vmm_buf_indent(body, indent + 2);
+        g_string_append(body, "<cid");
+        vmm_buf_attr(body, "auto", vmm_tristate_yesno(def->cid_auto));
+        dev_buf_int(body, "address", def->cid);
+        g_string_append(body, "/>\n");
+    }
+    dev_info_format(body, indent + 2, &def->info, flags);
+    dev_buf_close(buf, indent, "vsock", body);
+}
+
+void
+dev_vsock_free(VmmDomainVsockDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->model);
+    dev_info_clear(&def->info);
+    g_free(def);
+}

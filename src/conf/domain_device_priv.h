@@ -151,6 +151,22 @@ void dev_hostdev_format(GString *buf, int indent, const VmmDomainHostdevDef *def
                         unsigned int flags);
 void dev_hostdev_free(VmmDomainHostdevDef *def);
 
+VmmDomainFsDef *dev_fs_parse(const xmlNode *node, GError **error);
+void dev_fs_format(GString *buf, int indent, const VmmDomainFsDef *def,
+                   unsigned int flags);
+void dev_fs_free(VmmDomainFsDef *def);
+gboolean dev_fss_validate(GPtrArray *fss, GError **error);
+
+VmmDomainPanicDef *dev_panic_parse(const xmlNode *node, GError **error);
+void dev_panic_format(GString *buf, int indent, const VmmDomainPanicDef *def,
+                      unsigned int flags);
+void dev_panic_free(VmmDomainPanicDef *def);
+
+VmmDomainVsockDef *dev_vsock_parse(const xmlNode *node, GError **error);
+void dev_vsock_format(GString *buf, int indent, const VmmDomainVsockDef *def,
+                      unsigned int flags);
+void dev_vsock_free(VmmDomainVsockDef *def);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainDiskDef, dev_disk_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainNetDef, dev_net_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainChrDef, dev_chr_free)
@@ -166,5 +182,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainWatchdogDef, dev_watchdog_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainTpmDef, dev_tpm_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainRedirdevDef, dev_redirdev_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainHostdevDef, dev_hostdev_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainFsDef, dev_fs_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainPanicDef, dev_panic_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainVsockDef, dev_vsock_free)
 
 G_END_DECLS

@@ -146,6 +146,22 @@ test_whole_list_checks(void)
                     "</devices>\n",
                     "XML error: missing source bridge for interface type 'bridge'");
     assert_rejected("<devices>\n"
+                    "  <filesystem><source dir='/a'/><target dir='t'/></filesystem>\n"
+                    "  <filesystem><source dir='/b'/><target dir='t'/></filesystem>\n"
+                    "</devices>\n",
+                    "XML error: filesystem target 't' specified twice");
+    assert_rejected("<devices>\n"
+                    "  <filesystem accessmode='mapped'><driver type='virtiofs'/>"
+                    "<source dir='/a'/><target dir='t'/></filesystem>\n"
+                    "</devices>\n",
+                    "unsupported configuration: virtiofs supports only accessmode "
+                    "'passthrough', not 'mapped'");
+    assert_rejected("<devices>\n"
+                    "  <vsock model='virtio'/>\n"
+                    "  <vsock model='virtio'/>\n"
+                    "</devices>\n",
+                    "unsupported configuration: only one vsock device is supported, not 2");
+    assert_rejected("<devices>\n"
                     "  <interface type='user'><link state=''/></interface>\n"
                     "</devices>\n",
                     "unsupported configuration: unknown interface link state ''");
@@ -197,8 +213,8 @@ test_unmodelled_ignored(void)
 {
     const char *xml =
         "<devices>\n"
-        "  <filesystem type='mount'><source dir='/a'/><target dir='a'/></filesystem>\n"
-        "  <panic model='isa'/>\n"
+        "  <smartcard mode='passthrough' type='spicevmc'/>\n"
+        "  <shmem name='s0'><size unit='M'>4</size></shmem>\n"
         "  <watchdog model='ib700'/>\n"
         "</devices>\n";
     VmmDomainDevices devs = { 0 };
@@ -251,6 +267,9 @@ test_names(void)
     g_assert_cmpstr(vmm_sound_model_to_string(VMM_SOUND_MODEL_ICH9), ==, "ich9");
     g_assert_cmpstr(vmm_tpm_backend_to_string(VMM_TPM_BACKEND_EMULATOR), ==, "emulator");
     g_assert_cmpstr(vmm_hostdev_type_to_string(VMM_HOSTDEV_TYPE_PCI), ==, "pci");
+    g_assert_cmpstr(vmm_fs_driver_to_string(VMM_FS_DRIVER_VIRTIOFS), ==, "virtiofs");
+    g_assert_cmpstr(vmm_panic_model_to_string(VMM_PANIC_MODEL_PVPANIC), ==, "pvpanic");
+    g_assert_cmpstr(vmm_domain_device_kind_to_string(VMM_DOMAIN_DEVICE_VSOCK), ==, "vsock");
     g_assert_cmpstr(vmm_device_address_type_to_string(VMM_DEVICE_ADDRESS_DRIVE), ==, "drive");
     g_assert_null(vmm_disk_bus_to_string(VMM_DISK_BUS_LAST));
 }
