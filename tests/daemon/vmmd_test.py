@@ -287,6 +287,82 @@ def test_virsh(d):
     assert "error" not in p.stderr, p.stderr
 
 
+NETWORK_XML = """<network>
+  <name>vmmd-net</name>
+  <bridge name='vmmdbr0'/>
+  <forward mode='nat'/>
+  <ip address='192.168.150.1' netmask='255.255.255.0'>
+    <dhcp><range start='192.168.150.2' end='192.168.150.254'/></dhcp>
+  </ip>
+</network>
+"""
+
+SESSION = """list --all
+define {dom}
+start vmmd-t1
+dominfo vmmd-t1
+domstate vmmd-t1
+domstate vmmd-t1 --reason
+suspend vmmd-t1
+domstate vmmd-t1 --reason
+resume vmmd-t1
+autostart vmmd-t1
+dominfo vmmd-t1
+autostart vmmd-t1 --disable
+shutdown vmmd-t1
+domstate vmmd-t1 --reason
+start vmmd-t1
+destroy vmmd-t1
+undefine vmmd-t1
+list --all
+dominfo test
+net-list --all
+net-define {net}
+net-start vmmd-net
+net-info vmmd-net
+net-autostart vmmd-net
+net-list --all
+net-destroy vmmd-net
+net-undefine vmmd-net
+pool-list --all
+vol-list default-pool
+hostname
+nodeinfo
+"""
+
+
+def normalize(text):
+    import re
+    text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", text)
+    return re.sub(r"CPU time:.*", "CPU time: T", text)
+
+
+def test_virsh_session(d):
+    """The issue's virsh session prints what libvirt's own test driver
+    prints (virsh -c test:///default runs it in-process, as libvirtd
+    does), ignoring UUIDs and CPU times."""
+    if not shutil.which("virsh"):
+        return 77
+    dom = os.path.join(d.root, "dom.xml")
+    net = os.path.join(d.root, "net.xml")
+    with open(dom, "w") as f:
+        f.write(DOMAIN_XML)
+    with open(net, "w") as f:
+        f.write(NETWORK_XML)
+    cmds = SESSION.format(dom=dom, net=net)
+    ref = virsh("test:///default", cmds)
+    got = virsh(d.uri(), cmds)
+    if normalize(ref.stdout) != normalize(got.stdout) or ref.stderr != got.stderr:
+        import difflib
+        diff = difflib.unified_diff(normalize(ref.stdout + ref.stderr).splitlines(),
+                                    normalize(got.stdout + got.stderr).splitlines(),
+                                    "libvirt test driver", "vmmd", lineterm="")
+        raise AssertionError("virsh session differs:\n" + "\n".join(diff))
+    # dumpxml goes through (its content is the XML layer's business).
+    got = virsh(d.uri(), "dumpxml test\n")
+    assert "<name>test</name>" in got.stdout, got.stdout
+
+
 def test_readonly(d):
     if not shutil.which("virsh"):
         return 77
@@ -529,6 +605,7 @@ def test_config():
 TESTS = {
     "handshake": test_handshake,
     "virsh": test_virsh,
+    "virsh-session": test_virsh_session,
     "readonly": test_readonly,
     "python": test_python,
     "robustness": test_robustness,
