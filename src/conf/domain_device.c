@@ -207,6 +207,21 @@ vmm_domain_devices_validate(const VmmDomainDevices *devs, GError **error)
         !dev_controllers_validate(devs->controllers, error) ||
         !dev_fss_validate(devs->filesystems, error))
         return FALSE;
+    for (guint i = 0; devs->hostdevs && i < devs->hostdevs->len; i++) {
+        const VmmDomainHostdevDef *a = devs->hostdevs->pdata[i];
+
+        for (guint j = 0; a->type == VMM_HOSTDEV_TYPE_PCI && j < i; j++) {
+            const VmmDomainHostdevDef *b = devs->hostdevs->pdata[j];
+            if (b->type == a->type && a->src_domain == b->src_domain &&
+                a->src_bus == b->src_bus && a->src_slot == b->src_slot &&
+                a->src_function == b->src_function) {
+                vmm_error_set(error, VMM_ERR_XML_ERROR,
+                              _("PCI host device %04x:%02x:%02x.%x is assigned twice"),
+                              a->src_domain, a->src_bus, a->src_slot, a->src_function);
+                return FALSE;
+            }
+        }
+    }
     if (devs->vsocks && devs->vsocks->len > 1) {
         vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED,
                       _("only one vsock device is supported, not %u"), devs->vsocks->len);

@@ -74,6 +74,7 @@ typedef struct {
     int boot_order;                  /* <boot order=''>, -1 when absent */
     char *alias;                     /* <alias name=''> */
     int master_startport;            /* usb companion <master startport=''>, -1 */
+    int acpi_index;                  /* <acpi index=''>, -1 absent */
     VmmDeviceAddress addr;
 } VmmDeviceInfo;
 
@@ -259,6 +260,11 @@ typedef enum {
 } VmmNetLinkState;
 
 typedef struct {
+    unsigned int id;                 /* 0-4095 */
+    int native_mode;                 /* 0 absent, 1 tagged, 2 untagged */
+} VmmNetVlanTag;
+
+typedef struct {
     VmmNetType type;
     unsigned char mac[VMM_MAC_BUFLEN];
     gboolean mac_set;                /* FALSE until post-parse generates one */
@@ -267,6 +273,11 @@ typedef struct {
     char *src_bridge;
     char *src_dev;                   /* direct */
     VmmNetDirectMode src_mode;
+    GArray *vlan_tags;               /* VmmNetVlanTag; NULL without <vlan> */
+    VmmTristate vlan_trunk;
+    char *virtualport_type;          /* openvswitch, 802.1Qbh, 802.1Qbg, midonet */
+    char *vp_interfaceid;
+    char *vp_profileid;
     char *target_dev;
     char *model;                     /* virtio, e1000, ... (any token) */
     char *driver_name;               /* vhost / qemu */

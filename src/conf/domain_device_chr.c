@@ -181,6 +181,7 @@ dev_chrs_post_parse(GPtrArray *chrs)
             ser->target_model = -1;
             ser->info.boot_order = -1;
             ser->info.master_startport = -1;
+            ser->info.acpi_index = -1;
             g_ptr_array_insert(chrs, 0, ser);
         }
         if (con->target_port < 0)

@@ -286,6 +286,8 @@ dev_info_parse(const xmlNode *node, VmmDeviceInfo *info, gboolean boot_ok,
     xmlNode *c;
 
     info->boot_order = -1;
+    info->master_startport = -1;
+    info->acpi_index = -1;
     if (boot_ok && (c = dev_child(node, "boot"))) {
         g_autofree char *order = vmm_xml_prop(c, "order");
         if (!order) {
@@ -302,6 +304,9 @@ dev_info_parse(const xmlNode *node, VmmDeviceInfo *info, gboolean boot_ok,
     if ((c = dev_child(node, "master")) &&
         !dev_int_attr(c, "startport", _("master startport"), 0, G_MAXINT32, -1,
                       &info->master_startport, error))
+        return FALSE;
+    if ((c = dev_child(node, "acpi")) &&
+        !dev_int_attr(c, "index", _("acpi index"), 1, 16383, -1, &info->acpi_index, error))
         return FALSE;
     if ((c = dev_child(node, "address")) && !dev_address_parse(c, &info->addr, error))
         return FALSE;
@@ -320,7 +325,7 @@ gboolean
 dev_info_is_empty(const VmmDeviceInfo *info, unsigned int flags)
 {
     return info->boot_order < 0 && !alias_shown(info, flags) &&
-           info->master_startport < 0 && info->addr.type == VMM_DEVICE_ADDRESS_NONE;
+           info->master_startport < 0 && info->acpi_index < 0 && info->addr.type == VMM_DEVICE_ADDRESS_NONE;
 }
 
 void
@@ -339,6 +344,10 @@ dev_info_format(GString *buf, int indent, const VmmDeviceInfo *info, unsigned in
     if (info->master_startport >= 0) {
         vmm_buf_indent(buf, indent);
         g_string_append_printf(buf, "<master startport='%d'/>\n", info->master_startport);
+    }
+    if (info->acpi_index >= 0) {
+        vmm_buf_indent(buf, indent);
+        g_string_append_printf(buf, "<acpi index='%d'/>\n", info->acpi_index);
     }
     address_format(buf, indent, &info->addr);
 }

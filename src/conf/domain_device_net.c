@@ -94,6 +94,67 @@ net_source_parse(const xmlNode *node, VmmDomainNetDef *def, GError **error)
     return TRUE;
 }
 
+static const char *const vlan_native_modes[] = { "", "tagged", "untagged", NULL };
+static const char *const virtualport_types[] = {
+    "openvswitch", "802.1Qbg", "802.1Qbh", "midonet", NULL
+};
+
+static gboolean
+net_vlan_parse(const xmlNode *node, VmmDomainNetDef *def, GError **error)
+{
+    def->vlan_tags = g_array_new(FALSE, TRUE, sizeof(VmmNetVlanTag));
+    if (!dev_tristate_attr(node, "trunk", _("vlan trunk"), &def->vlan_trunk, error))
+        return FALSE;
+    for (xmlNode *c = node->children; c; c = c->next) {
+        VmmNetVlanTag tag = { 0 };
+        int v;
+
+        if (!dev_is(c, "tag"))
+            continue;
+        if (!xmlHasProp(c, (const xmlChar *)"id")) {
+            vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing id for vlan tag"));
+            return FALSE;
+        }
+        if (!dev_int_attr(c, "id", _("vlan tag id"), 0, 4095, -1, &v, error))
+            return FALSE;
+        tag.id = v;
+        if (!dev_enum_attr(c, "nativeMode", vlan_native_modes, _("vlan tag nativeMode"), 0,
+                           &tag.native_mode, error))
+            return FALSE;
+        g_array_append_val(def->vlan_tags, tag);
+    }
+    if (def->vlan_tags->len == 0) {
+        vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing tag for vlan"));
+        return FALSE;
+    }
+    if (def->vlan_tags->len > 1 && def->vlan_trunk == VMM_TRISTATE_NO) {
+        vmm_error_set(error, VMM_ERR_XML_ERROR,
+                      _("vlan with several tags must not have trunk='no'"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+net_virtualport_parse(const xmlNode *node, VmmDomainNetDef *def, GError **error)
+{
+    xmlNode *p;
+
+    def->virtualport_type = vmm_xml_prop(node, "type");
+    if (!def->virtualport_type) {
+        vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing virtualport type"));
+        return FALSE;
+    }
+    if (!dev_check_enum(def->virtualport_type, virtualport_types, _("virtualport type"),
+                        error))
+        return FALSE;
+    if ((p = dev_child(node, "parameters"))) {
+        def->vp_interfaceid = vmm_xml_prop(p, "interfaceid");
+        def->vp_profileid = vmm_xml_prop(p, "profileid");
+    }
+    return TRUE;
+}
+
 VmmDomainNetDef *
 dev_net_parse(const xmlNode *node, GError **error)
 {
@@ -112,6 +173,10 @@ dev_net_parse(const xmlNode *node, GError **error)
     if ((c = dev_child(node, "mac")) && !net_mac_parse(c, def, error))
         return NULL;
     if (!net_source_parse(dev_child(node, "source"), def, error))
+        return NULL;
+    if ((c = dev_child(node, "vlan")) && !net_vlan_parse(c, def, error))
+        return NULL;
+    if ((c = dev_child(node, "virtualport")) && !net_virtualport_parse(c, def, error))
         return NULL;
     if ((c = dev_child(node, "target")))
         def->target_dev = vmm_xml_prop(c, "dev");
@@ -172,6 +237,39 @@ dev_net_format(GString *buf, int indent, const VmmDomainNetDef *def, unsigned in
             dev_buf_enum(buf, "mode", net_direct_modes, def->src_mode);
         g_string_append(buf, "/>\n");
     }
+    if (def->vlan_tags) {
+        vmm_buf_indent(buf, in);
+        g_string_append(buf, "<vlan");
+        vmm_buf_attr(buf, "trunk", vmm_tristate_yesno(def->vlan_trunk));
+        g_string_append(buf, ">\n");
+        for (guint i = 0; i < def->vlan_tags->len; i++) {
+            const VmmNetVlanTag *tag = &g_array_index(def->vlan_tags, VmmNetVlanTag, i);
+            vmm_buf_indent(buf, in + 2);
+            g_string_append_printf(buf, "<tag id='%u'", tag->id);
+            if (tag->native_mode)
+                dev_buf_enum(buf, "nativeMode", vlan_native_modes, tag->native_mode);
+            g_string_append(buf, "/>\n");
+        }
+        vmm_buf_indent(buf, in);
+        g_string_append(buf, "</vlan>\n");
+    }
+    if (def->virtualport_type) {
+        vmm_buf_indent(buf, in);
+        g_string_append(buf, "<virtualport");
+        vmm_buf_attr(buf, "type", def->virtualport_type);
+        if (def->vp_interfaceid || def->vp_profileid) {
+            g_string_append(buf, ">\n");
+            vmm_buf_indent(buf, in + 2);
+            g_string_append(buf, "<parameters");
+            vmm_buf_attr(buf, "interfaceid", def->vp_interfaceid);
+            vmm_buf_attr(buf, "profileid", def->vp_profileid);
+            g_string_append(buf, "/>\n");
+            vmm_buf_indent(buf, in);
+            g_string_append(buf, "</virtualport>\n");
+        } else {
+            g_string_append(buf, "/>\n");
+        }
+    }
     if (def->target_dev) {
         vmm_buf_indent(buf, in);
         g_string_append(buf, "<target");
@@ -215,6 +313,11 @@ dev_net_free(VmmDomainNetDef *def)
     g_free(def->src_portgroup);
     g_free(def->src_bridge);
     g_free(def->src_dev);
+    if (def->vlan_tags)
+        g_array_unref(def->vlan_tags);
+    g_free(def->virtualport_type);
+    g_free(def->vp_interfaceid);
+    g_free(def->vp_profileid);
     g_free(def->target_dev);
     g_free(def->model);
     g_free(def->driver_name);

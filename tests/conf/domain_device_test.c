@@ -157,6 +157,13 @@ test_whole_list_checks(void)
                     "unsupported configuration: virtiofs supports only accessmode "
                     "'passthrough', not 'mapped'");
     assert_rejected("<devices>\n"
+                    "  <hostdev type='pci'><source><address bus='0x06' slot='0x02'/>"
+                    "</source></hostdev>\n"
+                    "  <hostdev type='pci' managed='yes'><source><address domain='0x0000' "
+                    "bus='0x06' slot='0x02' function='0x0'/></source></hostdev>\n"
+                    "</devices>\n",
+                    "XML error: PCI host device 0000:06:02.0 is assigned twice");
+    assert_rejected("<devices>\n"
                     "  <vsock model='virtio'/>\n"
                     "  <vsock model='virtio'/>\n"
                     "</devices>\n",
