@@ -38,7 +38,9 @@ class Daemon:
         self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
         self.sock_ro = self.sock + "-ro"
         self.log = open(os.path.join(self.root, "vmmd.log"), "w+")
-        self.proc = subprocess.Popen([VMMD, "--root", self.root] + list(extra_args),
+        # VMMD_WRAPPER="valgrind --error-exitcode=1 ..." runs the daemon under a tool.
+        wrapper = os.environ.get("VMMD_WRAPPER", "").split()
+        self.proc = subprocess.Popen(wrapper + [VMMD, "--root", self.root] + list(extra_args),
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.wait_ready()
 
@@ -518,6 +520,49 @@ def test_robustness(d):
     assert d.alive()
 
 
+def test_load(d):
+    """200 concurrent clients, 500 calls each; the daemon stays up and
+    every call gets its answer."""
+    nclients = int(os.environ.get("VMMD_LOAD_CLIENTS", "200"))
+    ncalls = int(os.environ.get("VMMD_LOAD_CALLS", "500"))
+    errors = []
+    start = threading.Barrier(nclients)
+
+    def worker(i):
+        try:
+            w = Client(d.sock, timeout=60)
+            w.open()
+            start.wait(60)
+            for n in range(ncalls):
+                if n % 2:
+                    r = w.call_ok(23, xdr_str("test"))
+                    assert r.str() == "test"
+                else:
+                    assert w.call_ok(212, DOM_TEST + xdr_u32(0)).i32() == 1
+            w.call_ok(2)
+            w.close()
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+
+    c = Client(d.sock)
+    c.open()
+    global DOM_TEST
+    DOM_TEST = c.call_ok(23, xdr_str("test")).data   # the dom handle, sent back as is
+    c.close()
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(nclients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert not errors, errors[:5]
+    print("%d calls in %.2fs" % (nclients * ncalls, time.monotonic() - t0))
+    assert d.alive()
+
+
+DOM_TEST = b""
+
+
 def test_second_instance(d):
     p = subprocess.run([VMMD, "--root", d.root], capture_output=True, text=True, timeout=20)
     assert p.returncode == 1, p
@@ -609,6 +654,7 @@ TESTS = {
     "readonly": test_readonly,
     "python": test_python,
     "robustness": test_robustness,
+    "load": test_load,
     "second-instance": test_second_instance,
     "sigterm": test_sigterm,
     "daemonize": test_daemonize,
@@ -628,9 +674,14 @@ def main():
         rc = TESTS[name](d)
     except BaseException:
         print(d.logtext(), file=sys.stderr)
-        raise
-    finally:
         d.stop()
+        raise
+    log = d.logtext()
+    status = d.stop()
+    # A clean shutdown, and clean under VMMD_WRAPPER's tool.
+    if status != 0:
+        print(log, file=sys.stderr)
+        raise AssertionError("vmmd exited with status %d" % status)
     if rc == 77:
         print("skipped %s" % name)
         return 77
