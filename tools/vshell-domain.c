@@ -668,9 +668,29 @@ static const VshOptDef desc_opts[] = {
     { "config", VSH_OT_BOOL, 0, N_("modify/get persistent configuration") },
     { "current", VSH_OT_BOOL, 0, N_("modify/get current state configuration") },
     { "title", VSH_OT_BOOL, 0, N_("modify/get the title instead of description") },
+    { "edit", VSH_OT_BOOL, 0, N_("open an editor to modify the description") },
     { "new-desc", VSH_OT_STRING, VSH_OFLAG_POS | VSH_OFLAG_ARGV, N_("message") },
     { NULL },
 };
+
+typedef struct {
+    VmmDomain *dom;
+    int type;
+    unsigned int flags;
+} DescEdit;
+
+/* Sets the edited text, less the newline editors add at the end. */
+static gboolean
+desc_edit_define(Vsh *ctl, const char *text, gboolean validate, gpointer data, GError **error)
+{
+    DescEdit *edit = data;
+    g_autofree char *value = g_strdup(text);
+    gsize len = strlen(value);
+
+    while (len > 0 && value[len - 1] == '\n')
+        value[--len] = '\0';
+    return vmm_domain_set_metadata(edit->dom, edit->type, value, NULL, NULL, edit->flags, error);
+}
 
 static gboolean
 cmd_desc(Vsh *ctl, const VshCmd *cmd)
@@ -694,6 +714,32 @@ cmd_desc(Vsh *ctl, const VshCmd *cmd)
         flags |= VMM_DOMAIN_AFFECT_CONFIG;
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")))
         return FALSE;
+
+    if (vsh_cmd_has(cmd, "edit")) {
+        DescEdit edit = { dom, type, flags };
+
+        value = vmm_domain_get_metadata(dom, type, NULL, flags, &error);
+        if (!value && vmm_error_code(error) != VMM_ERR_NO_DOMAIN_METADATA) {
+            vsh_report(ctl, &error);
+            return FALSE;
+        }
+        g_clear_error(&error);
+        if (!value)
+            value = g_strdup("");
+        switch (vsh_edit_run(ctl, value, desc_edit_define, &edit, FALSE)) {
+        case VSH_EDIT_UNCHANGED:
+            vsh_print_extra(ctl, "%s\n", title ? _("Domain title not changed")
+                                               : _("Domain description not changed"));
+            return TRUE;
+        case VSH_EDIT_DEFINED:
+            vsh_print_extra(ctl, "%s\n", title ? _("Domain title updated successfully")
+                                               : _("Domain description updated successfully"));
+            return TRUE;
+        case VSH_EDIT_FAILED:
+        default:
+            return FALSE;
+        }
+    }
 
     if (text) {
         if (!vmm_domain_set_metadata(dom, type, text, NULL, NULL, flags, &error)) {

@@ -357,6 +357,11 @@ def test_edit():
     check("edit --skip-validate changed max memory",
           o.startswith("Domain 'test' XML configuration edited.\n\n")
           and "<memory unit='KiB'>4194304</memory>" in o, o)
+    check_run("desc --edit", ["desc test --edit; desc test"],
+              env={"EDITOR": "sh -c 'echo edited > \"$0\"'"},
+              out="Domain description updated successfully\nedited\n")
+    check_run("desc --edit unchanged", ["desc test --title --edit"], env={"EDITOR": "true"},
+              out="Domain title not changed\n")
     check_run("edit unchanged", ["edit", "test"], env={"EDITOR": "true"},
               out="Domain 'test' XML configuration not changed.\n\n")
     r, o, e = run("edit test; dumpxml --inactive test", stdin="n\n",
