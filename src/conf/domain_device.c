@@ -161,6 +161,22 @@ devs_foreach_info(const VmmDomainDevices *devs,
 #undef EACH
 }
 
+static void
+info_has_boot(const VmmDeviceInfo *info, const char *kind, gpointer data)
+{
+    if (info->boot_order > 0)
+        *(gboolean *)data = TRUE;
+}
+
+gboolean
+vmm_domain_devices_have_boot_order(const VmmDomainDevices *devs)
+{
+    gboolean found = FALSE;
+
+    devs_foreach_info(devs, info_has_boot, &found);
+    return found;
+}
+
 typedef struct {
     GHashTable *aliases;
     GHashTable *boots;

@@ -731,4 +731,8 @@ void vmm_domain_devices_format(GString *buf, int indent, const VmmDomainDevices 
                                unsigned int flags);
 void vmm_domain_devices_clear(VmmDomainDevices *devs);
 
+/* TRUE when some device has <boot order=''> (which libvirt does not allow
+ * together with <os><boot dev=''>). */
+gboolean vmm_domain_devices_have_boot_order(const VmmDomainDevices *devs);
+
 G_END_DECLS

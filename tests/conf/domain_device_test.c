@@ -66,6 +66,7 @@ test_mac_generated(void)
 
     g_assert_true(devices_parse(xml, &devs, &err));
     g_assert_no_error(err);
+    g_assert_false(vmm_domain_devices_have_boot_order(&devs));
     g_assert_cmpuint(devs.interfaces->len, ==, 2);
     a = devs.interfaces->pdata[0];
     b = devs.interfaces->pdata[1];
@@ -175,6 +176,23 @@ test_whole_list_checks(void)
 }
 
 static void
+test_boot_order(void)
+{
+    const char *xml =
+        "<devices>\n"
+        "  <hostdev type='usb'><source><vendor id='0x1'/><product id='0x2'/></source>"
+        "<boot order='3'/></hostdev>\n"
+        "</devices>\n";
+    VmmDomainDevices devs = { 0 };
+    g_autoptr(GError) err = NULL;
+
+    g_assert_true(devices_parse(xml, &devs, &err));
+    g_assert_true(vmm_domain_devices_have_boot_order(&devs));
+    g_assert_cmpint(((VmmDomainHostdevDef *)devs.hostdevs->pdata[0])->info.boot_order, ==, 3);
+    vmm_domain_devices_clear(&devs);
+}
+
+static void
 test_format_flags(void)
 {
     const char *xml =
@@ -192,6 +210,7 @@ test_format_flags(void)
     g_autofree char *inactive = NULL;
 
     g_assert_true(devices_parse(xml, &devs, &err));
+    g_assert_false(vmm_domain_devices_have_boot_order(&devs));
     live = devices_format(&devs, 0);
     secure = devices_format(&devs, VMM_DOMAIN_DEF_FORMAT_SECURE);
     inactive = devices_format(&devs, VMM_DOMAIN_DEF_FORMAT_INACTIVE);
@@ -331,6 +350,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/domain_device/mac-generated", test_mac_generated);
     g_test_add_func("/conf/domain_device/duplicate-disk-target", test_duplicate_disk_target);
     g_test_add_func("/conf/domain_device/whole-list-checks", test_whole_list_checks);
+    g_test_add_func("/conf/domain_device/boot-order", test_boot_order);
     g_test_add_func("/conf/domain_device/format-flags", test_format_flags);
     g_test_add_func("/conf/domain_device/unmodelled-ignored", test_unmodelled_ignored);
     g_test_add_func("/conf/domain_device/empty", test_empty);
