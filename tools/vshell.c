@@ -799,6 +799,86 @@ complete_option(const char *text, int state)
     return NULL;
 }
 
+/* Object names for completing a domain, network or pool argument. */
+static Vsh *completion_ctl;
+static GPtrArray *completion_names;
+
+static char *
+complete_name(const char *text, int state)
+{
+    static guint next;
+
+    if (state == 0)
+        next = 0;
+    while (completion_names && next < completion_names->len) {
+        const char *name = g_ptr_array_index(completion_names, next++);
+        if (g_str_has_prefix(name, text))
+            return strdup(name);
+    }
+    return NULL;
+}
+
+/* Fills completion_names for @kind ("domain", "network", "pool"); quiet
+ * on every failure, as completion must not print. */
+static gboolean
+collect_names(const char *kind)
+{
+    Vsh *ctl = completion_ctl;
+    g_autoptr(GPtrArray) objs = NULL;
+
+    g_clear_pointer(&completion_names, g_ptr_array_unref);
+    if (!ctl->conn)
+        ctl->conn = vmm_connect_open(ctl->uri, ctl->readonly ? VMM_CONNECT_RO : 0, NULL);
+    if (!ctl->conn)
+        return FALSE;
+    completion_names = g_ptr_array_new_with_free_func(g_free);
+    if (g_str_equal(kind, "domain")) {
+        if ((objs = vmm_connect_list_all_domains(ctl->conn, 0, NULL)))
+            for (guint i = 0; i < objs->len; i++)
+                g_ptr_array_add(completion_names,
+                                g_strdup(vmm_domain_get_name(g_ptr_array_index(objs, i))));
+    } else if (g_str_equal(kind, "network")) {
+        if ((objs = vmm_connect_list_all_networks(ctl->conn, 0, NULL)))
+            for (guint i = 0; i < objs->len; i++)
+                g_ptr_array_add(completion_names,
+                                g_strdup(vmm_network_get_name(g_ptr_array_index(objs, i))));
+    } else if (g_str_equal(kind, "pool")) {
+        if ((objs = vmm_connect_list_all_storage_pools(ctl->conn, 0, NULL)))
+            for (guint i = 0; i < objs->len; i++)
+                g_ptr_array_add(completion_names,
+                                g_strdup(vmm_storage_pool_get_name(g_ptr_array_index(objs, i))));
+    } else {
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The kind of object the word being completed names, or NULL: the value
+ * of --domain/--network/--pool, or the first positional argument. */
+static const char *
+completion_kind(GStrv words)
+{
+    guint n = g_strv_length(words);
+    guint positional = 0;
+
+    if (n >= 2 && g_str_has_prefix(words[n - 1], "--")) {
+        const VshOptDef *opt = opt_lookup(completion_cmd, words[n - 1] + 2);
+        return opt && opt->type == VSH_OT_STRING ? opt->name : NULL;
+    }
+    for (guint i = 1; i < n; i++) {
+        if (g_str_has_prefix(words[i], "--")) {
+            const VshOptDef *opt = opt_lookup(completion_cmd, words[i] + 2);
+            if (opt && opt->type != VSH_OT_BOOL)
+                i++;
+        } else if (*words[i]) {
+            positional++;
+        }
+    }
+    if (positional == 0 && completion_cmd->opts && (completion_cmd->opts[0].flags & VSH_OFLAG_POS))
+        return completion_cmd->opts[0].name;
+    return NULL;
+}
+
 static char **
 vsh_completion(const char *text, int start, int end)
 {
@@ -811,11 +891,21 @@ vsh_completion(const char *text, int start, int end)
     segment = g_strstrip(g_strdup(seg ? seg + 1 : before));
     if (!*segment)
         return rl_completion_matches(text, complete_command);
-    words = g_strsplit_set(segment, " \t", 2);
+    words = g_strsplit_set(segment, " \t", -1);
     completion_cmd = cmd_lookup(words[0]);
+    if (!completion_cmd)
+        return NULL;
     /* "help CMD" takes command names. */
-    if (completion_cmd && g_str_equal(completion_cmd->name, "help") && text[0] != '-')
+    if (g_str_equal(completion_cmd->name, "help") && text[0] != '-')
         return rl_completion_matches(text, complete_command);
+    if (text[0] != '-') {
+        const char *kind = completion_kind(words);
+
+        if (kind && collect_names(kind)) {
+            rl_attempted_completion_over = 1;
+            return rl_completion_matches(text, complete_name);
+        }
+    }
     if (g_str_has_prefix(text, "-") || text[0] == '\0') {
         char **matches = rl_completion_matches(text, complete_option);
         if (matches)
@@ -837,6 +927,7 @@ vsh_interactive(Vsh *ctl)
     printf("%s\n", _("Type:  'help' for help with commands"));
     printf("%s\n\n", _("       'quit' to quit"));
 
+    completion_ctl = ctl;
     rl_readline_name = "vshell";
     rl_attempted_completion_function = vsh_completion;
     using_history();
@@ -856,6 +947,7 @@ vsh_interactive(Vsh *ctl)
         printf("\n");
     if (g_mkdir_with_parents(histdir, 0755) == 0)
         write_history(hist);
+    g_clear_pointer(&completion_names, g_ptr_array_unref);
     return ok;
 }
 
