@@ -204,7 +204,10 @@ def test_host():
     check_run("connect failure", ["connect bogus://x"], rc=1, uri=None)
     check_run("default URI from VMM_DEFAULT_URI", ["uri"], out="test:///default\n\n",
               env={"VMM_DEFAULT_URI": "test:///default"}, uri=None)
+    check_run("--connect=URI", ["--connect=test:///default", "uri"], out="test:///default\n\n",
+              uri=None)
     check_run("-v", ["-v"], uri=None)
+    check_run("-V", ["-V"], uri=None)
     check_run("-h", ["-h"], uri=None)
 
 
@@ -594,6 +597,8 @@ def test_interactive():
     check("interactive prompt", ok, out)
     os.write(fd, b"domid test\n")
     check("interactive command output", read_until(b"1\r\n"), out)
+    os.write(fd, b"cd /\npwd\n")
+    check("cd works interactively", read_until(b"pwd\r\n/\r\n"), out)
     os.write(fd, b"net-ed\t")
     check("completion of a command name", read_until(b"net-edit"), out)
     os.write(fd, b"\x15list --al\t")
