@@ -923,9 +923,9 @@ vsh_interactive(Vsh *ctl)
     gboolean ok = TRUE;
     char *line;
 
-    printf("%s\n\n", _("Welcome to vshell, the virtualization interactive terminal."));
-    printf("%s\n", _("Type:  'help' for help with commands"));
-    printf("%s\n\n", _("       'quit' to quit"));
+    vsh_print_extra(ctl, "%s\n\n", _("Welcome to vshell, the virtualization interactive terminal."));
+    vsh_print_extra(ctl, "%s\n", _("Type:  'help' for help with commands"));
+    vsh_print_extra(ctl, "%s\n\n", _("       'quit' to quit"));
 
     completion_ctl = ctl;
     rl_readline_name = "vshell";
