@@ -22,7 +22,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -313,8 +315,11 @@ pump_run(gpointer data)
         ssize_t n = read(p->from, buf, sizeof(buf));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n <= 0) {
+            /* Pass the EOF on: the daemon then closes its end. */
+            shutdown(p->to, SHUT_WR);
             break;
+        }
         for (ssize_t off = 0; off < n;) {
             ssize_t w = write(p->to, buf + off, n - off);
             if (w < 0 && errno == EINTR)
@@ -330,24 +335,28 @@ pump_run(gpointer data)
 static int
 stdio_proxy(const char *sock_path)
 {
-    g_autoptr(GError) err = NULL;
-    g_autoptr(GSocket) sock = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, 0, &err);
-    g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(sock_path);
+    /* A plain blocking socket: GSocket would make the fd non-blocking. */
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
     Pump up;
     Pump down;
-    GThread *t;
 
-    if (!sock || !g_socket_connect(sock, addr, NULL, &err)) {
-        g_printerr("vmmd: cannot connect to vmmd at %s: %s (is vmmd running?)\n",
-                   sock_path, err->message);
+    if (strlen(sock_path) >= sizeof(sa.sun_path)) {
+        g_printerr("vmmd: socket path '%s' is too long\n", sock_path);
         return 1;
     }
-    up = (Pump){ STDIN_FILENO, g_socket_get_fd(sock) };
-    down = (Pump){ g_socket_get_fd(sock), STDOUT_FILENO };
-    t = g_thread_new("stdin", pump_run, &up);
+    strcpy(sa.sun_path, sock_path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        g_printerr("vmmd: cannot connect to vmmd at %s: %s (is vmmd running?)\n",
+                   sock_path, g_strerror(errno));
+        return 1;
+    }
+    up = (Pump){ STDIN_FILENO, fd };
+    down = (Pump){ fd, STDOUT_FILENO };
+    g_thread_unref(g_thread_new("stdin", pump_run, &up));
+    /* Returns when the daemon hangs up; the stdin thread dies with us. */
     pump_run(&down);
-    /* The daemon hung up: no point waiting for stdin. */
-    (void)t;
     return 0;
 }
 
@@ -406,11 +415,11 @@ main(int argc, char **argv)
         { "daemon", 'd', 0, G_OPTION_ARG_NONE, &detach, N_("run in the background"), NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("log everything"), NULL },
         { "stdio-proxy", 0, 0, G_OPTION_ARG_NONE, &proxy,
-          N_("connect stdin/stdout to the running daemon's socket"), NULL },
+          N_("relay stdin/stdout to the running daemon's socket (or SOCKET)"), NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &version, N_("print the version"), NULL },
         { NULL },
     };
-    g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
+    g_autoptr(GOptionContext) octx = g_option_context_new("[SOCKET]");
     g_autoptr(GError) err = NULL;
     g_autoptr(VmmdConfig) cfg = vmmd_config_new();
     g_auto(VmmdPaths) paths = { 0 };
@@ -448,8 +457,13 @@ main(int argc, char **argv)
     ro_path = g_build_filename(sock_dir, "vmmd-sock-ro", NULL);
     pid_path = g_build_filename(paths.run_dir, "vmmd.pid", NULL);
 
+    /* "vmmd --stdio-proxy [SOCKET]", as +ssh clients run it. */
     if (proxy)
-        return stdio_proxy(rw_path);
+        return stdio_proxy(argc > 1 ? argv[1] : rw_path);
+    if (argc > 1) {
+        g_printerr("vmmd: unexpected argument '%s'\n", argv[1]);
+        return 2;
+    }
 
     signal(SIGPIPE, SIG_IGN);
     if (detach)

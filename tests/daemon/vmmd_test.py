@@ -563,6 +563,62 @@ def test_load(d):
 DOM_TEST = b""
 
 
+def test_keepalive():
+    """A client that asked for keepalive and then stops answering PINGs is
+    dropped after keepalive_count of them; one that answers stays."""
+    d = Daemon(conf="keepalive_interval = 1\nkeepalive_count = 2\n")
+    try:
+        silent, polite = Client(d.sock), Client(d.sock)
+        for c in (silent, polite):
+            assert c.call_ok(60, xdr_i32(10)).i32() == 1
+        end = time.monotonic() + 15
+        pings = 0
+        polite.s.settimeout(0.2)
+        while time.monotonic() < end:
+            try:
+                p = polite.recv_packet()
+            except socket.timeout:
+                continue
+            assert (p["prog"], p["proc"], p["type"]) == (KEEPALIVE, 1, MESSAGE), p
+            pings += 1
+            polite.s.sendall(packet(KEEPALIVE, 2, MESSAGE, 0))
+            if pings >= 4:
+                break
+        assert pings >= 4, pings
+        # The silent one got its PINGs, then the door.
+        got = 0
+        silent.s.settimeout(10)
+        while True:
+            try:
+                p = silent.recv_packet()
+            except EOFError:
+                break
+            assert p["prog"] == KEEPALIVE and p["proc"] == 1
+            got += 1
+        assert got == 2, got
+        polite.s.settimeout(10)
+        polite.open()
+        polite.close()
+    finally:
+        assert d.stop() == 0
+
+
+def test_stdio_proxy(d):
+    """vmmd --stdio-proxy relays a whole conversation to the socket."""
+    p = subprocess.Popen([VMMD, "--stdio-proxy", d.sock], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    p.stdin.write(packet(REMOTE, 66, CALL, 0))
+    p.stdin.flush()
+    n = struct.unpack(">I", p.stdout.read(4))[0]
+    body = p.stdout.read(n - 4)
+    assert struct.unpack_from(">IIiiIi", body)[2:] == (66, REPLY, 0, OK), body
+    p.stdin.close()
+    assert p.wait(timeout=10) == 0
+    q = subprocess.run([VMMD, "--stdio-proxy", d.sock + "-nosuch"], capture_output=True,
+                       text=True, timeout=10, stdin=subprocess.DEVNULL)
+    assert q.returncode == 1 and "cannot connect to vmmd at" in q.stderr, q.stderr
+
+
 def test_second_instance(d):
     p = subprocess.run([VMMD, "--root", d.root], capture_output=True, text=True, timeout=20)
     assert p.returncode == 1, p
@@ -655,6 +711,7 @@ TESTS = {
     "python": test_python,
     "robustness": test_robustness,
     "load": test_load,
+    "stdio-proxy": test_stdio_proxy,
     "second-instance": test_second_instance,
     "sigterm": test_sigterm,
     "daemonize": test_daemonize,
@@ -665,9 +722,9 @@ def main():
     global VMMD
     VMMD = os.path.abspath(sys.argv[1])
     name = sys.argv[2]
-    if name == "config":
-        test_config()
-        print("ok config")
+    if name in ("config", "keepalive"):
+        {"config": test_config, "keepalive": test_keepalive}[name]()
+        print("ok %s" % name)
         return 0
     d = Daemon()
     try:
