@@ -1502,6 +1502,7 @@ typedef gboolean (*Handler)(Call *c, void *args, void *ret, GError **error);
 enum {
     PROC_WRITES = 1 << 0,      /* refused on read-only sockets and connections */
     PROC_NO_CONN = 1 << 1,     /* allowed before CONNECT_OPEN */
+    PROC_PRIORITY = 1 << 2,    /* never waits on a guest: may use the priority workers */
 };
 
 typedef struct {
@@ -1527,6 +1528,7 @@ typedef struct {
     { REMOTE_PROC_##p, api, h, NULL, 0, NULL, 0, f }
 
 #define W PROC_WRITES
+#define P PROC_PRIORITY
 
 static const ProcRow proc_table[] = {
     /* connection, node, auth */
@@ -1561,7 +1563,7 @@ static const ProcRow proc_table[] = {
 
     /* domain lists */
     ROW_AR(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", h_connect_list_all_domains,
-           remote_connect_list_all_domains_args, remote_connect_list_all_domains_ret, 0),
+           remote_connect_list_all_domains_args, remote_connect_list_all_domains_ret, P),
     ROW_R(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", h_connect_num_of_domains,
           remote_connect_num_of_domains_ret, 0),
     ROW_R(CONNECT_NUM_OF_DEFINED_DOMAINS, "virConnectNumOfDefinedDomains",
@@ -1574,11 +1576,11 @@ static const ProcRow proc_table[] = {
 
     /* domains */
     ROW_AR(DOMAIN_LOOKUP_BY_NAME, "virDomainLookupByName", h_domain_lookup_by_name,
-           remote_domain_lookup_by_name_args, remote_domain_lookup_by_name_ret, 0),
+           remote_domain_lookup_by_name_args, remote_domain_lookup_by_name_ret, P),
     ROW_AR(DOMAIN_LOOKUP_BY_UUID, "virDomainLookupByUUID", h_domain_lookup_by_uuid,
-           remote_domain_lookup_by_uuid_args, remote_domain_lookup_by_uuid_ret, 0),
+           remote_domain_lookup_by_uuid_args, remote_domain_lookup_by_uuid_ret, P),
     ROW_AR(DOMAIN_LOOKUP_BY_ID, "virDomainLookupByID", h_domain_lookup_by_id,
-           remote_domain_lookup_by_id_args, remote_domain_lookup_by_id_ret, 0),
+           remote_domain_lookup_by_id_args, remote_domain_lookup_by_id_ret, P),
     ROW_AR(DOMAIN_DEFINE_XML, "virDomainDefineXML", h_domain_define_xml,
            remote_domain_define_xml_args, remote_domain_define_xml_ret, W),
     ROW_AR(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", h_domain_define_xml_flags,
@@ -1588,9 +1590,9 @@ static const ProcRow proc_table[] = {
     ROW_A(DOMAIN_CREATE, "virDomainCreate", h_domain_create, remote_domain_create_args, W),
     ROW_AR(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags", h_domain_create_with_flags,
            remote_domain_create_with_flags_args, remote_domain_create_with_flags_ret, W),
-    ROW_A(DOMAIN_DESTROY, "virDomainDestroy", h_domain_destroy, remote_domain_destroy_args, W),
+    ROW_A(DOMAIN_DESTROY, "virDomainDestroy", h_domain_destroy, remote_domain_destroy_args, W | P),
     ROW_A(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags", h_domain_destroy_flags,
-          remote_domain_destroy_flags_args, W),
+          remote_domain_destroy_flags_args, W | P),
     ROW_A(DOMAIN_SHUTDOWN, "virDomainShutdown", h_domain_shutdown,
           remote_domain_shutdown_args, W),
     ROW_A(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags", h_domain_shutdown_flags,
@@ -1608,9 +1610,9 @@ static const ProcRow proc_table[] = {
     ROW_A(DOMAIN_SET_METADATA, "virDomainSetMetadata", h_domain_set_metadata,
           remote_domain_set_metadata_args, W),
     ROW_AR(DOMAIN_GET_INFO, "virDomainGetInfo", h_domain_get_info,
-           remote_domain_get_info_args, remote_domain_get_info_ret, 0),
+           remote_domain_get_info_args, remote_domain_get_info_ret, P),
     ROW_AR(DOMAIN_GET_STATE, "virDomainGetState", h_domain_get_state,
-           remote_domain_get_state_args, remote_domain_get_state_ret, 0),
+           remote_domain_get_state_args, remote_domain_get_state_ret, P),
     ROW_AR(DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc", h_domain_get_xml_desc,
            remote_domain_get_xml_desc_args, remote_domain_get_xml_desc_ret, 0),
     ROW_AR(DOMAIN_GET_OS_TYPE, "virDomainGetOSType", h_domain_get_os_type,
@@ -1624,9 +1626,9 @@ static const ProcRow proc_table[] = {
     ROW_AR(DOMAIN_GET_AUTOSTART, "virDomainGetAutostart", h_domain_get_autostart,
            remote_domain_get_autostart_args, remote_domain_get_autostart_ret, 0),
     ROW_AR(DOMAIN_IS_ACTIVE, "virDomainIsActive", h_domain_is_active,
-           remote_domain_is_active_args, remote_domain_is_active_ret, 0),
+           remote_domain_is_active_args, remote_domain_is_active_ret, P),
     ROW_AR(DOMAIN_IS_PERSISTENT, "virDomainIsPersistent", h_domain_is_persistent,
-           remote_domain_is_persistent_args, remote_domain_is_persistent_ret, 0),
+           remote_domain_is_persistent_args, remote_domain_is_persistent_ret, P),
     ROW_AR(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage",
            h_domain_has_managed_save_image, remote_domain_has_managed_save_image_args,
            remote_domain_has_managed_save_image_ret, 0),
@@ -1641,7 +1643,7 @@ static const ProcRow proc_table[] = {
 
     /* networks */
     ROW_AR(CONNECT_LIST_ALL_NETWORKS, "virConnectListAllNetworks", h_connect_list_all_networks,
-           remote_connect_list_all_networks_args, remote_connect_list_all_networks_ret, 0),
+           remote_connect_list_all_networks_args, remote_connect_list_all_networks_ret, P),
     ROW_R(CONNECT_NUM_OF_NETWORKS, "virConnectNumOfNetworks", h_connect_num_of_networks,
           remote_connect_num_of_networks_ret, 0),
     ROW_R(CONNECT_NUM_OF_DEFINED_NETWORKS, "virConnectNumOfDefinedNetworks",
@@ -1652,7 +1654,7 @@ static const ProcRow proc_table[] = {
            h_connect_list_defined_networks, remote_connect_list_defined_networks_args,
            remote_connect_list_defined_networks_ret, 0),
     ROW_AR(NETWORK_LOOKUP_BY_NAME, "virNetworkLookupByName", h_network_lookup_by_name,
-           remote_network_lookup_by_name_args, remote_network_lookup_by_name_ret, 0),
+           remote_network_lookup_by_name_args, remote_network_lookup_by_name_ret, P),
     ROW_AR(NETWORK_LOOKUP_BY_UUID, "virNetworkLookupByUUID", h_network_lookup_by_uuid,
            remote_network_lookup_by_uuid_args, remote_network_lookup_by_uuid_ret, 0),
     ROW_AR(NETWORK_DEFINE_XML, "virNetworkDefineXML", h_network_define_xml,
@@ -1682,7 +1684,7 @@ static const ProcRow proc_table[] = {
     /* storage pools */
     ROW_AR(CONNECT_LIST_ALL_STORAGE_POOLS, "virConnectListAllStoragePools",
            h_connect_list_all_storage_pools, remote_connect_list_all_storage_pools_args,
-           remote_connect_list_all_storage_pools_ret, 0),
+           remote_connect_list_all_storage_pools_ret, P),
     ROW_R(CONNECT_NUM_OF_STORAGE_POOLS, "virConnectNumOfStoragePools",
           h_connect_num_of_storage_pools, remote_connect_num_of_storage_pools_ret, 0),
     ROW_R(CONNECT_NUM_OF_DEFINED_STORAGE_POOLS, "virConnectNumOfDefinedStoragePools",
@@ -1696,7 +1698,7 @@ static const ProcRow proc_table[] = {
            remote_connect_list_defined_storage_pools_ret, 0),
     ROW_AR(STORAGE_POOL_LOOKUP_BY_NAME, "virStoragePoolLookupByName",
            h_storage_pool_lookup_by_name, remote_storage_pool_lookup_by_name_args,
-           remote_storage_pool_lookup_by_name_ret, 0),
+           remote_storage_pool_lookup_by_name_ret, P),
     ROW_AR(STORAGE_POOL_LOOKUP_BY_UUID, "virStoragePoolLookupByUUID",
            h_storage_pool_lookup_by_uuid, remote_storage_pool_lookup_by_uuid_args,
            remote_storage_pool_lookup_by_uuid_ret, 0),
@@ -1793,6 +1795,7 @@ static const ProcRow proc_table[] = {
 };
 
 #undef W
+#undef P
 
 /* Procedure numbers are small: index them directly. */
 #define PROC_INDEX_MAX 512
@@ -1911,8 +1914,17 @@ out:
     return reply;
 }
 
+static gboolean
+is_priority(const VmmRpcHeader *hdr, gpointer opaque)
+{
+    const ProcRow *row = proc_lookup(hdr->proc);
+
+    return row && (row->flags & PROC_PRIORITY);
+}
+
 const VmmRpcServerCallbacks vmmd_dispatch_callbacks = {
     .dispatch = dispatch,
+    .is_priority = is_priority,
     .client_init = client_init,
     .client_close = client_close,
     .client_free = client_free,

@@ -476,6 +476,7 @@ main(int argc, char **argv)
     scfg = (VmmRpcServerConfig){
         .max_clients = cfg->max_clients,
         .max_workers = cfg->max_workers,
+        .prio_workers = cfg->prio_workers,
         .max_client_requests = cfg->max_client_requests,
         .keepalive_interval = cfg->keepalive_interval > 0 ? cfg->keepalive_interval : 0,
         .keepalive_count = cfg->keepalive_count,

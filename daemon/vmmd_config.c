@@ -137,6 +137,7 @@ static const ConfigKey keys[] = {
     KEY(unix_sock_ro_perms, parse_perms),
     KEY(max_clients, parse_uint),
     KEY(max_workers, parse_uint),
+    KEY(prio_workers, parse_uint),
     KEY(max_client_requests, parse_uint),
     KEY(keepalive_interval, parse_int),
     KEY(keepalive_count, parse_uint),
@@ -157,6 +158,7 @@ vmmd_config_new(void)
     cfg->unix_sock_ro_perms = 0777;
     cfg->max_clients = 5000;
     cfg->max_workers = 20;
+    cfg->prio_workers = 5;
     cfg->max_client_requests = 5;
     cfg->keepalive_interval = 5;
     cfg->keepalive_count = 5;

@@ -16,6 +16,7 @@ typedef struct {
     guint unix_sock_ro_perms;
     guint max_clients;
     guint max_workers;
+    guint prio_workers;
     guint max_client_requests;
     int keepalive_interval;      /* seconds; -1 disables */
     guint keepalive_count;

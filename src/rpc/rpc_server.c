@@ -43,6 +43,8 @@ struct _VmmRpcServer {
     GMainContext *ctx;
     GMainLoop *loop;
     GThreadPool *pool;
+    GThreadPool *prio_pool;     /* NULL without prio_workers */
+    gint busy;                  /* ordinary workers running a call (atomic) */
     GPtrArray *listeners;       /* Listener*, main thread */
     GHashTable *clients;        /* VmmRpcClient* set, main thread */
     gint nclients;              /* atomic, for vmm_rpc_server_client_count() */
@@ -88,6 +90,7 @@ typedef struct {
     VmmRpcHeader hdr;
     guint8 *payload;
     gsize size;
+    gboolean prio;          /* runs on the priority pool */
 } Job;
 
 static void client_close_now(VmmRpcClient *client);
@@ -415,8 +418,12 @@ job_run(gpointer data, gpointer user_data)
     VmmRpcServer *srv = client->srv;
     g_autoptr(GBytes) reply = NULL;
 
+    if (!job->prio)
+        g_atomic_int_inc(&srv->busy);
     if (!vmm_rpc_client_is_closed(client))
         reply = srv->cb.dispatch(client, &job->hdr, job->payload, job->size, srv->opaque);
+    if (!job->prio)
+        g_atomic_int_dec_and_test(&srv->busy);
     if (reply)
         vmm_rpc_client_send(client, reply);
 
@@ -483,7 +490,9 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
     if (hdr.status != VMM_RPC_OK)
         return FALSE;
 
+    GThreadPool *pool;
     Job *job = g_new0(Job, 1);
+
     job->client = vmm_rpc_client_ref(client);
     job->hdr = hdr;
     job->size = size - VMM_RPC_HEADER_SIZE;
@@ -491,7 +500,14 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
     g_mutex_lock(&client->lock);
     client->inflight++;
     g_mutex_unlock(&client->lock);
-    g_thread_pool_push(client->srv->pool, job, NULL);
+    pool = client->srv->pool;
+    /* Priority calls jump a saturated pool, as libvirtd's do. */
+    if (client->srv->prio_pool &&
+        (guint)g_atomic_int_get(&client->srv->busy) >= client->srv->cfg.max_workers &&
+        client->srv->cb.is_priority && client->srv->cb.is_priority(&hdr, client->srv->opaque))
+        pool = client->srv->prio_pool;
+    job->prio = pool == client->srv->prio_pool;
+    g_thread_pool_push(pool, job, NULL);
     return TRUE;
 }
 
@@ -663,6 +679,8 @@ vmm_rpc_server_new(const VmmRpcServerConfig *config, const VmmRpcServerCallbacks
     srv->ctx = g_main_context_ref(g_main_context_default());
     srv->loop = g_main_loop_new(srv->ctx, FALSE);
     srv->pool = g_thread_pool_new(job_run, srv, srv->cfg.max_workers, FALSE, NULL);
+    if (srv->cfg.prio_workers > 0)
+        srv->prio_pool = g_thread_pool_new(job_run, srv, srv->cfg.prio_workers, FALSE, NULL);
     srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)listener_free);
     srv->clients = g_hash_table_new_full(NULL, NULL, (GDestroyNotify)vmm_rpc_client_unref,
                                          NULL);
@@ -800,6 +818,8 @@ vmm_rpc_server_free(VmmRpcServer *srv)
         client_close_now(key);
     }
     g_thread_pool_free(srv->pool, FALSE, TRUE);
+    if (srv->prio_pool)
+        g_thread_pool_free(srv->prio_pool, FALSE, TRUE);
     /* Wake-ups the workers queued still hold client references. */
     while (g_main_context_iteration(srv->ctx, FALSE))
         ;

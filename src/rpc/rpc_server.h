@@ -26,6 +26,7 @@ typedef struct _VmmRpcClient VmmRpcClient;
 typedef struct {
     guint max_clients;          /* further connections are accepted and closed */
     guint max_workers;          /* worker threads running calls */
+    guint prio_workers;         /* extra threads for priority calls when all are busy */
     guint max_client_requests;  /* calls in flight per client; reading pauses beyond */
     guint keepalive_interval;   /* seconds of silence before we PING; 0 = never */
     guint keepalive_count;      /* unanswered PINGs before we drop the client */
@@ -43,6 +44,10 @@ typedef GBytes *(*VmmRpcDispatchFunc)(VmmRpcClient *client, const VmmRpcHeader *
 
 typedef struct {
     VmmRpcDispatchFunc dispatch;
+    /* Optional, main thread: may this call (a query or destroy that never
+     * waits on a guest) use the priority workers when every ordinary
+     * worker is busy, e.g. stuck on a hung guest? */
+    gboolean (*is_priority)(const VmmRpcHeader *hdr, gpointer opaque);
     /* Per-client state of the dispatcher (vmm_rpc_client_get_priv()):
      * made on accept, on the main thread. */
     gpointer (*client_init)(VmmRpcClient *client, gpointer opaque);

@@ -322,7 +322,7 @@ test_config_sample(void)
     }
     g_assert_true(vmmd_config_parse(cfg, path, uncommented->str, &err));
     g_assert_no_error(err);
-    g_assert_cmpuint(keys, ==, 15);
+    g_assert_cmpuint(keys, ==, 16);
 }
 
 int
