@@ -22,9 +22,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
@@ -34,6 +32,7 @@
 #include "vmm.h"
 #include "vmmd_config.h"
 #include "remote_dispatch.h"
+#include "remote/stdio_proxy.h"
 #include "rpc/rpc_server.h"
 
 typedef struct {
@@ -296,71 +295,6 @@ ready_notify(int fd, const GError *err)
 }
 
 /* ------------------------------------------------------------------ */
-/* Stdio proxy (the far end of +ssh)                                   */
-
-/* Copy between stdin/stdout and the daemon's socket until either side
- * closes.  Plain blocking I/O: one thread each way. */
-typedef struct {
-    int from;
-    int to;
-} Pump;
-
-static gpointer
-pump_run(gpointer data)
-{
-    Pump *p = data;
-    char buf[65536];
-
-    for (;;) {
-        ssize_t n = read(p->from, buf, sizeof(buf));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            /* Pass the EOF on: the daemon then closes its end. */
-            shutdown(p->to, SHUT_WR);
-            break;
-        }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(p->to, buf + off, n - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return NULL;
-            off += w;
-        }
-    }
-    return NULL;
-}
-
-static int
-stdio_proxy(const char *sock_path)
-{
-    /* A plain blocking socket: GSocket would make the fd non-blocking. */
-    struct sockaddr_un sa = { .sun_family = AF_UNIX };
-    int fd;
-    Pump up;
-    Pump down;
-
-    if (strlen(sock_path) >= sizeof(sa.sun_path)) {
-        g_printerr("vmmd: socket path '%s' is too long\n", sock_path);
-        return 1;
-    }
-    strcpy(sa.sun_path, sock_path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-        g_printerr("vmmd: cannot connect to vmmd at %s: %s (is vmmd running?)\n",
-                   sock_path, g_strerror(errno));
-        return 1;
-    }
-    up = (Pump){ STDIN_FILENO, fd };
-    down = (Pump){ fd, STDOUT_FILENO };
-    g_thread_unref(g_thread_new("stdin", pump_run, &up));
-    /* Returns when the daemon hangs up; the stdin thread dies with us. */
-    pump_run(&down);
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
 
 static gboolean
 on_signal(gpointer data)
@@ -459,7 +393,7 @@ main(int argc, char **argv)
 
     /* "vmmd --stdio-proxy [SOCKET]", as +ssh clients run it. */
     if (proxy)
-        return stdio_proxy(argc > 1 ? argv[1] : rw_path);
+        return vmm_stdio_proxy_run(argc > 1 ? argv[1] : rw_path);
     if (argc > 1) {
         g_printerr("vmmd: unexpected argument '%s'\n", argv[1]);
         return 2;
