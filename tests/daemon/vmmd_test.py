@@ -520,6 +520,39 @@ def test_robustness(d):
     assert d.alive()
 
 
+def list_names(c):
+    r = c.call_ok(273, xdr_i32(1) + xdr_u32(0))
+    names = []
+    for _ in range(r.u32()):
+        names.append(r.str())
+        r.off += 16 + 4
+    return names
+
+
+def test_shared_state(d):
+    """test:///default state is shared by the daemon's concurrent clients
+    and discarded when the last one goes, as in libvirtd."""
+    a, b = Client(d.sock), Client(d.sock)
+    a.open()
+    b.open()
+    a.call_ok(11, xdr_str(DOMAIN_XML))
+    assert "vmmd-t1" in list_names(b)
+    a.close()
+    assert "vmmd-t1" in list_names(b), "state lost while a client remains"
+    b.close()
+    end = time.monotonic() + 10
+    while True:
+        c = Client(d.sock)
+        c.open()
+        names = list_names(c)
+        c.close()
+        if "vmmd-t1" not in names:
+            break
+        assert time.monotonic() < end, "state kept after the last client left"
+        time.sleep(0.05)
+    assert "test" in names
+
+
 def test_load(d):
     """200 concurrent clients, 500 calls each; the daemon stays up and
     every call gets its answer."""
@@ -711,6 +744,7 @@ TESTS = {
     "python": test_python,
     "robustness": test_robustness,
     "load": test_load,
+    "shared-state": test_shared_state,
     "stdio-proxy": test_stdio_proxy,
     "second-instance": test_second_instance,
     "sigterm": test_sigterm,
