@@ -326,6 +326,7 @@ net-autostart vmmd-net
 net-list --all
 net-destroy vmmd-net
 net-undefine vmmd-net
+net-dhcp-leases default
 pool-list --all
 vol-list default-pool
 hostname
