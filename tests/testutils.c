@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#define TEST_SCHEMA_VALID_MARKER "<!-- vmm-test: schema-valid"
+
 char *
 test_data_path(const char *rel)
 {
@@ -122,8 +124,16 @@ golden_run_invalid(gconstpointer data)
     gpointer obj;
 
     g_assert_true(g_file_get_contents(in_path, &xml, NULL, NULL));
-    if (schema_accepts(c->schema, xml, c->name, &schema_err))
+    /* Some rules (comparisons between values) are beyond RELAX NG.  Such
+     * cases say so with a marker, and then the schema must accept them, so
+     * that the marker can't hide a case the schema ought to catch. */
+    if (strstr(xml, TEST_SCHEMA_VALID_MARKER)) {
+        if (!schema_accepts(c->schema, xml, c->name, &schema_err))
+            g_error("%s: marked schema-valid but the schema %s rejects it: %s",
+                    c->name, c->schema, schema_err->message);
+    } else if (schema_accepts(c->schema, xml, c->name, &schema_err)) {
         g_error("%s: the schema %s accepts an invalid case", c->name, c->schema);
+    }
 
     obj = c->parse(xml, c->name, &err);
     if (obj) {

@@ -28,7 +28,9 @@ typedef char *(*TestGoldenFormat)(gconstpointer obj);
  *    format to exactly CASE.out.xml; CASE.out.xml must parse and format to
  *    itself (a stable round trip).
  *  - CASE-invalid.xml: must fail schema validation AND fail parsing with
- *    exactly the message in CASE-invalid.err (one line, no newline needed).
+ *    exactly the message in CASE-invalid.err.  A case whose rule RELAX NG
+ *    cannot express (a comparison between values) carries the comment
+ *    "<!-- vmm-test: schema-valid (why) -->" and must then pass the schema.
  * Test paths are "/@prefix/CASE".  Call before g_test_run().
  */
 void test_golden_add(const char *prefix, const char *dir, const char *schema,
