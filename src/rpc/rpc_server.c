@@ -28,6 +28,13 @@
  * (a benchmark, many virsh runs) must not see EAGAIN on connect. */
 #define LISTEN_BACKLOG 1024
 
+/* Unsent bytes one client may have queued: two maximal messages. */
+#define VMM_RPC_QUEUE_MAX (2 * (VMM_RPC_MESSAGE_MAX + VMM_RPC_LEN_SIZE))
+
+/* Packets read from one client per wake-up, so a client streaming
+ * keepalives (which need no worker) cannot monopolise the loop. */
+#define PACKETS_PER_WAKEUP 64
+
 typedef struct {
     VmmRpcServer *srv;
     GSocket *sock;
@@ -78,6 +85,8 @@ struct _VmmRpcClient {
     /* Under lock. */
     GMutex lock;
     GQueue pending;         /* GBytes* queued by any thread */
+    gsize queued;           /* bytes in pending and wq */
+    gboolean overflow;      /* queued would have exceeded VMM_RPC_QUEUE_MAX */
     guint inflight;
     gboolean closed;
     gboolean close_requested;
@@ -173,7 +182,11 @@ client_wake_cb(gpointer data)
     }
     while (!g_queue_is_empty(&client->pending))
         g_queue_push_tail(&client->wq, g_queue_pop_head(&client->pending));
-    close_now = client->close_requested && g_queue_is_empty(&client->wq);
+    close_now = (client->close_requested && g_queue_is_empty(&client->wq)) ||
+                client->overflow;
+    if (client->overflow)
+        g_warning("client %p: over %u bytes of replies unread, disconnecting",
+                  client, VMM_RPC_QUEUE_MAX);
     g_mutex_unlock(&client->lock);
 
     if (close_now)
@@ -203,9 +216,18 @@ client_wake_locked(VmmRpcClient *client)
 void
 vmm_rpc_client_send(VmmRpcClient *client, GBytes *pkt)
 {
+    gsize len = g_bytes_get_size(pkt);
+
     g_mutex_lock(&client->lock);
-    if (!client->closed) {
-        g_queue_push_tail(&client->pending, g_bytes_ref(pkt));
+    if (!client->closed && !client->overflow) {
+        if (client->queued + len > VMM_RPC_QUEUE_MAX) {
+            /* A client that does not read (events piling up) is cut off
+             * rather than allowed to eat the daemon's memory. */
+            client->overflow = TRUE;
+        } else {
+            g_queue_push_tail(&client->pending, g_bytes_ref(pkt));
+            client->queued += len;
+        }
         client_wake_locked(client);
     }
     g_mutex_unlock(&client->lock);
@@ -242,8 +264,7 @@ keepalive_cb(gpointer data)
         return G_SOURCE_CONTINUE;
     if (client->ka_unanswered >= client->srv->cfg.keepalive_count) {
         g_debug("client %p: keepalive timeout", client);
-        client->ka_src = NULL;   /* returning REMOVE destroys it */
-        client_close_now(client);
+        client_close_now(client);   /* destroys this source too */
         return G_SOURCE_REMOVE;
     }
     client->ka_unanswered++;
@@ -336,6 +357,9 @@ client_flush(VmmRpcClient *client)
         if (client->woff == len) {
             g_bytes_unref(g_queue_pop_head(&client->wq));
             client->woff = 0;
+            g_mutex_lock(&client->lock);
+            client->queued -= len;
+            g_mutex_unlock(&client->lock);
         }
     }
     return TRUE;
@@ -515,6 +539,8 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
 static gboolean
 client_read(VmmRpcClient *client)
 {
+    guint packets = 0;
+
     for (;;) {
         g_autoptr(GError) err = NULL;
         guint8 *dst;
@@ -575,7 +601,8 @@ client_read(VmmRpcClient *client)
             g_mutex_lock(&client->lock);
             gboolean full = client->inflight >= client->srv->cfg.max_client_requests;
             g_mutex_unlock(&client->lock);
-            if (full)
+            /* The source stays armed: the rest is read next time round. */
+            if (full || ++packets >= PACKETS_PER_WAKEUP)
                 return TRUE;
         }
     }

@@ -497,6 +497,20 @@ def test_robustness(d):
                     packet(REMOTE, 273, CALL, 1, xdr_i32(1) + xdr_u32(0)))
         c.close()
     still_works()
+    # A keepalive flood from a client that never reads its PONGs does
+    # not stall the loop for others.
+    flood = Client(d.sock)
+    ping = packet(KEEPALIVE, 1, MESSAGE, 0)
+    flood.s.setblocking(False)
+    try:
+        for _ in range(200):
+            flood.s.send(ping * 100)
+    except BlockingIOError:
+        pass
+    t0 = time.monotonic()
+    still_works()
+    assert time.monotonic() - t0 < 5
+    flood.close()
     # Many clients at once, each making calls.
     errors = []
 
