@@ -192,6 +192,7 @@ client_close(VmmRpcClient *client, gpointer opaque)
     priv->events = g_ptr_array_new();
     g_mutex_unlock(&priv->lock);
 
+    /* Registrations exist only on an open connection. */
     for (guint i = 0; i < events->len; i++)
         event_reg_drop(priv->shared->conn, g_ptr_array_index(events, i));
 }
@@ -1355,9 +1356,10 @@ check_event_id(int event_id, GError **error)
 }
 
 /*
- * Register @kind on the client's connection.  @legacy registrations have
- * no callback id on the wire (-1 here).  Returns the wire callback id, or
- * -1 with @error set... legacy returns 0 on success.
+ * Register @kind on the client's connection, for the domain/network/pool
+ * with UUID @filter only when non-NULL.  @legacy registrations have no
+ * callback id on the wire (-1 here).  Returns the wire callback id (0 for
+ * legacy ones), or -1 with @error set.
  */
 static int
 event_add(Call *c, VmmEventKind kind, gboolean legacy, const unsigned char *filter,
@@ -1437,16 +1439,22 @@ event_remove(Call *c, VmmEventKind kind, int callback_id, GError **error)
 
 HANDLER(h_domain_event_register_any, remote_connect_domain_event_register_any_args, void)
 {
+    gboolean dup = FALSE;
+
     /* Legacy registrations: at most one per event id and client. */
     if (!check_event_id(args->eventID, error))
         return FALSE;
+    g_mutex_lock(&c->priv->lock);
     for (guint i = 0; i < c->priv->events->len; i++) {
         EventReg *reg = g_ptr_array_index(c->priv->events, i);
-        if (reg->kind == VMM_EVENT_KIND_DOMAIN_LIFECYCLE && reg->callback_id < 0) {
-            vmm_error_set(error, VMM_ERR_RPC, _("domain event %d already registered"),
-                          args->eventID);
-            return FALSE;
-        }
+        if (reg->kind == VMM_EVENT_KIND_DOMAIN_LIFECYCLE && reg->callback_id < 0)
+            dup = TRUE;
+    }
+    g_mutex_unlock(&c->priv->lock);
+    if (dup) {
+        vmm_error_set(error, VMM_ERR_RPC, _("domain event %d already registered"),
+                      args->eventID);
+        return FALSE;
     }
     return event_add(c, VMM_EVENT_KIND_DOMAIN_LIFECYCLE, TRUE, NULL, error) >= 0;
 }
