@@ -366,6 +366,45 @@ def test_virsh_session(d):
     assert "<name>test</name>" in got.stdout, got.stdout
 
 
+def test_virsh_event(d):
+    """virsh event --loop shows lifecycle events caused by another client."""
+    if not shutil.which("virsh") or os.environ.get("VMMD_TEST_EVENTS") != "1":
+        return 77
+    ev = subprocess.Popen(["virsh", "-c", d.uri(), "event", "--event", "lifecycle",
+                           "--loop", "--timeout", "30"], stdout=subprocess.PIPE, text=True)
+    lines = []
+    done = threading.Event()
+
+    def reader():
+        for line in ev.stdout:
+            lines.append(line.strip())
+            done.set()
+
+    threading.Thread(target=reader, daemon=True).start()
+    c = Client(d.sock)
+    c.open()
+    try:
+        # Until virsh has registered, events go nowhere: poke until one shows.
+        end = time.monotonic() + 20
+        while not done.wait(0.1):
+            assert time.monotonic() < end, "virsh event saw nothing"
+            c.call_ok(34, c.call_ok(23, xdr_str("test")).data)
+            c.call_ok(28, c.call_ok(23, xdr_str("test")).data)
+        dom = c.call_ok(23, xdr_str("test")).data
+        c.call_ok(12, dom)
+        want = "event 'lifecycle' for domain 'test': Stopped Destroyed"
+        end = time.monotonic() + 10
+        while want not in lines:
+            assert time.monotonic() < end, lines
+            time.sleep(0.05)
+        assert "event 'lifecycle' for domain 'test': Suspended Paused" in lines, lines
+        assert "event 'lifecycle' for domain 'test': Resumed Unpaused" in lines, lines
+    finally:
+        c.close()
+        ev.terminate()
+        ev.wait(10)
+
+
 def test_readonly(d):
     if not shutil.which("virsh"):
         return 77
@@ -755,6 +794,7 @@ TESTS = {
     "handshake": test_handshake,
     "virsh": test_virsh,
     "virsh-session": test_virsh_session,
+    "virsh-event": test_virsh_event,
     "readonly": test_readonly,
     "python": test_python,
     "robustness": test_robustness,
