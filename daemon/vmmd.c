@@ -416,6 +416,9 @@ main(int argc, char **argv)
         .keepalive_count = cfg->keepalive_count,
     };
     srv = vmm_rpc_server_new(&scfg, &vmmd_dispatch_callbacks, NULL);
+    /* Before the sockets appear: whoever sees them may send SIGTERM. */
+    g_unix_signal_add(SIGTERM, on_signal, srv);
+    g_unix_signal_add(SIGINT, on_signal, srv);
     if (!vmm_rpc_server_add_unix(srv, rw_path, cfg->unix_sock_rw_perms, FALSE, &err) ||
         !socket_set_group(rw_path, cfg->unix_sock_group, &err) ||
         !vmm_rpc_server_add_unix(srv, ro_path, cfg->unix_sock_ro_perms, TRUE, &err) ||
@@ -424,8 +427,6 @@ main(int argc, char **argv)
          !vmm_rpc_server_add_tcp(srv, cfg->listen_addr, cfg->tcp_port, &err)))
         goto fail;
 
-    g_unix_signal_add(SIGTERM, on_signal, srv);
-    g_unix_signal_add(SIGINT, on_signal, srv);
     g_info("listening on %s", rw_path);
     ready_notify(ready_fd, NULL);
 
