@@ -448,6 +448,12 @@ def test_readonly(d):
     for proc in (9, 11, 12, 35, 39, 41, 77, 93, 231):
         expect_error(c.call(proc), 29, "operation forbidden")
     c.close()
+    # virsh -r on the read-write socket: the connection is read-only.
+    p = subprocess.run(["virsh", "-r", "-c", d.uri()], input="suspend test\nlist\n",
+                       text=True, capture_output=True, timeout=60)
+    assert "operation forbidden: read only access prevents virDomainSuspend" in p.stderr, \
+        p.stderr
+    assert "running" in p.stdout, p.stdout
     # And the rw socket still works.
     virsh(d.uri(), "dominfo test\n")
 
