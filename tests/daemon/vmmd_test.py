@@ -458,6 +458,63 @@ def test_readonly(d):
     virsh(d.uri(), "dominfo test\n")
 
 
+def check_python_objects(libvirt, conn):
+    """Connection, network, pool and volume calls through python3-libvirt."""
+    assert conn.getType() == "TEST"
+    assert conn.getLibVersion() > 0 and conn.getVersion() == 2
+    assert "<capabilities>" in conn.getCapabilities()
+    assert conn.getInfo()[:3] == ["i686", 3072, 16]
+    assert conn.isSecure() == 1
+    assert conn.numOfDomains() == 1 and conn.listDomainsID() == [1]
+    assert conn.numOfDefinedDomains() == 0
+    net = conn.networkLookupByName("default")
+    assert net.isActive() and net.bridgeName() == "virbr0"
+    assert [n.name() for n in conn.listAllNetworks()] == ["default"]
+    assert conn.listNetworks() == ["default"] and conn.listDefinedNetworks() == []
+    n2 = conn.networkDefineXML(NETWORK_XML)
+    assert conn.networkLookupByUUID(n2.UUID()).name() == "vmmd-net"
+    n2.create()
+    assert n2.isActive() and not n2.autostart()
+    n2.setAutostart(True)
+    assert n2.autostart()
+    assert "vmmd-net" in n2.XMLDesc()
+    n2.destroy()
+    n2.undefine()
+    try:
+        conn.networkLookupByName("vmmd-net")
+        raise AssertionError("network still there")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == libvirt.VIR_ERR_NO_NETWORK, e
+    pool = conn.storagePoolLookupByName("default-pool")
+    assert pool.info() == [2, 107374182400, 0, 107374182400], pool.info()
+    assert pool.isActive() and pool.isPersistent()
+    assert conn.listStoragePools() == ["default-pool"]
+    vol = pool.createXML("<volume><name>v1.img</name><capacity>1048576</capacity></volume>", 0)
+    assert vol.path() == "/default-pool/v1.img" and vol.key() == vol.path()
+    assert vol.info()[1] == 1048576, vol.info()
+    assert [v.name() for v in pool.listAllVolumes()] == ["v1.img"]
+    assert pool.listVolumes() == ["v1.img"] and pool.numOfVolumes() == 1
+    assert conn.storageVolLookupByKey(vol.key()).name() == "v1.img"
+    assert conn.storageVolLookupByPath(vol.path()).name() == "v1.img"
+    assert vol.storagePoolLookupByVolume().name() == "default-pool"
+    assert "<name>v1.img</name>" in vol.XMLDesc()
+    vol.delete()
+    assert pool.listVolumes() == []
+    dom = conn.lookupByName("test")
+    assert conn.lookupByID(1).name() == "test"
+    assert conn.lookupByUUIDString(dom.UUIDString()).name() == "test"
+    assert dom.state() == [1, 0], dom.state()
+    assert dom.maxMemory() == 8388608 and dom.OSType() == "linux"
+    assert dom.isActive() and dom.isPersistent() and not dom.autostart()
+    dom.setMetadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, "hello", None, None)
+    assert dom.metadata(libvirt.VIR_DOMAIN_METADATA_DESCRIPTION, None) == "hello"
+    try:
+        dom.openConsole(None, conn.newStream(0), 0)
+        raise AssertionError("console opened")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == libvirt.VIR_ERR_NO_SUPPORT, e
+
+
 def test_python(d):
     try:
         import libvirt
@@ -501,6 +558,7 @@ def test_python(d):
                 time.sleep(0.05)
             assert [e[1] for e in events[:4]] == [0, 2, 5, 1], events
         conn.domainEventDeregisterAny(cbid)
+        check_python_objects(libvirt, conn)
     finally:
         conn.close()
         stop.set()
