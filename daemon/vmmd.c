@@ -404,6 +404,7 @@ main(int argc, char **argv)
         ready_fd = daemonize();
 
     if (!ensure_dir(paths.run_dir, 0755, &err) || !ensure_dir(sock_dir, 0755, &err) ||
+        !ensure_dir(paths.state_dir, 0755, &err) ||
         (pid_fd = pidfile_acquire(pid_path, &err)) < 0)
         goto fail;
 
