@@ -322,6 +322,13 @@ HANDLER(h_connect_open, remote_connect_open_args, void)
     if (!(sc = shared_conn_acquire(uri, error)))
         return FALSE;
     g_mutex_lock(&c->priv->lock);
+    if (c->priv->shared) {
+        /* Two OPEN calls in flight at once: the first one won. */
+        g_mutex_unlock(&c->priv->lock);
+        shared_conn_release(sc);
+        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, _("connection already open"));
+        return FALSE;
+    }
     c->priv->shared = sc;
     c->priv->conn_ro = (args->flags & VMM_CONNECT_RO) != 0;
     g_mutex_unlock(&c->priv->lock);
