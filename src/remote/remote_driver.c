@@ -10,6 +10,7 @@
  */
 #include "remote/remote_driver.h"
 #include "remote/remote_uri.h"
+#include "events.h"
 #include "rpc/rpc_client.h"
 #include "rpc/rpc_packet.h"
 
@@ -21,10 +22,15 @@
 
 typedef struct {
     RpcClient *client;
-    GMutex lock;              /* type */
+    GMutex lock;              /* type, callback_id */
     char *type;               /* connect_get_type's answer, kept for the
                                * connection's lifetime (it returns const) */
     gboolean server_event_callbacks;   /* feature 14 */
+    /* The server's callbackID per VmmEventKind while registered, else -1. */
+    int callback_id[VMM_EVENT_KIND_LAST];
+    /* A registration call is in flight: its first events may arrive on the
+     * I/O thread before the caller has stored the id from the reply. */
+    gboolean registering[VMM_EVENT_KIND_LAST];
 } RemotePriv;
 
 static gboolean inside_daemon;
@@ -185,6 +191,9 @@ remote_authenticate(VmmConnect *conn, const char *where, GError **error)
     }
 }
 
+static void remote_on_event(RpcClient *client, int proc, const char *payload, gsize len,
+                            gpointer opaque);
+
 static void
 remote_priv_free(RemotePriv *priv)
 {
@@ -215,11 +224,15 @@ remote_connect_open(VmmConnect *conn, GError **error)
 
     priv = g_new0(RemotePriv, 1);
     g_mutex_init(&priv->lock);
+    for (int k = 0; k < VMM_EVENT_KIND_LAST; k++)
+        priv->callback_id[k] = -1;
     priv->client = remote_client_new(target, error);
     if (!priv->client) {
         remote_priv_free(priv);
         return FALSE;
     }
+    /* @conn outlives the client: connect_close frees the client first. */
+    rpc_client_set_event_func(priv->client, remote_on_event, conn);
     conn->priv = priv;
 
     if (!remote_authenticate(conn, where, error))
@@ -722,8 +735,8 @@ OBJ_FLAGS_STRING(remote_domain_get_xml_desc, VmmDomain, dom, dom_to_wire,
 OBJ_STRING(remote_domain_get_os_type, VmmDomain, dom, dom_to_wire,
            domain_get_os_type, DOMAIN_GET_OS_TYPE, type)
 
-/* Start a defined domain.  CREATE_WITH_FLAGS hands back the domain with
- * its new id, which the handle takes on, as libvirt's client does. */
+/* Start a defined domain.  Handles are snapshots (vmm.h): the new id in
+ * CREATE_WITH_FLAGS's reply is not written back; callers look it up. */
 static gboolean
 remote_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
 {
@@ -734,7 +747,6 @@ remote_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
     if (!CALL(dom->conn, DOMAIN_CREATE_WITH_FLAGS, remote_domain_create_with_flags_args, &args,
               remote_domain_create_with_flags_ret, &ret))
         return FALSE;
-    dom->id = ret.dom.id;
     FREE_RET(remote_domain_create_with_flags_ret, &ret);
     return TRUE;
 }
@@ -885,6 +897,228 @@ remote_storage_vol_get_info(VmmStorageVol *vol, VmmStorageVolInfo *info, GError 
 }
 
 /* ------------------------------------------------------------------ */
+/* Events                                                              */
+
+/* Whether an event of @kind for the server's @callback_id is ours. */
+static gboolean
+remote_event_wanted(VmmConnect *conn, VmmEventKind kind, int callback_id)
+{
+    RemotePriv *priv = conn->priv;
+    gboolean wanted;
+
+    g_mutex_lock(&priv->lock);
+    wanted = priv->registering[kind] ||
+             (priv->callback_id[kind] >= 0 && priv->callback_id[kind] == callback_id);
+    g_mutex_unlock(&priv->lock);
+    return wanted;
+}
+
+static void
+remote_set_registering(RemotePriv *priv, VmmEventKind kind, gboolean registering, int id)
+{
+    g_mutex_lock(&priv->lock);
+    priv->registering[kind] = registering;
+    priv->callback_id[kind] = id;
+    g_mutex_unlock(&priv->lock);
+}
+
+/*
+ * On the client's I/O thread: one lifecycle MESSAGE.  Each is decoded,
+ * checked against the registration it claims to belong to, and handed to
+ * events.c, which runs the local callbacks of this connection.
+ */
+static void
+remote_on_event(RpcClient *client, int proc, const char *payload, gsize len, gpointer opaque)
+{
+    VmmConnect *conn = opaque;
+    const guint8 *data = (const guint8 *)payload;
+    g_autoptr(GError) error = NULL;
+
+    switch (proc) {
+    case REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE: {
+        remote_domain_event_callback_lifecycle_msg msg = { 0 };
+        xdrproc_t proc_ = (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg;
+
+        if (!vmm_rpc_payload_decode(data, len, proc_, &msg, &error))
+            break;
+        if (remote_event_wanted(conn, VMM_EVENT_KIND_DOMAIN_LIFECYCLE, msg.callbackID)) {
+            g_autoptr(VmmDomain) dom = dom_from_wire(conn, &msg.msg.dom);
+
+            vmm_event_emit_domain_lifecycle(conn, dom, msg.msg.event, msg.msg.detail);
+        }
+        vmm_rpc_payload_free(proc_, &msg);
+        return;
+    }
+    case REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE: {
+        /* Legacy form, from servers without feature 14. */
+        remote_domain_event_lifecycle_msg msg = { 0 };
+        xdrproc_t proc_ = (xdrproc_t)xdr_remote_domain_event_lifecycle_msg;
+
+        if (!vmm_rpc_payload_decode(data, len, proc_, &msg, &error))
+            break;
+        if (remote_event_wanted(conn, VMM_EVENT_KIND_DOMAIN_LIFECYCLE, 0)) {
+            g_autoptr(VmmDomain) dom = dom_from_wire(conn, &msg.dom);
+
+            vmm_event_emit_domain_lifecycle(conn, dom, msg.event, msg.detail);
+        }
+        vmm_rpc_payload_free(proc_, &msg);
+        return;
+    }
+    case REMOTE_PROC_NETWORK_EVENT_LIFECYCLE: {
+        remote_network_event_lifecycle_msg msg = { 0 };
+        xdrproc_t proc_ = (xdrproc_t)xdr_remote_network_event_lifecycle_msg;
+
+        if (!vmm_rpc_payload_decode(data, len, proc_, &msg, &error))
+            break;
+        if (remote_event_wanted(conn, VMM_EVENT_KIND_NETWORK_LIFECYCLE, msg.callbackID)) {
+            g_autoptr(VmmNetwork) net = net_from_wire(conn, &msg.net);
+
+            vmm_event_emit_network_lifecycle(conn, net, msg.event, msg.detail);
+        }
+        vmm_rpc_payload_free(proc_, &msg);
+        return;
+    }
+    case REMOTE_PROC_STORAGE_POOL_EVENT_LIFECYCLE: {
+        remote_storage_pool_event_lifecycle_msg msg = { 0 };
+        xdrproc_t proc_ = (xdrproc_t)xdr_remote_storage_pool_event_lifecycle_msg;
+
+        if (!vmm_rpc_payload_decode(data, len, proc_, &msg, &error))
+            break;
+        if (remote_event_wanted(conn, VMM_EVENT_KIND_STORAGE_POOL_LIFECYCLE, msg.callbackID)) {
+            g_autoptr(VmmStoragePool) pool = pool_from_wire(conn, &msg.pool);
+
+            vmm_event_emit_storage_pool_lifecycle(conn, pool, msg.event, msg.detail);
+        }
+        vmm_rpc_payload_free(proc_, &msg);
+        return;
+    }
+    default:
+        /* As libvirt's client: an event we do not know is dropped, and
+         * the connection carries on. */
+        g_debug("ignoring event procedure %d", proc);
+        return;
+    }
+    g_debug("dropping malformed event %d: %s", proc, error->message);
+}
+
+/* The registration call for @kind; the server's callbackID in *@id. */
+static gboolean
+remote_event_register_call(VmmConnect *conn, VmmEventKind kind, int *id, GError **error)
+{
+    RemotePriv *priv = conn->priv;
+
+    switch (kind) {
+    case VMM_EVENT_KIND_DOMAIN_LIFECYCLE:
+        if (priv->server_event_callbacks) {
+            remote_connect_domain_event_callback_register_any_args args = { 0, NULL };
+            remote_connect_domain_event_callback_register_any_ret ret = { 0 };
+
+            if (!CALL(conn, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+                      remote_connect_domain_event_callback_register_any_args, &args,
+                      remote_connect_domain_event_callback_register_any_ret, &ret))
+                return FALSE;
+            *id = ret.callbackID;
+        } else {
+            remote_connect_domain_event_register_any_args args = { 0 };
+
+            if (!CALL(conn, CONNECT_DOMAIN_EVENT_REGISTER_ANY,
+                      remote_connect_domain_event_register_any_args, &args, none, NULL))
+                return FALSE;
+            *id = 0;    /* legacy messages carry no id */
+        }
+        return TRUE;
+    case VMM_EVENT_KIND_NETWORK_LIFECYCLE: {
+        remote_connect_network_event_register_any_args args = { 0, NULL };
+        remote_connect_network_event_register_any_ret ret = { 0 };
+
+        if (!CALL(conn, CONNECT_NETWORK_EVENT_REGISTER_ANY,
+                  remote_connect_network_event_register_any_args, &args,
+                  remote_connect_network_event_register_any_ret, &ret))
+            return FALSE;
+        *id = ret.callbackID;
+        return TRUE;
+    }
+    case VMM_EVENT_KIND_STORAGE_POOL_LIFECYCLE: {
+        remote_connect_storage_pool_event_register_any_args args = { 0, NULL };
+        remote_connect_storage_pool_event_register_any_ret ret = { 0 };
+
+        if (!CALL(conn, CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+                  remote_connect_storage_pool_event_register_any_args, &args,
+                  remote_connect_storage_pool_event_register_any_ret, &ret))
+            return FALSE;
+        *id = ret.callbackID;
+        return TRUE;
+    }
+    case VMM_EVENT_KIND_LAST:
+        break;
+    }
+    g_return_val_if_reached(FALSE);
+}
+
+/* Called by events.c when @conn gets its first callback of @kind. */
+static gboolean
+remote_connect_event_register(VmmConnect *conn, int kind, GError **error)
+{
+    int id = -1;
+    gboolean ok;
+
+    g_return_val_if_fail(kind >= 0 && kind < VMM_EVENT_KIND_LAST, FALSE);
+    remote_set_registering(conn->priv, kind, TRUE, -1);
+    ok = remote_event_register_call(conn, kind, &id, error);
+    remote_set_registering(conn->priv, kind, FALSE, ok ? id : -1);
+    return ok;
+}
+
+/* Called by events.c when @conn loses its last callback of @kind. */
+static void
+remote_connect_event_deregister(VmmConnect *conn, int kind)
+{
+    RemotePriv *priv = conn->priv;
+    GError **error = NULL;     /* best effort: the server drops them at close anyway */
+    int id;
+
+    g_return_if_fail(kind >= 0 && kind < VMM_EVENT_KIND_LAST);
+    g_mutex_lock(&priv->lock);
+    id = priv->callback_id[kind];
+    priv->callback_id[kind] = -1;
+    g_mutex_unlock(&priv->lock);
+    if (id < 0 || !rpc_client_is_open(priv->client))
+        return;
+
+    switch ((VmmEventKind)kind) {
+    case VMM_EVENT_KIND_DOMAIN_LIFECYCLE:
+        if (priv->server_event_callbacks) {
+            remote_connect_domain_event_callback_deregister_any_args args = { id };
+
+            CALL(conn, CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+                 remote_connect_domain_event_callback_deregister_any_args, &args, none, NULL);
+        } else {
+            remote_connect_domain_event_deregister_any_args args = { 0 };
+
+            CALL(conn, CONNECT_DOMAIN_EVENT_DEREGISTER_ANY,
+                 remote_connect_domain_event_deregister_any_args, &args, none, NULL);
+        }
+        break;
+    case VMM_EVENT_KIND_NETWORK_LIFECYCLE: {
+        remote_connect_network_event_deregister_any_args args = { id };
+
+        CALL(conn, CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+             remote_connect_network_event_deregister_any_args, &args, none, NULL);
+        break;
+    }
+    case VMM_EVENT_KIND_STORAGE_POOL_LIFECYCLE: {
+        remote_connect_storage_pool_event_deregister_any_args args = { id };
+
+        CALL(conn, CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
+             remote_connect_storage_pool_event_deregister_any_args, &args, none, NULL);
+        break;
+    }
+    case VMM_EVENT_KIND_LAST:
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------ */
 
 const VmmDriver vmm_remote_driver = {
     .name = "remote",
@@ -968,4 +1202,7 @@ const VmmDriver vmm_remote_driver = {
     .storage_vol_get_info = remote_storage_vol_get_info,
     .storage_vol_get_xml_desc = remote_storage_vol_get_xml_desc,
     .storage_vol_get_path = remote_storage_vol_get_path,
+
+    .connect_event_register = remote_connect_event_register,
+    .connect_event_deregister = remote_connect_event_deregister,
 };

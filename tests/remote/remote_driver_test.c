@@ -91,6 +91,31 @@ fill_dom(remote_nonnull_domain *d, const char *name, int id)
     d->id = id;
 }
 
+/* What a daemon sends to a client registered as callback 5 when "test"
+ * starts, plus one for a callback id the client never got. */
+static void
+send_started_events(int fd)
+{
+    remote_domain_event_callback_lifecycle_msg msg = { .callbackID = 5 };
+    VmmRpcHeader ev = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .type = VMM_RPC_MESSAGE, .serial = 1,
+        .proc = REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE, .status = VMM_RPC_OK,
+    };
+    g_autoptr(GBytes) pkt = NULL;
+
+    fill_dom(&msg.msg.dom, "test", 7);
+    msg.msg.event = 2;
+    msg.msg.detail = 0;
+    pkt = vmm_rpc_packet_encode(&ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                                &msg, NULL);
+    send_packet(fd, pkt);
+    msg.callbackID = 6;
+    g_clear_pointer(&pkt, g_bytes_unref);
+    pkt = vmm_rpc_packet_encode(&ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                                &msg, NULL);
+    send_packet(fd, pkt);
+}
+
 /* Answer one call; FALSE once the client said CONNECT_CLOSE. */
 static gboolean
 handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body, gsize len)
@@ -108,7 +133,14 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_SUPPORTS_FEATURE: {
+        remote_connect_supports_feature_args args = { 0 };
         remote_connect_supports_feature_ret ret = { 0 };
+
+        /* Event callbacks yes, keepalive no (no pings to script). */
+        g_assert_true(vmm_rpc_payload_decode(body, len,
+                                             (xdrproc_t)xdr_remote_connect_supports_feature_args,
+                                             &args, NULL));
+        ret.supported = args.feature == REMOTE_FEATURE_REMOTE_EVENT_CALLBACK;
 
         reply(fd, hdr, (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret);
         return TRUE;
@@ -164,6 +196,7 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         fill_dom(&ret.dom, "test", 7);
         reply(fd, hdr, (xdrproc_t)xdr_remote_domain_create_with_flags_ret, &ret);
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_create_with_flags_args, &args);
+        send_started_events(fd);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS: {
@@ -173,6 +206,23 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         fill_dom(&doms[0], "test", 1);
         fill_dom(&doms[1], "idle", -1);
         reply(fd, hdr, (xdrproc_t)xdr_remote_connect_list_all_domains_ret, &ret);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: {
+        remote_connect_domain_event_callback_register_any_ret ret = { 5 };
+
+        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret,
+              &ret);
+        return TRUE;
+    }
+    case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: {
+        remote_connect_domain_event_callback_deregister_any_args args = { 0 };
+
+        g_assert_true(vmm_rpc_payload_decode(
+            body, len, (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
+            &args, NULL));
+        g_assert_cmpint(args.callbackID, ==, 5);
+        reply(fd, hdr, NULL, NULL);
         return TRUE;
     }
     case REMOTE_PROC_NODE_GET_INFO: {
@@ -345,10 +395,11 @@ test_lookup(FakeDaemon *fd_, gconstpointer data)
     g_assert_cmpint(vmm_domain_get_id(dom), ==, 1);
     g_assert_true(vmm_domain_get_connect(dom) == conn);
 
-    /* Starting hands back the new id, which the handle takes on. */
+    /* Start sends the handle as given, with the flags; the handle stays a
+     * snapshot (vmm.h), as in-process ones do. */
     g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &error));
     g_assert_no_error(error);
-    g_assert_cmpint(vmm_domain_get_id(dom), ==, 7);
+    g_assert_cmpint(vmm_domain_get_id(dom), ==, 1);
 }
 
 static void
@@ -395,6 +446,42 @@ test_unsupported(FakeDaemon *fd_, gconstpointer data)
 }
 
 static void
+on_domain_event(VmmConnect *conn, VmmDomain *dom, int event, int detail, gpointer opaque)
+{
+    g_async_queue_push(opaque, g_strdup_printf("%s %d/%d id %d", vmm_domain_get_name(dom),
+                                               event, detail, vmm_domain_get_id(dom)));
+}
+
+/* Registration goes to the server as 316, its messages come back to the
+ * local callback (only for the id it handed out), and the last
+ * deregistration sends 317 with that id. */
+static void
+test_events(FakeDaemon *fd_, gconstpointer data)
+{
+    g_autoptr(VmmConnect) conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    g_autoptr(GAsyncQueue) queue = g_async_queue_new_full(g_free);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *got = NULL;
+    g_autofree char *procs = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    int id;
+
+    id = vmm_connect_domain_event_register(conn, on_domain_event, g_async_queue_ref(queue),
+                                           (GDestroyNotify)g_async_queue_unref, &error);
+    g_assert_no_error(error);
+    dom = vmm_domain_lookup_by_name(conn, "test", &error);
+    g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &error));
+    got = g_async_queue_timeout_pop(queue, 10 * G_USEC_PER_SEC);
+    g_assert_cmpstr(got, ==, "test 2/0 id 7");
+    g_assert_true(vmm_connect_domain_event_deregister(conn, id, &error));
+    g_assert_no_error(error);
+    /* The stray event for callback 6 never reached us. */
+    g_assert_null(g_async_queue_try_pop(queue));
+    procs = fake_procs(fd_);
+    g_assert_cmpstr(procs, ==, "66,60,1,60,316,23,196,317");
+}
+
+static void
 test_no_daemon(void)
 {
     g_autoptr(GError) error = NULL;
@@ -433,6 +520,7 @@ main(int argc, char **argv)
     ADD("/remote-driver/list", test_list);
     ADD("/remote-driver/node-info", test_node_info);
     ADD("/remote-driver/unsupported", test_unsupported);
+    ADD("/remote-driver/events", test_events);
 #undef ADD
     g_test_add_func("/remote-driver/no-daemon", test_no_daemon);
     g_test_add_func("/remote-driver/bad-uri", test_bad_uri);
