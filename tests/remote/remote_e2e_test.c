@@ -101,8 +101,9 @@ daemon_start(Daemon *d, gconstpointer data)
     etc = g_build_filename(d->root, "etc", "vmm", NULL);
     g_assert_cmpint(g_mkdir_with_parents(etc, 0755), ==, 0);
     conf = g_build_filename(etc, "vmmd.conf", NULL);
-    conf_text = g_strdup_printf("listen_tcp = 1\nlisten_addr = \"127.0.0.1\"\ntcp_port = %d\n",
-                                d->tcp_port);
+    /* @data: extra vmmd.conf lines for this test. */
+    conf_text = g_strdup_printf("listen_tcp = 1\nlisten_addr = \"127.0.0.1\"\ntcp_port = %d\n%s",
+                                d->tcp_port, data ? (const char *)data : "");
     g_assert_true(g_file_set_contents(conf, conf_text, -1, NULL));
 
     /* A failed assertion must not leave the daemon behind. */
@@ -511,10 +512,6 @@ fake_ssh_cleanup(void)
     g_free(fake_bin);
 }
 
-typedef struct {
-    GAsyncQueue *queue;
-} EventSink;
-
 static void
 on_domain_event(VmmConnect *conn, VmmDomain *dom, int event, int detail, gpointer opaque)
 {
@@ -596,6 +593,24 @@ test_events(Daemon *d, gconstpointer data)
     g_assert_null(g_async_queue_timeout_pop(queue, G_USEC_PER_SEC / 2));
 }
 
+/* The daemon pings every second and drops a client after two unanswered
+ * pings; an idle client must keep answering them to stay connected. */
+#define KEEPALIVE_CONF "keepalive_interval = 1\nkeepalive_count = 2\n"
+
+static void
+test_keepalive(Daemon *d, gconstpointer data)
+{
+    g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s", d->sock);
+    g_autoptr(VmmConnect) conn = open_uri(uri, 0);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *hostname = NULL;
+
+    g_usleep(5 * G_USEC_PER_SEC);
+    hostname = vmm_connect_get_hostname(conn, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(hostname, ==, g_get_host_name());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -618,6 +633,8 @@ main(int argc, char **argv)
     ADD("/remote-e2e/readonly", test_readonly);
     ADD("/remote-e2e/events", test_events);
 #undef ADD
+    g_test_add("/remote-e2e/keepalive", Daemon, KEEPALIVE_CONF, daemon_start, test_keepalive,
+               daemon_stop);
     ret = g_test_run();
     fake_ssh_cleanup();
     g_free(vmmd_path);
