@@ -383,7 +383,7 @@ remote_connect_num_of_defined_domains(VmmConnect *conn, GError **error)
 /* ------------------------------------------------------------------ */
 /* Lists: need_results=1, then one handle per wire struct.             */
 
-#define LIST_ALL(conn, PROC, argt, args, rett, field, Type, from_wire, unref) \
+#define LIST_ALL(conn, PROC, argt, args, rett, field, from_wire, unref) \
     do { \
         rett ret = { 0 }; \
         GPtrArray *list; \
@@ -402,7 +402,7 @@ remote_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **e
     remote_connect_list_all_domains_args args = { 1, flags };
 
     LIST_ALL(conn, CONNECT_LIST_ALL_DOMAINS, remote_connect_list_all_domains_args, &args,
-             remote_connect_list_all_domains_ret, domains, VmmDomain, dom_from_wire,
+             remote_connect_list_all_domains_ret, domains, dom_from_wire,
              vmm_domain_unref);
 }
 
@@ -412,7 +412,7 @@ remote_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **
     remote_connect_list_all_networks_args args = { 1, flags };
 
     LIST_ALL(conn, CONNECT_LIST_ALL_NETWORKS, remote_connect_list_all_networks_args, &args,
-             remote_connect_list_all_networks_ret, nets, VmmNetwork, net_from_wire,
+             remote_connect_list_all_networks_ret, nets, net_from_wire,
              vmm_network_unref);
 }
 
@@ -422,8 +422,8 @@ remote_connect_list_all_storage_pools(VmmConnect *conn, unsigned int flags, GErr
     remote_connect_list_all_storage_pools_args args = { 1, flags };
 
     LIST_ALL(conn, CONNECT_LIST_ALL_STORAGE_POOLS, remote_connect_list_all_storage_pools_args,
-             &args, remote_connect_list_all_storage_pools_ret, pools, VmmStoragePool,
-             pool_from_wire, vmm_storage_pool_unref);
+             &args, remote_connect_list_all_storage_pools_ret, pools, pool_from_wire,
+             vmm_storage_pool_unref);
 }
 
 static GPtrArray *
@@ -433,8 +433,8 @@ remote_storage_pool_list_all_volumes(VmmStoragePool *pool, unsigned int flags, G
 
     pool_to_wire(&args.pool, pool);
     LIST_ALL(pool->conn, STORAGE_POOL_LIST_ALL_VOLUMES, remote_storage_pool_list_all_volumes_args,
-             &args, remote_storage_pool_list_all_volumes_ret, vols, VmmStorageVol,
-             vol_from_wire, vmm_storage_vol_unref);
+             &args, remote_storage_pool_list_all_volumes_ret, vols, vol_from_wire,
+             vmm_storage_vol_unref);
 }
 
 /* ------------------------------------------------------------------ */

@@ -24,6 +24,9 @@
 
 /* How soon a PING/PONG that found the write lock busy is retried. */
 #define RPC_WRITE_RETRY_MS 10
+/* How long a transport command (ssh) may take to exit after its stdin
+ * closed, before it is killed. */
+#define RPC_CHILD_EXIT_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
 typedef struct {
     guint32 serial;
@@ -674,8 +677,14 @@ rpc_client_free(RpcClient *client)
 
     g_io_stream_close(client->stream, NULL, NULL);
     if (client->child) {
-        /* Closing its stdin ends an ssh session; a child that lingers
-         * anyway is killed, so that freeing never hangs. */
+        /* Closing its stdin ends an ssh session; give ssh a moment to shut
+         * the channel down cleanly, then kill it, so freeing never hangs.
+         * GLib reaps children on its worker thread: no loop needed here. */
+        gint64 deadline = g_get_monotonic_time() + RPC_CHILD_EXIT_TIMEOUT_US;
+
+        while (g_subprocess_get_identifier(client->child) &&
+               g_get_monotonic_time() < deadline)
+            g_usleep(RPC_WRITE_RETRY_MS * G_TIME_SPAN_MILLISECOND);
         g_subprocess_force_exit(client->child);
         g_subprocess_wait(client->child, NULL, NULL);
         g_object_unref(client->child);

@@ -498,6 +498,23 @@ test_no_daemon(void)
     g_rmdir(dir);
 }
 
+/* The example, on the default system socket. */
+static void
+test_no_system_daemon(void)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (g_file_test("/run/vmm/vmmd-sock", G_FILE_TEST_EXISTS)) {
+        g_test_skip("a system vmmd socket exists on this host");
+        return;
+    }
+    g_assert_null(vmm_connect_open("qemu:///system", 0, &error));
+    g_assert_error(error, VMM_ERROR, VMM_ERR_NO_CONNECT);
+    g_assert_cmpstr(error->message, ==,
+                    "cannot connect to vmmd at /run/vmm/vmmd-sock: No such file or directory "
+                    "(is vmmd running?)");
+}
+
 static void
 test_bad_uri(void)
 {
@@ -523,6 +540,7 @@ main(int argc, char **argv)
     ADD("/remote-driver/events", test_events);
 #undef ADD
     g_test_add_func("/remote-driver/no-daemon", test_no_daemon);
+    g_test_add_func("/remote-driver/no-system-daemon", test_no_system_daemon);
     g_test_add_func("/remote-driver/bad-uri", test_bad_uri);
     return g_test_run();
 }
