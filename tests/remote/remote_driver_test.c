@@ -12,6 +12,7 @@
  */
 #include "vmm.h"
 #include "rpc/rpc_packet.h"
+#include "rpc_test_peer.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -34,54 +35,6 @@ typedef struct {
     char *open_name;         /* CONNECT_OPEN's name ("(null)" for NULL) */
     guint open_flags;
 } FakeDaemon;
-
-static gboolean
-read_full(int fd, void *buf, size_t len)
-{
-    size_t off = 0;
-
-    while (off < len) {
-        ssize_t n = read(fd, (char *)buf + off, len - off);
-
-        if (n <= 0)
-            return FALSE;
-        off += n;
-    }
-    return TRUE;
-}
-
-static void
-send_packet(int fd, GBytes *pkt)
-{
-    gsize len;
-    const void *data = g_bytes_get_data(pkt, &len);
-
-    g_assert_cmpint(write(fd, data, len), ==, (gssize)len);
-}
-
-static void
-reply(int fd, const VmmRpcHeader *call, xdrproc_t proc, const void *body)
-{
-    VmmRpcHeader hdr = *call;
-    g_autoptr(GBytes) pkt = NULL;
-
-    hdr.type = VMM_RPC_REPLY;
-    hdr.status = VMM_RPC_OK;
-    pkt = vmm_rpc_packet_encode(&hdr, proc, body, NULL);
-    send_packet(fd, pkt);
-}
-
-static void
-reply_error(int fd, const VmmRpcHeader *call, int code, const char *msg)
-{
-    VmmRpcHeader hdr = *call;
-    g_autoptr(GError) err = g_error_new_literal(VMM_ERROR, code, msg);
-    g_autoptr(GBytes) pkt = NULL;
-
-    hdr.type = VMM_RPC_REPLY;
-    pkt = vmm_rpc_packet_encode_error(&hdr, err, VMM_RPC_FROM_TEST);
-    send_packet(fd, pkt);
-}
 
 static void
 fill_dom(remote_nonnull_domain *d, const char *name, int id)
@@ -108,12 +61,12 @@ send_started_events(int fd)
     msg.msg.detail = 0;
     pkt = vmm_rpc_packet_encode(&ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                 &msg, NULL);
-    send_packet(fd, pkt);
+    test_peer_send(fd, pkt);
     msg.callbackID = 6;
     g_clear_pointer(&pkt, g_bytes_unref);
     pkt = vmm_rpc_packet_encode(&ev, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
                                 &msg, NULL);
-    send_packet(fd, pkt);
+    test_peer_send(fd, pkt);
 }
 
 /* Answer one call; FALSE once the client said CONNECT_CLOSE. */
@@ -129,7 +82,7 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         remote_auth_type none = REMOTE_AUTH_NONE;
         remote_auth_list_ret ret = { { 1, &none } };
 
-        reply(fd, hdr, (xdrproc_t)xdr_remote_auth_list_ret, &ret);
+        test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_auth_list_ret, &ret);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_SUPPORTS_FEATURE: {
@@ -142,7 +95,7 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
                                              &args, NULL));
         ret.supported = args.feature == REMOTE_FEATURE_REMOTE_EVENT_CALLBACK;
 
-        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret);
+        test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_connect_supports_feature_ret, &ret);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_OPEN: {
@@ -156,11 +109,11 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         fd_->open_flags = args.flags;
         g_mutex_unlock(&fd_->lock);
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_connect_open_args, &args);
-        reply(fd, hdr, NULL, NULL);
+        test_peer_reply(fd, hdr, NULL, NULL);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_CLOSE:
-        reply(fd, hdr, NULL, NULL);
+        test_peer_reply(fd, hdr, NULL, NULL);
         return FALSE;
     case REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME: {
         remote_domain_lookup_by_name_args args = { 0 };
@@ -171,12 +124,12 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
                                              &args, NULL));
         if (g_str_equal(args.name, "test")) {
             fill_dom(&ret.dom, "test", 1);
-            reply(fd, hdr, (xdrproc_t)xdr_remote_domain_lookup_by_name_ret, &ret);
+            test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_domain_lookup_by_name_ret, &ret);
         } else {
             g_autofree char *msg = g_strdup_printf(
                 "Domain not found: no domain with matching name '%s'", args.name);
 
-            reply_error(fd, hdr, VMM_ERR_NO_DOMAIN, msg);
+            test_peer_reply_error(fd, hdr, VMM_ERR_NO_DOMAIN, msg);
         }
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_lookup_by_name_args, &args);
         return TRUE;
@@ -194,7 +147,7 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         g_assert_cmpint(args.dom.id, ==, 1);
         g_assert_cmpuint(args.flags, ==, 1);
         fill_dom(&ret.dom, "test", 7);
-        reply(fd, hdr, (xdrproc_t)xdr_remote_domain_create_with_flags_ret, &ret);
+        test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_domain_create_with_flags_ret, &ret);
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_create_with_flags_args, &args);
         send_started_events(fd);
         return TRUE;
@@ -205,14 +158,15 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
 
         fill_dom(&doms[0], "test", 1);
         fill_dom(&doms[1], "idle", -1);
-        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_list_all_domains_ret, &ret);
+        test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_connect_list_all_domains_ret, &ret);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: {
         remote_connect_domain_event_callback_register_any_ret ret = { 5 };
 
-        reply(fd, hdr, (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret,
-              &ret);
+        test_peer_reply(fd, hdr,
+                        (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_ret,
+                        &ret);
         return TRUE;
     }
     case REMOTE_PROC_CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: {
@@ -222,7 +176,7 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
             body, len, (xdrproc_t)xdr_remote_connect_domain_event_callback_deregister_any_args,
             &args, NULL));
         g_assert_cmpint(args.callbackID, ==, 5);
-        reply(fd, hdr, NULL, NULL);
+        test_peer_reply(fd, hdr, NULL, NULL);
         return TRUE;
     }
     case REMOTE_PROC_NODE_GET_INFO: {
@@ -234,13 +188,13 @@ handle_call(FakeDaemon *fd_, int fd, const VmmRpcHeader *hdr, const guint8 *body
         /* All 32 model bytes used: the client must still terminate it. */
         memset(ret.model, 'x', sizeof(ret.model));
         memcpy(ret.model, "i686", 4);
-        reply(fd, hdr, (xdrproc_t)xdr_remote_node_get_info_ret, &ret);
+        test_peer_reply(fd, hdr, (xdrproc_t)xdr_remote_node_get_info_ret, &ret);
         return TRUE;
     }
     default: {
         g_autofree char *msg = g_strdup_printf("unknown procedure: %d", hdr->proc);
 
-        reply_error(fd, hdr, VMM_ERR_RPC, msg);
+        test_peer_reply_error(fd, hdr, VMM_ERR_RPC, msg);
         return TRUE;
     }
     }
@@ -259,20 +213,16 @@ fake_daemon_thread(gpointer opaque)
         g_string_truncate(fd_->procs, 0);
         g_mutex_unlock(&fd_->lock);
         while (more) {
-            guint8 lenbuf[4];
-            guint32 len;
-            g_autofree guint8 *rest = NULL;
             VmmRpcHeader hdr;
+            g_autoptr(GBytes) body = test_peer_recv(fd, &hdr);
+            gsize len;
+            const guint8 *data;
 
-            if (!read_full(fd, lenbuf, 4))
+            if (!body)
                 break;
-            g_assert_true(vmm_rpc_length_decode(lenbuf, &len, NULL));
-            rest = g_malloc(len - 4);
-            g_assert_true(read_full(fd, rest, len - 4));
-            g_assert_true(vmm_rpc_header_decode(rest, len - 4, &hdr, NULL));
+            data = g_bytes_get_data(body, &len);
             g_assert_cmpint(hdr.type, ==, VMM_RPC_CALL);
-            more = handle_call(fd_, fd, &hdr, rest + VMM_RPC_HEADER_SIZE,
-                               len - 4 - VMM_RPC_HEADER_SIZE);
+            more = handle_call(fd_, fd, &hdr, data, len);
         }
         close(fd);
     }

@@ -109,7 +109,8 @@ static const BadCase bad_cases[] = {
       "but the unix transport is local (use +ssh or +tcp)" },
     { "qemu+ssh:///system", "invalid argument: URI 'qemu+ssh:///system' has no host to ssh to" },
     { "qemu+ssh://h/session",
-      "invalid argument: URI 'qemu+ssh://h/session': a session daemon over ssh needs ?socket=PATH" },
+      "invalid argument: URI 'qemu+ssh://h/session': "
+      "a session daemon over ssh needs ?socket=PATH" },
     { "test+ssh://h/default?no_tty=maybe",
       "invalid argument: URI parameter 'no_tty' must be 0 or 1, not 'maybe'" },
     { "test+tcp://h:99999/default", NULL },

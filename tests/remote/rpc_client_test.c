@@ -10,6 +10,7 @@
  */
 #include "rpc/rpc_client.h"
 #include "rpc/rpc_packet.h"
+#include "rpc_test_peer.h"
 #include "util/vmm_error.h"
 
 #include <glib/gstdio.h>
@@ -83,66 +84,13 @@ fixture_teardown(Fixture *fx, gconstpointer data)
 
 /* ---- the fake server's side ---- */
 
-static void
-peer_read_all(int fd, void *buf, size_t len)
-{
-    size_t off = 0;
-
-    while (off < len) {
-        ssize_t n = read(fd, (char *)buf + off, len - off);
-
-        g_assert_cmpint(n, >, 0);
-        off += n;
-    }
-}
-
-/* Read one packet; returns its payload. */
 static GBytes *
 peer_recv(Fixture *fx, VmmRpcHeader *hdr)
 {
-    guint8 lenbuf[4];
-    guint32 len;
-    g_autofree guint8 *rest = NULL;
+    GBytes *body = test_peer_recv(fx->peer, hdr);
 
-    peer_read_all(fx->peer, lenbuf, 4);
-    g_assert_true(vmm_rpc_length_decode(lenbuf, &len, NULL));
-    rest = g_malloc(len - 4);
-    peer_read_all(fx->peer, rest, len - 4);
-    g_assert_true(vmm_rpc_header_decode(rest, len - 4, hdr, NULL));
-    return g_bytes_new(rest + VMM_RPC_HEADER_SIZE, len - 4 - VMM_RPC_HEADER_SIZE);
-}
-
-static void
-peer_send_bytes(Fixture *fx, GBytes *pkt)
-{
-    gsize len;
-    const void *data = g_bytes_get_data(pkt, &len);
-
-    g_assert_cmpint(write(fx->peer, data, len), ==, (gssize)len);
-}
-
-static void
-peer_reply(Fixture *fx, const VmmRpcHeader *call, xdrproc_t proc, const void *body)
-{
-    VmmRpcHeader hdr = *call;
-    g_autoptr(GBytes) pkt = NULL;
-
-    hdr.type = VMM_RPC_REPLY;
-    hdr.status = VMM_RPC_OK;
-    pkt = vmm_rpc_packet_encode(&hdr, proc, body, NULL);
-    peer_send_bytes(fx, pkt);
-}
-
-static void
-peer_reply_error(Fixture *fx, const VmmRpcHeader *call, int code, const char *msg)
-{
-    VmmRpcHeader hdr = *call;
-    g_autoptr(GError) err = g_error_new_literal(VMM_ERROR, code, msg);
-    g_autoptr(GBytes) pkt = NULL;
-
-    hdr.type = VMM_RPC_REPLY;
-    pkt = vmm_rpc_packet_encode_error(&hdr, err, VMM_RPC_FROM_TEST);
-    peer_send_bytes(fx, pkt);
+    g_assert_nonnull(body);
+    return body;
 }
 
 /* ---- calls on a helper thread ---- */
@@ -191,7 +139,7 @@ reply_hostname(Fixture *fx, const VmmRpcHeader *hdr, const char *name)
 {
     remote_connect_get_hostname_ret ret = { (char *)name };
 
-    peer_reply(fx, hdr, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &ret);
+    test_peer_reply(fx->peer, hdr, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &ret);
 }
 
 /* ---- tests ---- */
@@ -248,7 +196,7 @@ test_error_reply(Fixture *fx, gconstpointer data)
     VmmRpcHeader hdr;
     g_autoptr(GBytes) body = peer_recv(fx, &hdr);
 
-    peer_reply_error(fx, &hdr, VMM_ERR_NO_DOMAIN,
+    test_peer_reply_error(fx->peer, &hdr, VMM_ERR_NO_DOMAIN,
                      "Domain not found: no domain with matching name 'x'");
     g_thread_join(t);
     g_assert_false(c.ok);
@@ -260,7 +208,7 @@ test_error_reply(Fixture *fx, gconstpointer data)
     t = call_start(fx, &c, 999);
     g_clear_pointer(&body, g_bytes_unref);
     body = peer_recv(fx, &hdr);
-    peer_reply_error(fx, &hdr, VMM_ERR_RPC, "unknown procedure: 999");
+    test_peer_reply_error(fx->peer, &hdr, VMM_ERR_RPC, "unknown procedure: 999");
     g_thread_join(t);
     g_assert_error(c.error, VMM_ERROR, VMM_ERR_NO_SUPPORT);
     call_clear(&c);
@@ -278,7 +226,7 @@ test_pong(Fixture *fx, gconstpointer data)
     VmmRpcHeader hdr;
     g_autoptr(GBytes) body = NULL;
 
-    peer_send_bytes(fx, pkt);
+    test_peer_send(fx->peer, pkt);
     body = peer_recv(fx, &hdr);
     g_assert_cmpuint(hdr.prog, ==, KEEPALIVE_PROGRAM);
     g_assert_cmpint(hdr.proc, ==, KEEPALIVE_PROC_PONG);
@@ -328,7 +276,7 @@ test_keepalive_answered(Fixture *fx, gconstpointer data)
         g_autoptr(GBytes) body = peer_recv(fx, &hdr);
 
         g_assert_cmpint(hdr.proc, ==, KEEPALIVE_PROC_PING);
-        peer_send_bytes(fx, pkt);
+        test_peer_send(fx->peer, pkt);
     }
     g_assert_true(rpc_client_is_open(fx->client));
 }
@@ -348,7 +296,7 @@ test_event(Fixture *fx, gconstpointer data)
         &hdr, (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &msg, NULL);
     g_autofree char *seen = NULL;
 
-    peer_send_bytes(fx, pkt);
+    test_peer_send(fx->peer, pkt);
     seen = g_async_queue_timeout_pop(fx->events, 10 * G_USEC_PER_SEC);
     g_assert_cmpstr(seen, ==, "7 vm1 2/0");
     g_assert_true(rpc_client_is_open(fx->client));
@@ -388,7 +336,7 @@ test_unexpected_reply(Fixture *fx, gconstpointer data)
     g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(&hdr, NULL, NULL, NULL);
     g_autofree char *reason = NULL;
 
-    peer_send_bytes(fx, pkt);
+    test_peer_send(fx->peer, pkt);
     reason = g_async_queue_timeout_pop(fx->closes, 10 * G_USEC_PER_SEC);
     g_assert_cmpstr(reason, ==,
                     "malformed reply from vmmd at test-peer (procedure 3, serial 42, status 0)");
