@@ -17,6 +17,7 @@
  * vmm_stdio_proxy_run(): the real proxy code path, fed the socket argument
  * that the client puts on the ssh command line.
  */
+#define _GNU_SOURCE   /* setresuid() */
 #include "vmm.h"
 
 #include <gio/gio.h>
@@ -27,6 +28,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -171,14 +173,23 @@ open_uri(const char *uri, unsigned int flags)
     "<bridge name='virbr42'/></network>"
 #define E2E_VOLUME "<volume><name>e2e.img</name><capacity>1048576</capacity></volume>"
 
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names, sorted: libvirtd lists in hash order, vmm sorted. */
 static char *
 list_names(GPtrArray *list, const char *(*get_name)(gpointer))
 {
-    GString *s = g_string_new(NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
 
     for (guint i = 0; i < list->len; i++)
-        g_string_append_printf(s, "%s%s", i ? " " : "", get_name(list->pdata[i]));
-    return g_string_free(s, FALSE);
+        g_ptr_array_add(names, (gpointer)get_name(list->pdata[i]));
+    g_ptr_array_sort(names, compare_names);
+    g_ptr_array_add(names, NULL);
+    return g_strjoinv(" ", (char **)names->pdata);
 }
 
 #define NAMES(list, fn) list_names((list), (const char *(*)(gpointer))(fn))
@@ -268,7 +279,7 @@ check_domains(VmmConnect *conn)
 
     list = vmm_connect_list_all_domains(conn, VMM_CONNECT_LIST_DOMAINS_ACTIVE, &error);
     names = NAMES(list, vmm_domain_get_name);
-    g_assert_cmpstr(names, ==, "test e2e");
+    g_assert_cmpstr(names, ==, "e2e test");
     g_assert_cmpint(vmm_connect_num_of_domains(conn, &error), ==, 2);
 
     g_assert_true(vmm_domain_suspend(dom, &error));
@@ -550,20 +561,16 @@ driver_emits_events(void)
     return got != NULL;
 }
 
+/* Lifecycle events of a define/start/.../undefine round, as libvirt's test
+ * driver sends them; nothing more once deregistered. */
 static void
-test_events(Daemon *d, gconstpointer data)
+check_events(VmmConnect *conn)
 {
-    g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s", d->sock);
-    g_autoptr(VmmConnect) conn = open_uri(uri, 0);
     g_autoptr(GAsyncQueue) queue = g_async_queue_new_full(g_free);
     g_autoptr(GError) error = NULL;
     g_autoptr(VmmDomain) dom = NULL;
     int id;
 
-    if (!driver_emits_events()) {
-        g_test_skip("the test driver emits no lifecycle events yet");
-        return;
-    }
     id = vmm_connect_domain_event_register(conn, on_domain_event, g_async_queue_ref(queue),
                                            (GDestroyNotify)g_async_queue_unref, &error);
     g_assert_no_error(error);
@@ -586,11 +593,126 @@ test_events(Daemon *d, gconstpointer data)
 
     g_assert_true(vmm_connect_domain_event_deregister(conn, id, &error));
     g_assert_no_error(error);
-    /* Deregistered: nothing more arrives. */
     g_clear_pointer(&dom, vmm_domain_unref);
     dom = vmm_domain_define_xml(conn, E2E_DOMAIN, 0, &error);
     g_assert_no_error(error);
     g_assert_null(g_async_queue_timeout_pop(queue, G_USEC_PER_SEC / 2));
+    g_assert_true(vmm_domain_undefine(dom, 0, &error));
+}
+
+static void
+test_events(Daemon *d, gconstpointer data)
+{
+    g_autofree char *uri = g_strdup_printf("test+unix:///default?socket=%s", d->sock);
+    g_autoptr(VmmConnect) conn = open_uri(uri, 0);
+
+    if (!driver_emits_events()) {
+        g_test_skip("the test driver emits no lifecycle events yet");
+        return;
+    }
+    check_events(conn);
+}
+
+/* ---- the same sequence against libvirtd 9.0 ---- */
+
+/*
+ * libvirtd in session mode as "nobody", every path under a temporary
+ * HOME: nothing on the host is touched.  Needs root (to switch user) and
+ * libvirtd; the tests skip otherwise.
+ */
+#define LIBVIRTD_UID 65534
+
+typedef struct {
+    char *dir;
+    char *sock;
+    GSubprocess *proc;       /* NULL: skipped */
+} Libvirtd;
+
+static void
+libvirtd_child_setup(gpointer data)
+{
+    if (setgroups(0, NULL) < 0 || setresgid(LIBVIRTD_UID, LIBVIRTD_UID, LIBVIRTD_UID) < 0 ||
+        setresuid(LIBVIRTD_UID, LIBVIRTD_UID, LIBVIRTD_UID) < 0)
+        _exit(127);
+    /* After the uid change, which would clear it. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+libvirtd_start(Libvirtd *l, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
+    g_autofree char *binary = g_find_program_in_path("libvirtd");
+    g_autofree char *run = NULL;
+    gint64 deadline;
+
+    if (!binary && g_file_test("/usr/sbin/libvirtd", G_FILE_TEST_IS_EXECUTABLE))
+        binary = g_strdup("/usr/sbin/libvirtd");
+    if (!binary || geteuid() != 0)
+        return;
+
+    l->dir = g_dir_make_tmp("vmm-e2e-libvirtd-XXXXXX", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(chown(l->dir, LIBVIRTD_UID, LIBVIRTD_UID), ==, 0);
+    run = g_build_filename(l->dir, "run", NULL);
+    l->sock = g_build_filename(run, "libvirt", "libvirt-sock", NULL);
+
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                         G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(launcher, libvirtd_child_setup, NULL, NULL);
+    g_subprocess_launcher_setenv(launcher, "HOME", l->dir, TRUE);
+    g_subprocess_launcher_setenv(launcher, "XDG_RUNTIME_DIR", run, TRUE);
+    g_subprocess_launcher_unsetenv(launcher, "XDG_CONFIG_HOME");
+    g_subprocess_launcher_unsetenv(launcher, "XDG_CACHE_HOME");
+    g_subprocess_launcher_unsetenv(launcher, "XDG_DATA_HOME");
+    l->proc = g_subprocess_launcher_spawn(launcher, &error, binary, NULL);
+    g_assert_no_error(error);
+
+    deadline = g_get_monotonic_time() + DAEMON_START_TIMEOUT_US;
+    while (!socket_accepts(l->sock)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_assert_nonnull(g_subprocess_get_identifier(l->proc));   /* still running */
+        g_usleep(10000);
+    }
+}
+
+static void
+libvirtd_stop(Libvirtd *l, gconstpointer data)
+{
+    const char *rm[] = { "rm", "-rf", l->dir, NULL };
+    g_autoptr(GSubprocess) p = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!l->proc)
+        return;
+    g_subprocess_send_signal(l->proc, SIGTERM);
+    g_assert_true(g_subprocess_wait(l->proc, NULL, &error));
+    g_object_unref(l->proc);
+    p = g_subprocess_newv(rm, G_SUBPROCESS_FLAGS_NONE, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_subprocess_wait_check(p, NULL, &error));
+    g_free(l->dir);
+    g_free(l->sock);
+}
+
+/* The sequence vmmd passes, unchanged, against libvirtd's test driver, and
+ * its events (which vmmd's test driver does not emit yet): the client
+ * speaks libvirt's protocol, not only vmmd's reading of it. */
+static void
+test_libvirtd(Libvirtd *l, gconstpointer data)
+{
+    g_autofree char *uri = NULL;
+    g_autoptr(VmmConnect) conn = NULL;
+
+    if (!l->proc) {
+        g_test_skip("needs root and libvirtd");
+        return;
+    }
+    uri = g_strdup_printf("test+unix:///default?socket=%s", l->sock);
+    conn = open_uri(uri, 0);
+    run_sequence(conn);
+    check_events(conn);
 }
 
 /* The daemon pings every second and drops a client after two unanswered
@@ -635,6 +757,8 @@ main(int argc, char **argv)
 #undef ADD
     g_test_add("/remote-e2e/keepalive", Daemon, KEEPALIVE_CONF, daemon_start, test_keepalive,
                daemon_stop);
+    g_test_add("/remote-e2e/libvirtd", Libvirtd, NULL, libvirtd_start, test_libvirtd,
+               libvirtd_stop);
     ret = g_test_run();
     fake_ssh_cleanup();
     g_free(vmmd_path);
