@@ -1,0 +1,55 @@
+/*
+ * network_dnsmasq.h: a network definition → dnsmasq's config and host files.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Pure builders: no file is written and nothing is started here; the driver
+ * writes the strings atomically and starts dnsmasq through util/command.h.
+ */
+#pragma once
+
+#include <glib.h>
+#include "conf/network_def.h"
+
+G_BEGIN_DECLS
+
+/* Where dnsmasq keeps its files for one network; NULL fields are left out. */
+typedef struct {
+    char *conf_file;        /* DIR/NET.conf (what --conf-file= points at) */
+    char *pid_file;         /* pid-file= */
+    char *lease_file;       /* dhcp-leasefile= */
+    char *hosts_file;       /* dhcp-hostsfile= (static DHCP hosts) */
+    char *addn_hosts_file;  /* addn-hosts= (<dns><host>) */
+    char *user;             /* user= (dnsmasq drops root to it), NULL: omit */
+} VmmDnsmasqPaths;
+
+/* The usual layout: @dir/NAME.{conf,leases,hostsfile,addnhosts} and
+ * @pid_dir/NAME.pid.  Free with vmm_dnsmasq_paths_free(). */
+VmmDnsmasqPaths *vmm_dnsmasq_paths_new(const char *dir, const char *pid_dir,
+                                       const char *name);
+void vmm_dnsmasq_paths_free(VmmDnsmasqPaths *paths);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDnsmasqPaths, vmm_dnsmasq_paths_free)
+
+/*
+ * The dnsmasq configuration of @def.  dnsmasq binds only to the bridge's
+ * addresses.  Returns a newly allocated string, or NULL with @error set when
+ * @def has no bridge of its own (forward mode bridge) or carries a value
+ * that cannot be written safely (a newline in a name, say).
+ */
+char *vmm_dnsmasq_build_config(const VmmNetworkDef *def, const VmmDnsmasqPaths *paths,
+                               GError **error);
+
+/* The dhcp-hostsfile: one line per static DHCP host (all <ip>s).  dnsmasq
+ * re-reads it on SIGHUP, so static hosts change live.  NULL with @error on
+ * a value that would break the file's syntax. */
+char *vmm_dnsmasq_build_hostsfile(const VmmNetworkDef *def, GError **error);
+
+/* The addn-hosts file: "IP<TAB>name name…" per <dns><host>; NULL with
+ * @error as above. */
+char *vmm_dnsmasq_build_addnhosts(const VmmNetworkDef *def, GError **error);
+
+/* The number of addresses dnsmasq may lease (dhcp-lease-max): the sizes of
+ * all ranges plus the static hosts, capped at G_MAXINT. */
+guint64 vmm_dnsmasq_lease_max(const VmmNetworkDef *def);
+
+G_END_DECLS
