@@ -29,7 +29,7 @@ typedef struct {
     /* The server's callbackID per VmmEventKind while registered, else -1. */
     int callback_id[VMM_EVENT_KIND_LAST];
     /* A registration call is in flight: its first events may arrive on the
-     * I/O thread before the caller has stored the id from the reply. */
+     * event thread before the caller has stored the id from the reply. */
     gboolean registering[VMM_EVENT_KIND_LAST];
 } RemotePriv;
 
@@ -923,7 +923,7 @@ remote_set_registering(RemotePriv *priv, VmmEventKind kind, gboolean registering
 }
 
 /*
- * On the client's I/O thread: one lifecycle MESSAGE.  Each is decoded,
+ * On the client's event thread: one lifecycle MESSAGE.  Each is decoded,
  * checked against the registration it claims to belong to, and handed to
  * events.c, which runs the local callbacks of this connection.
  */

@@ -8,6 +8,9 @@
  * I/O thread runs a private GMainContext: a pollable-read source that frames
  * packets, and (once enabled) the keepalive timer.  It never blocks on
  * write_lock: a PONG or PING that finds the lock busy is retried shortly.
+ * Events go through a queue to a third thread, so that an event callback
+ * may itself make calls on the connection (the I/O thread stays free to
+ * read their replies).
  */
 #include "rpc/rpc_client.h"
 #include "rpc/rpc_packet.h"
@@ -35,6 +38,12 @@ typedef struct {
     int status;
     GBytes *body;
 } RpcPending;
+
+/* One MESSAGE on its way to the event thread; proc < 0 stops the thread. */
+typedef struct {
+    int proc;
+    GBytes *payload;
+} RpcEvent;
 
 struct _RpcClient {
     GIOStream *stream;
@@ -65,6 +74,8 @@ struct _RpcClient {
     guint timeout_ms;
     RpcClientEventFunc event_func;
     gpointer event_opaque;
+    GThread *event_thread;        /* started by the first event */
+    GAsyncQueue *events;          /* RpcEvent */
     RpcClientCloseFunc close_func;
     gpointer close_opaque;
 };
@@ -188,6 +199,46 @@ client_owe_pong(RpcClient *client)
 }
 
 /* ------------------------------------------------------------------ */
+/* Events (their own thread)                                           */
+
+static void
+rpc_event_free(RpcEvent *ev)
+{
+    g_clear_pointer(&ev->payload, g_bytes_unref);
+    g_free(ev);
+}
+
+static gpointer
+client_event_thread(gpointer opaque)
+{
+    RpcClient *client = opaque;
+    RpcEvent *ev;
+
+    while ((ev = g_async_queue_pop(client->events))->proc >= 0) {
+        gsize len;
+        const char *data = g_bytes_get_data(ev->payload, &len);
+
+        client->event_func(client, ev->proc, data, len, client->event_opaque);
+        rpc_event_free(ev);
+    }
+    rpc_event_free(ev);
+    return NULL;
+}
+
+/* On the I/O thread: hand one MESSAGE to the event thread, in order. */
+static void
+client_queue_event(RpcClient *client, int proc, const guint8 *body, gsize len)
+{
+    RpcEvent *ev = g_new0(RpcEvent, 1);
+
+    ev->proc = proc;
+    ev->payload = g_bytes_new(body, len);
+    if (!client->event_thread)
+        client->event_thread = g_thread_new("vmm-rpc-events", client_event_thread, client);
+    g_async_queue_push(client->events, ev);
+}
+
+/* ------------------------------------------------------------------ */
 /* Reading (I/O thread)                                                */
 
 static void
@@ -263,8 +314,7 @@ client_handle_packet(RpcClient *client, const guint8 *data, gsize len)
             return FALSE;
         }
         if (client->event_func)
-            client->event_func(client, proc, (const char *)body, body_len,
-                               client->event_opaque);
+            client_queue_event(client, proc, body, body_len);
         return TRUE;
     case VMM_RPC_STREAM:
         /* This client opens no streams; stray data is dropped. */
@@ -389,6 +439,7 @@ rpc_client_new_stream(GIOStream *stream, const char *peer)
     g_mutex_init(&client->write_lock);
     client->pending = g_hash_table_new(NULL, NULL);
     client->rx = g_byte_array_new();
+    client->events = g_async_queue_new_full((GDestroyNotify)rpc_event_free);
     client->timeout_ms = RPC_CLIENT_CALL_TIMEOUT_MS;
     client->last_rx = g_get_monotonic_time();
 
@@ -672,8 +723,24 @@ rpc_client_free(RpcClient *client)
 {
     if (!client)
         return;
+    /* Calls still made from event callbacks fail at once from here on. */
+    g_mutex_lock(&client->lock);
+    if (!client->closed)
+        client->closed = g_error_new_literal(VMM_ERROR, VMM_ERR_INVALID_CONN,
+                                             _("the connection is being closed"));
+    g_cond_broadcast(&client->cond);
+    g_mutex_unlock(&client->lock);
+
     g_main_context_invoke(client->ctx, client_stop_cb, client);
     g_thread_join(client->thread);
+    /* The I/O thread is gone: nothing queues events any more. */
+    if (client->event_thread) {
+        RpcEvent *stop = g_new0(RpcEvent, 1);
+
+        stop->proc = -1;
+        g_async_queue_push(client->events, stop);
+        g_thread_join(client->event_thread);
+    }
 
     g_io_stream_close(client->stream, NULL, NULL);
     if (client->child) {
@@ -696,6 +763,7 @@ rpc_client_free(RpcClient *client)
     g_object_unref(client->stream);
     g_hash_table_unref(client->pending);
     g_byte_array_unref(client->rx);
+    g_async_queue_unref(client->events);
     g_clear_error(&client->closed);
     g_mutex_clear(&client->lock);
     g_cond_clear(&client->cond);

@@ -8,8 +8,8 @@
  * every packet.  Callers send a CALL from any thread and block until the
  * matching REPLY arrives or a deadline passes; several calls may be in
  * flight at once.  The I/O thread also answers keepalive PINGs, sends PINGs
- * when the link is idle (once enabled), and hands event MESSAGEs to a
- * callback.  Malformed input, EOF and keepalive timeouts close the
+ * when the link is idle (once enabled), and queues event MESSAGEs for a
+ * callback that runs, in order, on an event thread of its own.  Malformed input, EOF and keepalive timeouts close the
  * connection: every waiting and later call then fails with the reason.
  */
 #pragma once
@@ -21,8 +21,9 @@ G_BEGIN_DECLS
 
 typedef struct _RpcClient RpcClient;
 
-/* Called on the I/O thread for every MESSAGE of the REMOTE program.
- * @payload (@len bytes) is the XDR body; it is only valid during the call. */
+/* Called on the client's event thread for every MESSAGE of the REMOTE
+ * program, in arrival order.  It may make calls on @client.  @payload (@len
+ * bytes) is the XDR body; it is only valid during the call. */
 typedef void (*RpcClientEventFunc)(RpcClient *client, int proc, const char *payload,
                                    gsize len, gpointer opaque);
 /* Called once, on the I/O thread, when the connection closes for any reason
@@ -70,8 +71,9 @@ gboolean rpc_client_call(RpcClient *client, guint32 prog, int proc,
 /* TRUE until the connection closed. */
 gboolean rpc_client_is_open(RpcClient *client);
 
-/* Close the transport, fail pending calls, stop the I/O thread and free.
- * Must not be called from the event or close callback.  NULL is fine. */
+/* Fail pending and later calls, stop both threads (after the event
+ * callback in progress returns), close the transport and free.  Must not
+ * be called from the event or close callback.  NULL is fine. */
 void rpc_client_free(RpcClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RpcClient, rpc_client_free)
 

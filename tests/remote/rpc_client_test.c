@@ -24,6 +24,7 @@ typedef struct {
     int peer;                  /* the fake server's end */
     GAsyncQueue *events;       /* proc numbers seen by the event callback */
     GAsyncQueue *closes;       /* close reasons (char *) */
+    gboolean call_from_event;  /* the event callback makes a call */
 } Fixture;
 
 static void
@@ -40,6 +41,22 @@ on_event(RpcClient *client, int proc, const char *payload, gsize len, gpointer o
                                                        msg.msg.dom.name, msg.msg.event,
                                                        msg.msg.detail));
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &msg);
+        return;
+    }
+    if (fx->call_from_event) {
+        remote_connect_get_hostname_ret ret = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        /* Served while the event thread waits: the I/O thread is free. */
+        if (rpc_client_call(client, REMOTE_PROGRAM, REMOTE_PROC_CONNECT_GET_HOSTNAME, NULL,
+                            NULL, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &ret,
+                            &error)) {
+            g_async_queue_push(fx->events, g_strdup_printf("proc %d, then %s", proc,
+                                                           ret.hostname));
+            xdr_free((xdrproc_t)xdr_remote_connect_get_hostname_ret, (char *)&ret);
+        } else {
+            g_async_queue_push(fx->events, g_strdup(error->message));
+        }
         return;
     }
     g_async_queue_push(fx->events, g_strdup_printf("proc %d", proc));
@@ -302,6 +319,30 @@ test_event(Fixture *fx, gconstpointer data)
     g_assert_true(rpc_client_is_open(fx->client));
 }
 
+/* An event callback may call back into the connection. */
+static void
+test_call_from_event(Fixture *fx, gconstpointer data)
+{
+    VmmRpcHeader ev = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED,
+        .type = VMM_RPC_MESSAGE, .serial = 1, .status = VMM_RPC_OK,
+    };
+    remote_connect_event_connection_closed_msg msg = { 0 };
+    g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(
+        &ev, (xdrproc_t)xdr_remote_connect_event_connection_closed_msg, &msg, NULL);
+    g_autoptr(GBytes) body = NULL;
+    g_autofree char *seen = NULL;
+    VmmRpcHeader hdr;
+
+    fx->call_from_event = TRUE;
+    test_peer_send(fx->peer, pkt);
+    body = peer_recv(fx, &hdr);
+    g_assert_cmpint(hdr.proc, ==, REMOTE_PROC_CONNECT_GET_HOSTNAME);
+    reply_hostname(fx, &hdr, "from-event");
+    seen = g_async_queue_timeout_pop(fx->events, 10 * G_USEC_PER_SEC);
+    g_assert_cmpstr(seen, ==, "proc 362, then from-event");
+}
+
 /* An oversize length word closes the connection and fails the pending call. */
 static void
 test_oversize(Fixture *fx, gconstpointer data)
@@ -415,6 +456,7 @@ main(int argc, char **argv)
     ADD("/rpc-client/keepalive-timeout", test_keepalive_timeout);
     ADD("/rpc-client/keepalive-answered", test_keepalive_answered);
     ADD("/rpc-client/event", test_event);
+    ADD("/rpc-client/call-from-event", test_call_from_event);
     ADD("/rpc-client/oversize", test_oversize);
     ADD("/rpc-client/unexpected-reply", test_unexpected_reply);
     ADD("/rpc-client/eof-mid-call", test_eof_mid_call);
