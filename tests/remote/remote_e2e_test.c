@@ -523,14 +523,17 @@ fake_ssh_cleanup(void)
     g_free(fake_bin);
 }
 
+/* Also asks the connection whether the domain is active: a callback may
+ * call back into it (for a remote one, while its events wait). */
 static void
 on_domain_event(VmmConnect *conn, VmmDomain *dom, int event, int detail, gpointer opaque)
 {
     GAsyncQueue *queue = opaque;
 
-    g_async_queue_push(queue, g_strdup_printf("%s %s %s", vmm_domain_get_name(dom),
+    g_async_queue_push(queue, g_strdup_printf("%s %s %s active=%d", vmm_domain_get_name(dom),
                                               vmm_domain_event_to_string(event),
-                                              vmm_domain_event_detail_to_string(event, detail)));
+                                              vmm_domain_event_detail_to_string(event, detail),
+                                              vmm_domain_is_active(dom, NULL)));
 }
 
 static void
@@ -578,17 +581,17 @@ check_events(VmmConnect *conn)
 
     dom = vmm_domain_define_xml(conn, E2E_DOMAIN, 0, &error);
     g_assert_no_error(error);
-    expect_event(queue, "e2e Defined Added");
+    expect_event(queue, "e2e Defined Added active=0");
     g_assert_true(vmm_domain_create(dom, 0, &error));
-    expect_event(queue, "e2e Started Booted");
+    expect_event(queue, "e2e Started Booted active=1");
     g_assert_true(vmm_domain_suspend(dom, &error));
-    expect_event(queue, "e2e Suspended Paused");
+    expect_event(queue, "e2e Suspended Paused active=1");
     g_assert_true(vmm_domain_resume(dom, &error));
-    expect_event(queue, "e2e Resumed Unpaused");
+    expect_event(queue, "e2e Resumed Unpaused active=1");
     g_assert_true(vmm_domain_destroy(dom, 0, &error));
-    expect_event(queue, "e2e Stopped Destroyed");
+    expect_event(queue, "e2e Stopped Destroyed active=0");
     g_assert_true(vmm_domain_undefine(dom, 0, &error));
-    expect_event(queue, "e2e Undefined Removed");
+    expect_event(queue, "e2e Undefined Removed active=-1");
     g_assert_no_error(error);
 
     g_assert_true(vmm_connect_domain_event_deregister(conn, id, &error));
