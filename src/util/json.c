@@ -14,70 +14,70 @@
 #include <string.h>
 #include <errno.h>
 
-struct _VmmJson {
-    VmmJsonType type;
+struct _VmmJsonNode {
+    VmmJsonNodeType type;
     gboolean b;
     gboolean is_int;
     gint64 i;
     double d;
     char *s;
-    GPtrArray *items;   /* ARRAY, OBJECT: VmmJson* */
+    GPtrArray *items;   /* ARRAY, OBJECT: VmmJsonNode* */
     GPtrArray *keys;    /* OBJECT: char*, parallel to items */
 };
 
-static VmmJson *
-json_new(VmmJsonType type)
+static VmmJsonNode *
+json_new(VmmJsonNodeType type)
 {
-    VmmJson *v = g_new0(VmmJson, 1);
+    VmmJsonNode *v = g_new0(VmmJsonNode, 1);
 
     v->type = type;
-    if (type == VMM_JSON_ARRAY || type == VMM_JSON_OBJECT)
-        v->items = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_json_free);
-    if (type == VMM_JSON_OBJECT)
+    if (type == VMM_JSON_NODE_ARRAY || type == VMM_JSON_NODE_OBJECT)
+        v->items = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_json_node_free);
+    if (type == VMM_JSON_NODE_OBJECT)
         v->keys = g_ptr_array_new_with_free_func(g_free);
     return v;
 }
 
-VmmJson *vmm_json_new_null(void) { return json_new(VMM_JSON_NULL); }
-VmmJson *vmm_json_new_array(void) { return json_new(VMM_JSON_ARRAY); }
-VmmJson *vmm_json_new_object(void) { return json_new(VMM_JSON_OBJECT); }
+VmmJsonNode *vmm_json_node_new_null(void) { return json_new(VMM_JSON_NODE_NULL); }
+VmmJsonNode *vmm_json_node_new_array(void) { return json_new(VMM_JSON_NODE_ARRAY); }
+VmmJsonNode *vmm_json_node_new_object(void) { return json_new(VMM_JSON_NODE_OBJECT); }
 
-VmmJson *
-vmm_json_new_bool(gboolean b)
+VmmJsonNode *
+vmm_json_node_new_bool(gboolean b)
 {
-    VmmJson *v = json_new(VMM_JSON_BOOL);
+    VmmJsonNode *v = json_new(VMM_JSON_NODE_BOOL);
     v->b = !!b;
     return v;
 }
 
-VmmJson *
-vmm_json_new_int(gint64 i)
+VmmJsonNode *
+vmm_json_node_new_int(gint64 i)
 {
-    VmmJson *v = json_new(VMM_JSON_NUMBER);
+    VmmJsonNode *v = json_new(VMM_JSON_NODE_NUMBER);
     v->is_int = TRUE;
     v->i = i;
     v->d = (double)i;
     return v;
 }
 
-VmmJson *
-vmm_json_new_double(double d)
+VmmJsonNode *
+vmm_json_node_new_double(double d)
 {
-    VmmJson *v = json_new(VMM_JSON_NUMBER);
+    VmmJsonNode *v = json_new(VMM_JSON_NODE_NUMBER);
     v->d = d;
     return v;
 }
 
-VmmJson *
-vmm_json_new_string(const char *s)
+VmmJsonNode *
+vmm_json_node_new_string(const char *s)
 {
-    VmmJson *v = json_new(VMM_JSON_STRING);
+    VmmJsonNode *v = json_new(VMM_JSON_NODE_STRING);
     v->s = g_strdup(s ? s : "");
     return v;
 }
 
 void
-vmm_json_free(VmmJson *v)
+vmm_json_node_free(VmmJsonNode *v)
 {
     if (!v)
         return;
@@ -89,10 +89,10 @@ vmm_json_free(VmmJson *v)
     g_free(v);
 }
 
-VmmJson *
-vmm_json_copy(const VmmJson *v)
+VmmJsonNode *
+vmm_json_node_copy(const VmmJsonNode *v)
 {
-    VmmJson *c;
+    VmmJsonNode *c;
 
     if (!v)
         return NULL;
@@ -103,7 +103,7 @@ vmm_json_copy(const VmmJson *v)
     c->d = v->d;
     c->s = g_strdup(v->s);
     for (guint n = 0; v->items && n < v->items->len; n++) {
-        g_ptr_array_add(c->items, vmm_json_copy(g_ptr_array_index(v->items, n)));
+        g_ptr_array_add(c->items, vmm_json_node_copy(g_ptr_array_index(v->items, n)));
         if (v->keys)
             g_ptr_array_add(c->keys, g_strdup(g_ptr_array_index(v->keys, n)));
     }
@@ -111,16 +111,16 @@ vmm_json_copy(const VmmJson *v)
 }
 
 void
-vmm_json_array_append(VmmJson *array, VmmJson *item)
+vmm_json_node_array_append(VmmJsonNode *array, VmmJsonNode *item)
 {
-    g_return_if_fail(array && array->type == VMM_JSON_ARRAY && item);
+    g_return_if_fail(array && array->type == VMM_JSON_NODE_ARRAY && item);
     g_ptr_array_add(array->items, item);
 }
 
 static int
-object_find(const VmmJson *o, const char *key)
+object_find(const VmmJsonNode *o, const char *key)
 {
-    if (!o || o->type != VMM_JSON_OBJECT)
+    if (!o || o->type != VMM_JSON_NODE_OBJECT)
         return -1;
     for (guint n = 0; n < o->keys->len; n++) {
         if (strcmp(g_ptr_array_index(o->keys, n), key) == 0)
@@ -130,13 +130,13 @@ object_find(const VmmJson *o, const char *key)
 }
 
 void
-vmm_json_object_set(VmmJson *o, const char *key, VmmJson *item)
+vmm_json_node_object_set(VmmJsonNode *o, const char *key, VmmJsonNode *item)
 {
     int n;
 
-    g_return_if_fail(o && o->type == VMM_JSON_OBJECT && key && item);
+    g_return_if_fail(o && o->type == VMM_JSON_NODE_OBJECT && key && item);
     if ((n = object_find(o, key)) >= 0) {
-        vmm_json_free(g_ptr_array_index(o->items, n));
+        vmm_json_node_free(g_ptr_array_index(o->items, n));
         g_ptr_array_index(o->items, n) = item;
         return;
     }
@@ -144,100 +144,100 @@ vmm_json_object_set(VmmJson *o, const char *key, VmmJson *item)
     g_ptr_array_add(o->items, item);
 }
 
-void vmm_json_object_set_string(VmmJson *o, const char *key, const char *s) { vmm_json_object_set(o, key, vmm_json_new_string(s)); }
-void vmm_json_object_set_int(VmmJson *o, const char *key, gint64 i) { vmm_json_object_set(o, key, vmm_json_new_int(i)); }
-void vmm_json_object_set_bool(VmmJson *o, const char *key, gboolean b) { vmm_json_object_set(o, key, vmm_json_new_bool(b)); }
+void vmm_json_node_object_set_string(VmmJsonNode *o, const char *key, const char *s) { vmm_json_node_object_set(o, key, vmm_json_node_new_string(s)); }
+void vmm_json_node_object_set_int(VmmJsonNode *o, const char *key, gint64 i) { vmm_json_node_object_set(o, key, vmm_json_node_new_int(i)); }
+void vmm_json_node_object_set_bool(VmmJsonNode *o, const char *key, gboolean b) { vmm_json_node_object_set(o, key, vmm_json_node_new_bool(b)); }
 
-VmmJsonType
-vmm_json_get_type(const VmmJson *v)
+VmmJsonNodeType
+vmm_json_node_get_type(const VmmJsonNode *v)
 {
-    return v ? v->type : VMM_JSON_NULL;
+    return v ? v->type : VMM_JSON_NODE_NULL;
 }
 
 const char *
-vmm_json_get_string(const VmmJson *v)
+vmm_json_node_get_string(const VmmJsonNode *v)
 {
-    return v && v->type == VMM_JSON_STRING ? v->s : NULL;
+    return v && v->type == VMM_JSON_NODE_STRING ? v->s : NULL;
 }
 
 gboolean
-vmm_json_get_bool(const VmmJson *v, gboolean *out)
+vmm_json_node_get_bool(const VmmJsonNode *v, gboolean *out)
 {
-    if (!v || v->type != VMM_JSON_BOOL)
+    if (!v || v->type != VMM_JSON_NODE_BOOL)
         return FALSE;
     *out = v->b;
     return TRUE;
 }
 
 gboolean
-vmm_json_get_int(const VmmJson *v, gint64 *out)
+vmm_json_node_get_int(const VmmJsonNode *v, gint64 *out)
 {
-    if (!v || v->type != VMM_JSON_NUMBER || !v->is_int)
+    if (!v || v->type != VMM_JSON_NODE_NUMBER || !v->is_int)
         return FALSE;
     *out = v->i;
     return TRUE;
 }
 
 gboolean
-vmm_json_get_double(const VmmJson *v, double *out)
+vmm_json_node_get_double(const VmmJsonNode *v, double *out)
 {
-    if (!v || v->type != VMM_JSON_NUMBER)
+    if (!v || v->type != VMM_JSON_NODE_NUMBER)
         return FALSE;
     *out = v->d;
     return TRUE;
 }
 
 guint
-vmm_json_array_len(const VmmJson *a)
+vmm_json_node_array_len(const VmmJsonNode *a)
 {
-    return a && a->type == VMM_JSON_ARRAY ? a->items->len : 0;
+    return a && a->type == VMM_JSON_NODE_ARRAY ? a->items->len : 0;
 }
 
-VmmJson *
-vmm_json_array_get(const VmmJson *a, guint i)
+VmmJsonNode *
+vmm_json_node_array_get(const VmmJsonNode *a, guint i)
 {
-    g_return_val_if_fail(i < vmm_json_array_len(a), NULL);
+    g_return_val_if_fail(i < vmm_json_node_array_len(a), NULL);
     return g_ptr_array_index(a->items, i);
 }
 
-VmmJson *
-vmm_json_object_get(const VmmJson *o, const char *key)
+VmmJsonNode *
+vmm_json_node_object_get(const VmmJsonNode *o, const char *key)
 {
     int n = object_find(o, key);
     return n >= 0 ? g_ptr_array_index(o->items, n) : NULL;
 }
 
 const char *
-vmm_json_object_get_string(const VmmJson *o, const char *key)
+vmm_json_node_object_get_string(const VmmJsonNode *o, const char *key)
 {
-    return vmm_json_get_string(vmm_json_object_get(o, key));
+    return vmm_json_node_get_string(vmm_json_node_object_get(o, key));
 }
 
 guint
-vmm_json_object_size(const VmmJson *o)
+vmm_json_node_object_size(const VmmJsonNode *o)
 {
-    return o && o->type == VMM_JSON_OBJECT ? o->items->len : 0;
+    return o && o->type == VMM_JSON_NODE_OBJECT ? o->items->len : 0;
 }
 
 const char *
-vmm_json_object_key_at(const VmmJson *o, guint i)
+vmm_json_node_object_key_at(const VmmJsonNode *o, guint i)
 {
-    g_return_val_if_fail(i < vmm_json_object_size(o), NULL);
+    g_return_val_if_fail(i < vmm_json_node_object_size(o), NULL);
     return g_ptr_array_index(o->keys, i);
 }
 
-VmmJson *
-vmm_json_object_value_at(const VmmJson *o, guint i)
+VmmJsonNode *
+vmm_json_node_object_value_at(const VmmJsonNode *o, guint i)
 {
-    g_return_val_if_fail(i < vmm_json_object_size(o), NULL);
+    g_return_val_if_fail(i < vmm_json_node_object_size(o), NULL);
     return g_ptr_array_index(o->items, i);
 }
 
-VmmJson *
-vmm_json_object_steal(VmmJson *o, const char *key)
+VmmJsonNode *
+vmm_json_node_object_steal(VmmJsonNode *o, const char *key)
 {
     int n = object_find(o, key);
-    VmmJson *v;
+    VmmJsonNode *v;
 
     if (n < 0)
         return NULL;
@@ -272,18 +272,18 @@ write_string(GString *s, const char *str)
 }
 
 static void
-write_value(GString *s, const VmmJson *v)
+write_value(GString *s, const VmmJsonNode *v)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
     switch (v->type) {
-    case VMM_JSON_NULL:
+    case VMM_JSON_NODE_NULL:
         g_string_append(s, "null");
         break;
-    case VMM_JSON_BOOL:
+    case VMM_JSON_NODE_BOOL:
         g_string_append(s, v->b ? "true" : "false");
         break;
-    case VMM_JSON_NUMBER:
+    case VMM_JSON_NODE_NUMBER:
         if (v->is_int)
             g_string_append_printf(s, "%" G_GINT64_FORMAT, v->i);
         else if (!isfinite(v->d))
@@ -291,10 +291,10 @@ write_value(GString *s, const VmmJson *v)
         else
             g_string_append(s, g_ascii_dtostr(buf, sizeof(buf), v->d));
         break;
-    case VMM_JSON_STRING:
+    case VMM_JSON_NODE_STRING:
         write_string(s, v->s);
         break;
-    case VMM_JSON_ARRAY:
+    case VMM_JSON_NODE_ARRAY:
         g_string_append_c(s, '[');
         for (guint n = 0; n < v->items->len; n++) {
             if (n)
@@ -303,7 +303,7 @@ write_value(GString *s, const VmmJson *v)
         }
         g_string_append_c(s, ']');
         break;
-    case VMM_JSON_OBJECT:
+    case VMM_JSON_NODE_OBJECT:
         g_string_append_c(s, '{');
         for (guint n = 0; n < v->items->len; n++) {
             if (n)
@@ -314,13 +314,13 @@ write_value(GString *s, const VmmJson *v)
         }
         g_string_append_c(s, '}');
         break;
-    case VMM_JSON_LAST:
+    case VMM_JSON_NODE_LAST:
         g_assert_not_reached();
     }
 }
 
 char *
-vmm_json_format(const VmmJson *v)
+vmm_json_node_format(const VmmJsonNode *v)
 {
     GString *s = g_string_new(NULL);
 
@@ -338,7 +338,7 @@ typedef struct {
     GError **error;
 } Parser;
 
-static VmmJson *parse_value(Parser *p, int depth);
+static VmmJsonNode *parse_value(Parser *p, int depth);
 
 static gpointer
 parse_fail(Parser *p, const char *what)
@@ -449,13 +449,13 @@ parse_string(Parser *p)
     return parse_fail(p, _("unterminated string"));
 }
 
-static VmmJson *
+static VmmJsonNode *
 parse_number(Parser *p)
 {
     gsize start = p->pos;
     gboolean integral = TRUE;
     g_autofree char *num = NULL;
-    VmmJson *v;
+    VmmJsonNode *v;
 
     if (p->text[p->pos] == '-')
         p->pos++;
@@ -485,7 +485,7 @@ parse_number(Parser *p)
             p->pos++;
     }
     num = g_strndup(p->text + start, p->pos - start);
-    v = vmm_json_new_double(g_ascii_strtod(num, NULL));
+    v = vmm_json_node_new_double(g_ascii_strtod(num, NULL));
     if (integral) {
         char *end;
         gint64 i;
@@ -511,10 +511,10 @@ match_word(Parser *p, const char *word)
     return FALSE;
 }
 
-static VmmJson *
+static VmmJsonNode *
 parse_container(Parser *p, int depth, gboolean is_object)
 {
-    g_autoptr(VmmJson) v = is_object ? vmm_json_new_object() : vmm_json_new_array();
+    g_autoptr(VmmJsonNode) v = is_object ? vmm_json_node_new_object() : vmm_json_node_new_array();
     char close = is_object ? '}' : ']';
 
     p->pos++;
@@ -522,7 +522,7 @@ parse_container(Parser *p, int depth, gboolean is_object)
         return g_steal_pointer(&v);
     for (;;) {
         g_autofree char *key = NULL;
-        VmmJson *item;
+        VmmJsonNode *item;
 
         if (is_object) {
             skip_ws(p);
@@ -536,9 +536,9 @@ parse_container(Parser *p, int depth, gboolean is_object)
         if (!(item = parse_value(p, depth + 1)))
             return NULL;
         if (is_object)
-            vmm_json_object_set(v, key, item);
+            vmm_json_node_object_set(v, key, item);
         else
-            vmm_json_array_append(v, item);
+            vmm_json_node_array_append(v, item);
         if (eat(p, close))
             return g_steal_pointer(&v);
         if (!eat(p, ','))
@@ -547,7 +547,7 @@ parse_container(Parser *p, int depth, gboolean is_object)
     }
 }
 
-static VmmJson *
+static VmmJsonNode *
 parse_value(Parser *p, int depth)
 {
     char c;
@@ -565,24 +565,24 @@ parse_value(Parser *p, int depth)
         return parse_container(p, depth, FALSE);
     case '"': {
         char *s = parse_string(p);
-        VmmJson *v;
+        VmmJsonNode *v;
         if (!s)
             return NULL;
-        v = json_new(VMM_JSON_STRING);
+        v = json_new(VMM_JSON_NODE_STRING);
         v->s = s;
         return v;
     }
     case 't':
         if (match_word(p, "true"))
-            return vmm_json_new_bool(TRUE);
+            return vmm_json_node_new_bool(TRUE);
         break;
     case 'f':
         if (match_word(p, "false"))
-            return vmm_json_new_bool(FALSE);
+            return vmm_json_node_new_bool(FALSE);
         break;
     case 'n':
         if (match_word(p, "null"))
-            return vmm_json_new_null();
+            return vmm_json_node_new_null();
         break;
     default:
         if (c == '-' || g_ascii_isdigit(c))
@@ -591,11 +591,11 @@ parse_value(Parser *p, int depth)
     return parse_fail(p, _("unexpected character"));
 }
 
-VmmJson *
-vmm_json_parse(const char *text, gssize len, GError **error)
+VmmJsonNode *
+vmm_json_node_parse(const char *text, gssize len, GError **error)
 {
     Parser p = { text, len < 0 ? strlen(text) : (gsize)len, 0, error };
-    g_autoptr(VmmJson) v = NULL;
+    g_autoptr(VmmJsonNode) v = NULL;
 
     g_return_val_if_fail(text != NULL, NULL);
     if (!(v = parse_value(&p, 0)))

@@ -1,5 +1,5 @@
 /*
- * json.h: a small JSON tree with a parser and a writer (for QMP).
+ * json.h: a small JSON tree (VmmJsonNode) with a parser and a writer (for QMP).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -14,16 +14,16 @@
 G_BEGIN_DECLS
 
 typedef enum {
-    VMM_JSON_NULL,
-    VMM_JSON_BOOL,
-    VMM_JSON_NUMBER,
-    VMM_JSON_STRING,
-    VMM_JSON_ARRAY,
-    VMM_JSON_OBJECT,
-    VMM_JSON_LAST
-} VmmJsonType;
+    VMM_JSON_NODE_NULL,
+    VMM_JSON_NODE_BOOL,
+    VMM_JSON_NODE_NUMBER,
+    VMM_JSON_NODE_STRING,
+    VMM_JSON_NODE_ARRAY,
+    VMM_JSON_NODE_OBJECT,
+    VMM_JSON_NODE_LAST
+} VmmJsonNodeType;
 
-typedef struct _VmmJson VmmJson;
+typedef struct _VmmJsonNode VmmJsonNode;
 
 /* Nesting deeper than this is refused by the parser. */
 #define VMM_JSON_MAX_DEPTH 128
@@ -31,47 +31,47 @@ typedef struct _VmmJson VmmJson;
 /* Parse one JSON value (surrounding whitespace allowed, nothing else);
  * @len may be -1 for a NUL-terminated text.  NULL with @error on failure
  * ("cannot parse JSON at offset N: ..."). */
-VmmJson *vmm_json_parse(const char *text, gssize len, GError **error);
+VmmJsonNode *vmm_json_node_parse(const char *text, gssize len, GError **error);
 /* Compact text ({"a":1,"b":[true,null]}), strings escaped; g_free() it. */
-char *vmm_json_format(const VmmJson *value);
+char *vmm_json_node_format(const VmmJsonNode *value);
 
-VmmJson *vmm_json_new_null(void);
-VmmJson *vmm_json_new_bool(gboolean b);
-VmmJson *vmm_json_new_int(gint64 i);
-VmmJson *vmm_json_new_double(double d);
-VmmJson *vmm_json_new_string(const char *s);
-VmmJson *vmm_json_new_array(void);
-VmmJson *vmm_json_new_object(void);
-VmmJson *vmm_json_copy(const VmmJson *value);
-void vmm_json_free(VmmJson *value);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmJson, vmm_json_free)
+VmmJsonNode *vmm_json_node_new_null(void);
+VmmJsonNode *vmm_json_node_new_bool(gboolean b);
+VmmJsonNode *vmm_json_node_new_int(gint64 i);
+VmmJsonNode *vmm_json_node_new_double(double d);
+VmmJsonNode *vmm_json_node_new_string(const char *s);
+VmmJsonNode *vmm_json_node_new_array(void);
+VmmJsonNode *vmm_json_node_new_object(void);
+VmmJsonNode *vmm_json_node_copy(const VmmJsonNode *value);
+void vmm_json_node_free(VmmJsonNode *value);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmJsonNode, vmm_json_node_free)
 
 /* Append/set take ownership of @item; setting an existing key replaces it. */
-void vmm_json_array_append(VmmJson *array, VmmJson *item);
-void vmm_json_object_set(VmmJson *object, const char *key, VmmJson *item);
-void vmm_json_object_set_string(VmmJson *object, const char *key, const char *s);
-void vmm_json_object_set_int(VmmJson *object, const char *key, gint64 i);
-void vmm_json_object_set_bool(VmmJson *object, const char *key, gboolean b);
+void vmm_json_node_array_append(VmmJsonNode *array, VmmJsonNode *item);
+void vmm_json_node_object_set(VmmJsonNode *object, const char *key, VmmJsonNode *item);
+void vmm_json_node_object_set_string(VmmJsonNode *object, const char *key, const char *s);
+void vmm_json_node_object_set_int(VmmJsonNode *object, const char *key, gint64 i);
+void vmm_json_node_object_set_bool(VmmJsonNode *object, const char *key, gboolean b);
 
-VmmJsonType vmm_json_get_type(const VmmJson *value);
+VmmJsonNodeType vmm_json_node_get_type(const VmmJsonNode *value);
 /* Borrowed string of a STRING value, else NULL. */
-const char *vmm_json_get_string(const VmmJson *value);
+const char *vmm_json_node_get_string(const VmmJsonNode *value);
 /* TRUE and *out when @value is a BOOL / an integral NUMBER / a NUMBER. */
-gboolean vmm_json_get_bool(const VmmJson *value, gboolean *out);
-gboolean vmm_json_get_int(const VmmJson *value, gint64 *out);
-gboolean vmm_json_get_double(const VmmJson *value, double *out);
+gboolean vmm_json_node_get_bool(const VmmJsonNode *value, gboolean *out);
+gboolean vmm_json_node_get_int(const VmmJsonNode *value, gint64 *out);
+gboolean vmm_json_node_get_double(const VmmJsonNode *value, double *out);
 
 /* Arrays: length (0 for non-arrays) and borrowed item. */
-guint vmm_json_array_len(const VmmJson *array);
-VmmJson *vmm_json_array_get(const VmmJson *array, guint i);
+guint vmm_json_node_array_len(const VmmJsonNode *array);
+VmmJsonNode *vmm_json_node_array_get(const VmmJsonNode *array, guint i);
 
 /* Objects: borrowed member or NULL (also for non-objects). */
-VmmJson *vmm_json_object_get(const VmmJson *object, const char *key);
-const char *vmm_json_object_get_string(const VmmJson *object, const char *key);
-guint vmm_json_object_size(const VmmJson *object);
-const char *vmm_json_object_key_at(const VmmJson *object, guint i);
-VmmJson *vmm_json_object_value_at(const VmmJson *object, guint i);
+VmmJsonNode *vmm_json_node_object_get(const VmmJsonNode *object, const char *key);
+const char *vmm_json_node_object_get_string(const VmmJsonNode *object, const char *key);
+guint vmm_json_node_object_size(const VmmJsonNode *object);
+const char *vmm_json_node_object_key_at(const VmmJsonNode *object, guint i);
+VmmJsonNode *vmm_json_node_object_value_at(const VmmJsonNode *object, guint i);
 /* Remove @key and hand its value to the caller (NULL when absent). */
-VmmJson *vmm_json_object_steal(VmmJson *object, const char *key);
+VmmJsonNode *vmm_json_node_object_steal(VmmJsonNode *object, const char *key);
 
 G_END_DECLS

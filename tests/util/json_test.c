@@ -16,45 +16,45 @@ test_qmp_greeting(void)
         "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, "
         "\"package\": \"Debian 1:7.2+dfsg-7\"}, \"capabilities\": [\"oob\"]}}\r\n";
     g_autoptr(GError) err = NULL;
-    g_autoptr(VmmJson) v = vmm_json_parse(text, -1, &err);
-    VmmJson *qmp, *ver, *caps;
+    g_autoptr(VmmJsonNode) v = vmm_json_node_parse(text, -1, &err);
+    VmmJsonNode *qmp, *ver, *caps;
     gint64 major = 0;
 
     g_assert_no_error(err);
     g_assert_nonnull(v);
-    qmp = vmm_json_object_get(v, "QMP");
-    ver = vmm_json_object_get(vmm_json_object_get(qmp, "version"), "qemu");
-    g_assert_true(vmm_json_get_int(vmm_json_object_get(ver, "major"), &major));
+    qmp = vmm_json_node_object_get(v, "QMP");
+    ver = vmm_json_node_object_get(vmm_json_node_object_get(qmp, "version"), "qemu");
+    g_assert_true(vmm_json_node_get_int(vmm_json_node_object_get(ver, "major"), &major));
     g_assert_cmpint(major, ==, 7);
-    g_assert_cmpstr(vmm_json_object_get_string(vmm_json_object_get(qmp, "version"), "package"),
+    g_assert_cmpstr(vmm_json_node_object_get_string(vmm_json_node_object_get(qmp, "version"), "package"),
                     ==, "Debian 1:7.2+dfsg-7");
-    caps = vmm_json_object_get(qmp, "capabilities");
-    g_assert_cmpuint(vmm_json_array_len(caps), ==, 1);
-    g_assert_cmpstr(vmm_json_get_string(vmm_json_array_get(caps, 0)), ==, "oob");
-    g_assert_null(vmm_json_object_get(v, "missing"));
-    g_assert_null(vmm_json_object_get_string(qmp, "version"));
+    caps = vmm_json_node_object_get(qmp, "capabilities");
+    g_assert_cmpuint(vmm_json_node_array_len(caps), ==, 1);
+    g_assert_cmpstr(vmm_json_node_get_string(vmm_json_node_array_get(caps, 0)), ==, "oob");
+    g_assert_null(vmm_json_node_object_get(v, "missing"));
+    g_assert_null(vmm_json_node_object_get_string(qmp, "version"));
 }
 
 static void
 test_build_and_format(void)
 {
-    g_autoptr(VmmJson) cmd = vmm_json_new_object();
-    g_autoptr(VmmJson) args = vmm_json_new_object();
-    g_autoptr(VmmJson) list = vmm_json_new_array();
+    g_autoptr(VmmJsonNode) cmd = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) list = vmm_json_node_new_array();
     g_autofree char *text = NULL;
 
-    vmm_json_object_set_string(cmd, "execute", "human-monitor-command");
-    vmm_json_object_set_string(args, "command-line", "info \"x\"\\\n\t\x01");
-    vmm_json_object_set_int(args, "cpu-index", -3);
-    vmm_json_object_set_bool(args, "b", FALSE);
-    vmm_json_array_append(list, vmm_json_new_null());
-    vmm_json_array_append(list, vmm_json_new_double(0.5));
-    vmm_json_array_append(list, vmm_json_new_string("é€"));
-    vmm_json_object_set(args, "list", g_steal_pointer(&list));
-    vmm_json_object_set(cmd, "arguments", g_steal_pointer(&args));
-    vmm_json_object_set_int(cmd, "id", 1);
-    vmm_json_object_set_int(cmd, "id", 2);   /* replaces */
-    text = vmm_json_format(cmd);
+    vmm_json_node_object_set_string(cmd, "execute", "human-monitor-command");
+    vmm_json_node_object_set_string(args, "command-line", "info \"x\"\\\n\t\x01");
+    vmm_json_node_object_set_int(args, "cpu-index", -3);
+    vmm_json_node_object_set_bool(args, "b", FALSE);
+    vmm_json_node_array_append(list, vmm_json_node_new_null());
+    vmm_json_node_array_append(list, vmm_json_node_new_double(0.5));
+    vmm_json_node_array_append(list, vmm_json_node_new_string("é€"));
+    vmm_json_node_object_set(args, "list", g_steal_pointer(&list));
+    vmm_json_node_object_set(cmd, "arguments", g_steal_pointer(&args));
+    vmm_json_node_object_set_int(cmd, "id", 1);
+    vmm_json_node_object_set_int(cmd, "id", 2);   /* replaces */
+    text = vmm_json_node_format(cmd);
     g_assert_cmpstr(text, ==,
                     "{\"execute\":\"human-monitor-command\",\"arguments\":"
                     "{\"command-line\":\"info \\\"x\\\"\\\\\\n\\t\\u0001\",\"cpu-index\":-3,"
@@ -72,18 +72,18 @@ test_round_trip(void)
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) err = NULL;
-        g_autoptr(VmmJson) v = vmm_json_parse(cases[i], -1, &err);
+        g_autoptr(VmmJsonNode) v = vmm_json_node_parse(cases[i], -1, &err);
         g_autofree char *out = NULL;
-        g_autoptr(VmmJson) copy = NULL;
+        g_autoptr(VmmJsonNode) copy = NULL;
         g_autofree char *out2 = NULL;
 
         g_assert_no_error(err);
-        out = vmm_json_format(v);
-        copy = vmm_json_copy(v);
-        out2 = vmm_json_format(copy);
+        out = vmm_json_node_format(v);
+        copy = vmm_json_node_copy(v);
+        out2 = vmm_json_node_format(copy);
         if (strcmp(cases[i], "1e+300") == 0) {
             double d = 0;
-            g_assert_true(vmm_json_get_double(v, &d));
+            g_assert_true(vmm_json_node_get_double(v, &d));
             g_assert_cmpfloat(d, ==, 1e300);
             continue;
         }
@@ -96,41 +96,41 @@ static void
 test_escapes_and_numbers(void)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(VmmJson) v = vmm_json_parse(
+    g_autoptr(VmmJsonNode) v = vmm_json_node_parse(
         " [ \"\\u00e9\\ud83d\\ude00\\/\\b\\f\\n\\r\\t\" , 12 , 1.0 , 18446744073709551615 ,"
         " -0 ] ", -1, &err);
     gint64 i = 0;
     double d = 0;
 
     g_assert_no_error(err);
-    g_assert_cmpstr(vmm_json_get_string(vmm_json_array_get(v, 0)), ==,
+    g_assert_cmpstr(vmm_json_node_get_string(vmm_json_node_array_get(v, 0)), ==,
                     "é\xf0\x9f\x98\x80/\b\f\n\r\t");
-    g_assert_true(vmm_json_get_int(vmm_json_array_get(v, 1), &i));
+    g_assert_true(vmm_json_node_get_int(vmm_json_node_array_get(v, 1), &i));
     g_assert_cmpint(i, ==, 12);
     /* 1.0 is a number but not an integer. */
-    g_assert_false(vmm_json_get_int(vmm_json_array_get(v, 2), &i));
-    g_assert_true(vmm_json_get_double(vmm_json_array_get(v, 2), &d));
+    g_assert_false(vmm_json_node_get_int(vmm_json_node_array_get(v, 2), &i));
+    g_assert_true(vmm_json_node_get_double(vmm_json_node_array_get(v, 2), &d));
     g_assert_cmpfloat(d, ==, 1.0);
     /* Too big for gint64: only the double remains. */
-    g_assert_false(vmm_json_get_int(vmm_json_array_get(v, 3), &i));
-    g_assert_true(vmm_json_get_double(vmm_json_array_get(v, 3), &d));
+    g_assert_false(vmm_json_node_get_int(vmm_json_node_array_get(v, 3), &i));
+    g_assert_true(vmm_json_node_get_double(vmm_json_node_array_get(v, 3), &d));
     g_assert_cmpfloat(d, >, 1.8e19);
-    g_assert_true(vmm_json_get_int(vmm_json_array_get(v, 4), &i));
+    g_assert_true(vmm_json_node_get_int(vmm_json_node_array_get(v, 4), &i));
     g_assert_cmpint(i, ==, 0);
 }
 
 static void
 test_steal(void)
 {
-    g_autoptr(VmmJson) v = vmm_json_parse("{\"return\":{\"status\":\"running\"},\"id\":7}", -1, NULL);
-    g_autoptr(VmmJson) ret = vmm_json_object_steal(v, "return");
-    g_autofree char *rest = vmm_json_format(v);
+    g_autoptr(VmmJsonNode) v = vmm_json_node_parse("{\"return\":{\"status\":\"running\"},\"id\":7}", -1, NULL);
+    g_autoptr(VmmJsonNode) ret = vmm_json_node_object_steal(v, "return");
+    g_autofree char *rest = vmm_json_node_format(v);
 
-    g_assert_cmpstr(vmm_json_object_get_string(ret, "status"), ==, "running");
+    g_assert_cmpstr(vmm_json_node_object_get_string(ret, "status"), ==, "running");
     g_assert_cmpstr(rest, ==, "{\"id\":7}");
-    g_assert_cmpuint(vmm_json_object_size(v), ==, 1);
-    g_assert_cmpstr(vmm_json_object_key_at(v, 0), ==, "id");
-    g_assert_null(vmm_json_object_steal(v, "return"));
+    g_assert_cmpuint(vmm_json_node_object_size(v), ==, 1);
+    g_assert_cmpstr(vmm_json_node_object_key_at(v, 0), ==, "id");
+    g_assert_null(vmm_json_node_object_steal(v, "return"));
 }
 
 static void
@@ -160,7 +160,7 @@ test_invalid(void)
 
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) err = NULL;
-        g_autoptr(VmmJson) v = vmm_json_parse(cases[i].text, -1, &err);
+        g_autoptr(VmmJsonNode) v = vmm_json_node_parse(cases[i].text, -1, &err);
         g_assert_null(v);
         g_assert_error(err, VMM_ERROR, VMM_ERR_INTERNAL_ERROR);
         g_assert_true(g_str_has_prefix(err->message, "internal error: "));
@@ -173,19 +173,19 @@ test_depth(void)
 {
     g_autoptr(GString) deep = g_string_new(NULL);
     g_autoptr(GError) err = NULL;
-    g_autoptr(VmmJson) ok = NULL;
+    g_autoptr(VmmJsonNode) ok = NULL;
 
     for (int i = 0; i < VMM_JSON_MAX_DEPTH; i++)
         g_string_append_c(deep, '[');
     for (int i = 0; i < VMM_JSON_MAX_DEPTH; i++)
         g_string_append_c(deep, ']');
-    ok = vmm_json_parse(deep->str, -1, &err);
+    ok = vmm_json_node_parse(deep->str, -1, &err);
     g_assert_no_error(err);
     g_assert_nonnull(ok);
 
     g_string_prepend_c(deep, '[');
     g_string_append_c(deep, ']');
-    g_assert_null(vmm_json_parse(deep->str, -1, &err));
+    g_assert_null(vmm_json_node_parse(deep->str, -1, &err));
     g_assert_nonnull(strstr(err->message, "nesting too deep"));
 }
 
@@ -194,10 +194,10 @@ test_length(void)
 {
     /* Only @len bytes are read: a buffer holding two messages. */
     const char *buf = "{\"a\":1}{\"b\":2}";
-    g_autoptr(VmmJson) v = vmm_json_parse(buf, 7, NULL);
+    g_autoptr(VmmJsonNode) v = vmm_json_node_parse(buf, 7, NULL);
 
     g_assert_nonnull(v);
-    g_assert_nonnull(vmm_json_object_get(v, "a"));
+    g_assert_nonnull(vmm_json_node_object_get(v, "a"));
 }
 
 int
