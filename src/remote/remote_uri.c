@@ -15,6 +15,14 @@ static const char *const transport_names[REMOTE_TRANSPORT_LAST] = {
     [REMOTE_TRANSPORT_SSH] = "ssh",
 };
 
+/* The rest of what libvirt's client consumes from the query (its
+ * doRemoteOpen() list), lower case; keys compare case-insensitively. */
+static const char *const ignored_params[] = {
+    "auth", "sshauth", "netcat", "keyfile", "pkipath", "known_hosts",
+    "known_hosts_verify", "tls_priority", "mode", "proxy", "no_sanity",
+    "no_verify", "authfile", NULL,
+};
+
 gboolean
 remote_uri_is_remote(const char *uri)
 {
@@ -76,29 +84,31 @@ parse_query(RemoteTarget *target, const char *query, char **name_override,
         if (!**p)
             continue;
         key = g_uri_unescape_segment(*p, eq, NULL);
+        if (key) {
+            char *lower = g_ascii_strdown(key, -1);
+
+            g_free(key);
+            key = lower;
+        }
         value = eq ? g_uri_unescape_string(eq + 1, NULL) : g_strdup("");
         if (!key || !value) {
             vmm_error_set(error, VMM_ERR_INVALID_ARG,
                           _("invalid URI parameter '%s'"), *p);
             return FALSE;
         }
-        if (g_ascii_strcasecmp(key, "socket") == 0) {
+        if (g_str_equal(key, "socket")) {
             g_free(target->socket_path);
             target->socket_path = g_steal_pointer(&value);
-        } else if (g_ascii_strcasecmp(key, "name") == 0) {
+        } else if (g_str_equal(key, "name")) {
             g_free(*name_override);
             *name_override = g_steal_pointer(&value);
-        } else if (g_ascii_strcasecmp(key, "command") == 0) {
+        } else if (g_str_equal(key, "command")) {
             g_free(target->command);
             target->command = g_steal_pointer(&value);
-        } else if (g_ascii_strcasecmp(key, "no_tty") == 0) {
+        } else if (g_str_equal(key, "no_tty")) {
             if (!parse_bool_param(key, value, &target->no_tty, error))
                 return FALSE;
-        } else if (g_ascii_strcasecmp(key, "mode") == 0 ||
-                   g_ascii_strcasecmp(key, "no_verify") == 0 ||
-                   g_ascii_strcasecmp(key, "no_sanity") == 0 ||
-                   g_ascii_strcasecmp(key, "keyfile") == 0 ||
-                   g_ascii_strcasecmp(key, "authfile") == 0) {
+        } else if (g_strv_contains(ignored_params, key)) {
             /* libvirt client options with no meaning here: dropped, as
              * libvirt drops them, so the server never sees them. */
         } else {

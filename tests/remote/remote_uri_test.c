@@ -37,6 +37,9 @@ static const UriCase uri_cases[] = {
       "test:///default?foo=bar&x=1", "/s" },
     { "test+unix:///default?socket=/s&name=test:///other", FALSE, REMOTE_TRANSPORT_UNIX,
       "test:///other", "/s" },
+    { "qemu+ssh://h/system?keyfile=/k&known_hosts=/kh&Netcat=nc&proxy=auto&sshauth=agent"
+      "&auth=polkit&pkipath=/p&tls_priority=X&no_verify=1&no_sanity=1&authfile=/a&SOCKET=/s",
+      FALSE, REMOTE_TRANSPORT_SSH, "qemu:///system", "/s", "h" },
     { "lxc+unix:///", FALSE, REMOTE_TRANSPORT_UNIX, "lxc:///", "/run/vmm/vmmd-sock" },
     { "remote+unix:///system", FALSE, REMOTE_TRANSPORT_UNIX, "", "/run/vmm/vmmd-sock" },
     { "qemu+tcp://127.0.0.1:16600/system", FALSE, REMOTE_TRANSPORT_TCP, "qemu:///system",
