@@ -78,18 +78,14 @@ parse_query(RemoteTarget *target, const char *query, char **name_override,
     pairs = g_strsplit_set(query, "&;", -1);
     for (char **p = pairs; *p; p++) {
         const char *eq = strchr(*p, '=');
+        g_autofree char *raw_key = NULL;
         g_autofree char *key = NULL;
         g_autofree char *value = NULL;
 
         if (!**p)
             continue;
-        key = g_uri_unescape_segment(*p, eq, NULL);
-        if (key) {
-            char *lower = g_ascii_strdown(key, -1);
-
-            g_free(key);
-            key = lower;
-        }
+        raw_key = g_uri_unescape_segment(*p, eq, NULL);
+        key = raw_key ? g_ascii_strdown(raw_key, -1) : NULL;
         value = eq ? g_uri_unescape_string(eq + 1, NULL) : g_strdup("");
         if (!key || !value) {
             vmm_error_set(error, VMM_ERR_INVALID_ARG,
