@@ -28,8 +28,8 @@ typedef struct {
     gboolean eof;         /* `from` ended */
 } ProxyPipe;
 
-/* Read what `from` has if the buffer is empty; write what the buffer has.
- * Returns -1 on error (errno set). */
+/* pipe_read() fills the (empty) buffer from `from`, noting EOF;
+ * pipe_write() empties it into `to`.  Both return -1 with errno set. */
 static int
 pipe_read(ProxyPipe *p)
 {
