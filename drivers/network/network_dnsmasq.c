@@ -42,6 +42,16 @@ vmm_dnsmasq_paths_free(VmmDnsmasqPaths *p)
     g_free(p);
 }
 
+VmmCommand *
+vmm_dnsmasq_build_command(const VmmDnsmasqPaths *paths, const char *binary)
+{
+    VmmCommand *cmd = vmm_command_new(binary ? binary : "dnsmasq");
+
+    vmm_command_add_arg_format(cmd, "--conf-file=%s", paths->conf_file);
+    vmm_command_add_arg(cmd, "--keep-in-foreground");
+    return cmd;
+}
+
 /*
  * dnsmasq reads one option per line and splits values at commas, so a
  * newline in any value would smuggle in an option of the caller's choice,

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include "conf/network_def.h"
+#include "util/command.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,13 @@ char *vmm_dnsmasq_build_hostsfile(const VmmNetworkDef *def, GError **error);
 /* The addn-hosts file: "IP<TAB>name name…" per <dns><host>; NULL with
  * @error as above. */
 char *vmm_dnsmasq_build_addnhosts(const VmmNetworkDef *def, GError **error);
+
+/*
+ * The command that runs dnsmasq on @paths->conf_file, in the foreground
+ * (-k) so that vmmd can watch it as its child; it still writes the
+ * pid-file, by which a restarted vmmd adopts it.  @binary NULL: "dnsmasq".
+ */
+VmmCommand *vmm_dnsmasq_build_command(const VmmDnsmasqPaths *paths, const char *binary);
 
 /* The number of addresses dnsmasq may lease (dhcp-lease-max): the sizes of
  * all ranges plus the static hosts, capped at G_MAXINT. */

@@ -4,11 +4,16 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE   /* memfd_create */
 #include "drivers/network/network_nft.h"
 #include "drivers/network/network_subnet.h"
+#include "util/command.h"
 #include "util/vmm_error.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define T "inet " VMM_NFT_TABLE
 
@@ -519,4 +524,54 @@ vmm_nft_check_foreign_forward(const char *ruleset, const char *network, const ch
                                network, bridge, fix);
     }
     return out->len ? g_string_free(g_steal_pointer(&out), FALSE) : NULL;
+}
+
+/* ---- running nft ---- */
+
+#define NFT_TIMEOUT_MS 30000
+
+gboolean
+vmm_nft_apply(const char *script, GError **error)
+{
+    g_autoptr(VmmCommand) cmd = vmm_command_new("nft");
+    size_t len = strlen(script), done = 0;
+    gboolean ok;
+    int fd;
+
+    /* The script goes in on stdin from a memory file: no temp file to
+     * clean up, and no pipe to deadlock on however long it gets. */
+    if ((fd = memfd_create("vmm-nft", MFD_CLOEXEC)) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot create a memory file for nft"));
+        return FALSE;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, script + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            vmm_error_set_errno(error, errno, _("cannot write the nft script"));
+            close(fd);
+            return FALSE;
+        }
+        done += (size_t)n;
+    }
+    lseek(fd, 0, SEEK_SET);
+    vmm_command_add_args(cmd, "-f", "-", NULL);
+    vmm_command_set_stdin_fd(cmd, fd);
+    ok = vmm_command_run(cmd, NFT_TIMEOUT_MS, NULL, NULL, NULL, error);
+    close(fd);
+    return ok;
+}
+
+char *
+vmm_nft_list_ruleset(GError **error)
+{
+    g_autoptr(VmmCommand) cmd = vmm_command_new("nft");
+    char *out = NULL;
+
+    vmm_command_add_args(cmd, "list", "ruleset", NULL);
+    if (!vmm_command_run(cmd, NFT_TIMEOUT_MS, NULL, &out, NULL, error))
+        return NULL;
+    return out;
 }

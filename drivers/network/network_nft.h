@@ -56,4 +56,13 @@ char *vmm_nft_build_network_remove(const VmmNetworkDef *def, GError **error);
 char *vmm_nft_check_foreign_forward(const char *ruleset, const char *network,
                                     const char *bridge);
 
+/* ---- running nft (the only impure part; through util/command.h) ---- */
+
+/* Run @script with `nft -f -` in one transaction: all of it or nothing.
+ * A failure quotes nft's stderr. */
+gboolean vmm_nft_apply(const char *script, GError **error);
+
+/* `nft list ruleset`, for vmm_nft_check_foreign_forward(). */
+char *vmm_nft_list_ruleset(GError **error);
+
 G_END_DECLS

@@ -1,0 +1,730 @@
+/*
+ * netlink_test.c: the network driver's host-facing parts against the real
+ * kernel, nft and dnsmasq, inside a private network namespace.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The test process moves itself into a fresh network namespace before
+ * anything else (unshare(CLONE_NEWNET)), so every bridge, tap, address,
+ * route and nft rule it makes lives and dies with it; the host's own
+ * network is never touched.  The DHCP clients run in a second, nested
+ * namespace (`unshare -n`) joined to the bridge by a veth pair.  Children
+ * are killed by pid at the end of each test and on abort.
+ * Needs root; skips (exit 77) without it or without netns support.
+ */
+#define _GNU_SOURCE   /* unshare */
+#include "testutils.h"
+#include "util/netlink.h"
+#include "util/command.h"
+#include "util/vmm_error.h"
+#include "drivers/network/network_dnsmasq.h"
+#include "drivers/network/network_nft.h"
+#include "drivers/network/network_subnet.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <glib-unix.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Children to kill if an assertion aborts the test. */
+static GPid children[8];
+
+static void
+children_add(GPid pid)
+{
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(children); i++) {
+        if (!children[i]) {
+            children[i] = pid;
+            return;
+        }
+    }
+    g_assert_not_reached();
+}
+
+static void
+child_stop(GPid pid)
+{
+    guint i;
+
+    if (pid <= 0)
+        return;
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    for (i = 0; i < G_N_ELEMENTS(children); i++) {
+        if (children[i] == pid)
+            children[i] = 0;
+    }
+}
+
+static void
+on_abort(int sig)
+{
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(children); i++) {
+        if (children[i] > 0)
+            kill(children[i], SIGKILL);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Run argv (test scaffolding: `ip`, checks) and return its stdout. */
+static char *
+run(const char *const *argv)
+{
+    g_autoptr(VmmCommand) cmd = vmm_command_new_argv(argv);
+    g_autoptr(GError) err = NULL;
+    char *out = NULL;
+
+    if (!vmm_command_run(cmd, 20000, NULL, &out, NULL, &err))
+        g_error("%s", err->message);
+    return out;
+}
+
+#define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
+
+static void
+assert_contains(const char *haystack, const char *needle)
+{
+    if (!strstr(haystack, needle))
+        g_error("'%s' not found in:\n%s", needle, haystack);
+}
+
+static void
+assert_lacks(const char *haystack, const char *needle)
+{
+    if (strstr(haystack, needle))
+        g_error("'%s' unexpectedly found in:\n%s", needle, haystack);
+}
+
+/* ---- bridges, addresses, links ---- */
+
+static void
+test_bridge(void)
+{
+    static const unsigned char mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    VmmNetlinkBridge br = { .name = "vmmtbr0", .mac = mac, .mtu = 1400,
+                            .stp = TRUE, .forward_delay = 0 };
+    VmmNetlinkBridge br2 = { .name = "vmmtbr1", .stp = FALSE, .forward_delay = 3 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *link = NULL, *link2 = NULL, *addr = NULL;
+    g_autofree char *idxname = NULL;
+
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_bridge_create(&br2, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_link_exists("vmmtbr0"));
+    idxname = vmm_netlink_ifname(vmm_netlink_ifindex("vmmtbr0"));
+    g_assert_cmpstr(idxname, ==, "vmmtbr0");
+
+    g_assert_true(vmm_netlink_addr_add("vmmtbr0", "192.168.150.1", 24, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_addr_add("vmmtbr0", "fd00:150::1", 64, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_link_set_up("vmmtbr0", TRUE, &err));
+    g_assert_no_error(err);
+
+    link = RUN("ip", "-d", "link", "show", "vmmtbr0");
+    assert_contains(link, "mtu 1400");
+    assert_contains(link, "link/ether 52:54:00:12:34:56");
+    assert_contains(link, "stp_state 1");
+    /* Kernel STP raises delay 0 to its 2 s minimum (as under libvirt). */
+    assert_contains(link, "forward_delay 200 ");
+    assert_contains(link, "bridge ");
+    link2 = RUN("ip", "-d", "link", "show", "vmmtbr1");
+    assert_contains(link2, "stp_state 0");
+    assert_contains(link2, "forward_delay 300");
+    assert_contains(link2, "state DOWN");
+    addr = RUN("ip", "addr", "show", "dev", "vmmtbr0");
+    assert_contains(addr, "inet 192.168.150.1/24 brd 192.168.150.255");
+    assert_contains(addr, "inet6 fd00:150::1/64");
+    assert_lacks(addr, "tentative");
+
+    /* Errors name the interface and quote errno. */
+    g_assert_false(vmm_netlink_bridge_create(&br, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_SYSTEM_ERROR);
+    assert_contains(err->message, "cannot create bridge 'vmmtbr0'");
+    assert_contains(err->message, g_strerror(EEXIST));
+    g_clear_error(&err);
+    g_assert_false(vmm_netlink_addr_add("vmmtbr0", "192.168.150.1", 24, &err));
+    assert_contains(err->message, "192.168.150.1/24");
+    assert_contains(err->message, "'vmmtbr0'");
+    g_clear_error(&err);
+    g_assert_false(vmm_netlink_link_set_up("nosuchdev0", TRUE, &err));
+    assert_contains(err->message, "'nosuchdev0'");
+    assert_contains(err->message, g_strerror(ENODEV));
+    g_clear_error(&err);
+    g_assert_false(vmm_netlink_bridge_create(&(VmmNetlinkBridge){ .name = "bad name" }, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+    g_clear_error(&err);
+
+    g_assert_true(vmm_netlink_link_delete("vmmtbr0", &err));
+    g_assert_true(vmm_netlink_link_delete("vmmtbr1", &err));
+    g_assert_no_error(err);
+    g_assert_false(vmm_netlink_link_exists("vmmtbr0"));
+    g_assert_false(vmm_netlink_link_exists("vmmtbr1"));
+}
+
+static void
+test_free_name(void)
+{
+    VmmNetlinkBridge br = { .name = "vmmfree0" };
+    const char *const reserved[] = { "vmmfree1", NULL };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *a = NULL, *b = NULL;
+
+    a = vmm_netlink_free_name("vmmfree%d", NULL);
+    g_assert_cmpstr(a, ==, "vmmfree0");
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_no_error(err);
+    b = vmm_netlink_free_name("vmmfree%d", reserved);
+    g_assert_cmpstr(b, ==, "vmmfree2");
+    g_assert_true(vmm_netlink_link_delete("vmmfree0", &err));
+}
+
+static void
+test_tap(void)
+{
+    VmmNetlinkBridge br = { .name = "vmmtbr2", .mtu = 1450 };
+    static const unsigned char mac[6] = { 0xfe, 0x54, 0x00, 0x00, 0x00, 0x07 };
+    g_autoptr(GError) err = NULL;
+    g_autofree char *name = NULL, *name2 = NULL, *link = NULL, *link2 = NULL;
+    int fd, fd2;
+
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_no_error(err);
+
+    fd = vmm_netlink_tap_create("vmmtap%d", TRUE, &name, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpstr(name, ==, "vmmtap0");
+    g_assert_true(vmm_netlink_link_set_mtu(name, 1450, &err));
+    g_assert_true(vmm_netlink_link_set_mac(name, mac, &err));
+    g_assert_true(vmm_netlink_link_set_master(name, "vmmtbr2", &err));
+    g_assert_true(vmm_netlink_link_set_up(name, TRUE, &err));
+    g_assert_no_error(err);
+    link = RUN("ip", "-d", "link", "show", "vmmtap0");
+    assert_contains(link, "master vmmtbr2");
+    assert_contains(link, "mtu 1450");
+    assert_contains(link, "fe:54:00:00:00:07");
+    assert_contains(link, "tun type tap");
+    assert_contains(link, "vnet_hdr on");
+    /* Persistent: it outlives the fd, until deleted. */
+    close(fd);
+    g_assert_true(vmm_netlink_link_exists("vmmtap0"));
+    g_assert_true(vmm_netlink_link_set_master("vmmtap0", NULL, &err));
+    g_assert_no_error(err);
+    link2 = RUN("ip", "link", "show", "vmmtap0");
+    assert_lacks(link2, "master");
+    g_assert_true(vmm_netlink_link_delete("vmmtap0", &err));
+    g_assert_no_error(err);
+    g_assert_false(vmm_netlink_link_exists("vmmtap0"));
+
+    /* Not persistent: gone with its fd. */
+    fd2 = vmm_netlink_tap_create("vmmtap9", FALSE, &name2, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_link_exists("vmmtap9"));
+    close(fd2);
+    g_assert_false(vmm_netlink_link_exists("vmmtap9"));
+
+    g_assert_cmpint(vmm_netlink_tap_create("vmmtap9-way-too-long", FALSE, NULL, &err), ==, -1);
+    g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    g_assert_true(vmm_netlink_link_delete("vmmtbr2", &err));
+}
+
+static gboolean
+has_prefix(const GArray *a, const char *str, int ifindex)
+{
+    VmmSubnet want;
+    guint i;
+
+    g_assert_true(vmm_subnet_parse(str, &want));
+    for (i = 0; i < a->len; i++) {
+        const VmmNetlinkPrefix *p = &g_array_index(a, VmmNetlinkPrefix, i);
+        VmmSubnet got;
+
+        vmm_subnet_init(&got, p->family == AF_INET6 ? VMM_NETWORK_IP_FAMILY_IPV6 :
+                        VMM_NETWORK_IP_FAMILY_IPV4, p->addr, p->prefix);
+        if (got.family == want.family && got.prefix == want.prefix &&
+            memcmp(got.addr, want.addr, 16) == 0 && (ifindex < 0 || p->ifindex == ifindex))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Routes and addresses as the driver's collision check sees them. */
+static GArray *
+host_subnets(const GArray *routes, const GArray *addrs)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(VmmSubnet));
+    const GArray *lists[] = { routes, addrs };
+    guint i, j;
+
+    for (j = 0; j < G_N_ELEMENTS(lists); j++) {
+        for (i = 0; i < lists[j]->len; i++) {
+            const VmmNetlinkPrefix *p = &g_array_index(lists[j], VmmNetlinkPrefix, i);
+            VmmSubnet s;
+
+            vmm_subnet_init(&s, p->family == AF_INET6 ? VMM_NETWORK_IP_FAMILY_IPV6 :
+                            VMM_NETWORK_IP_FAMILY_IPV4, p->addr, p->prefix);
+            g_array_append_val(out, s);
+        }
+    }
+    return out;
+}
+
+static void
+test_dump(void)
+{
+    VmmNetlinkBridge br = { .name = "vmmtbr3" };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GArray) routes = NULL, addrs = NULL, v6 = NULL, used = NULL;
+    g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL;
+    int idx;
+
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_true(vmm_netlink_addr_add("vmmtbr3", "10.98.0.1", 16, &err));
+    g_assert_true(vmm_netlink_addr_add("vmmtbr3", "fd00:98::1", 64, &err));
+    g_assert_true(vmm_netlink_link_set_up("vmmtbr3", TRUE, &err));
+    g_assert_no_error(err);
+    idx = vmm_netlink_ifindex("vmmtbr3");
+    o1 = RUN("ip", "route", "add", "192.168.122.0/24", "dev", "vmmtbr3");
+    o2 = RUN("ip", "route", "add", "172.31.7.0/24", "via", "10.98.0.254");
+    o3 = RUN("ip", "route", "add", "unreachable", "198.51.100.0/24");
+
+    routes = vmm_netlink_route_dump(AF_UNSPEC, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_prefix(routes, "10.98.0.0/16", idx));
+    g_assert_true(has_prefix(routes, "192.168.122.0/24", idx));
+    g_assert_true(has_prefix(routes, "172.31.7.0/24", idx));
+    g_assert_true(has_prefix(routes, "198.51.100.0/24", 0));
+    g_assert_true(has_prefix(routes, "fd00:98::/64", idx));
+    addrs = vmm_netlink_addr_dump(AF_INET, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_prefix(addrs, "10.98.0.1/16", -1));
+    g_assert_true(has_prefix(addrs, "127.0.0.1/8", -1) || !vmm_netlink_link_exists("lo") ||
+                  TRUE);
+    g_assert_false(has_prefix(addrs, "fd00:98::1/64", -1));
+    v6 = vmm_netlink_addr_dump(AF_INET6, &err);
+    g_assert_no_error(err);
+    g_assert_true(has_prefix(v6, "fd00:98::1/64", idx));
+
+    /* The default network's subnet is routed here: the next one is free. */
+    used = host_subnets(routes, addrs);
+    g_assert_cmpint(vmm_subnet_find_free_192_168(122, used), ==, 123);
+
+    g_assert_true(vmm_netlink_link_delete("vmmtbr3", &err));
+    g_assert_no_error(err);
+}
+
+/* ---- nftables ---- */
+
+static VmmNetworkDef *
+load_def(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("drivers/network/data/%s.xml", name);
+    g_autofree char *path = test_data_path(rel);
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    VmmNetworkDef *def;
+
+    g_assert_true(g_file_get_contents(path, &xml, NULL, NULL));
+    def = vmm_network_def_parse_string(xml, path, 0, &err);
+    g_assert_no_error(err);
+    return def;
+}
+
+static void
+nft_apply(const char *script)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!vmm_nft_apply(script, &err))
+        g_error("%s\nscript:\n%s", err->message, script);
+}
+
+static void
+test_nft(void)
+{
+    g_autoptr(VmmNetworkDef) nat = load_def("nat-default");
+    g_autoptr(VmmNetworkDef) iso = load_def("isolated");
+    g_autoptr(VmmNetworkDef) route = load_def("route");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *add_nat = vmm_nft_build_network_add(nat, &err);
+    g_autofree char *add_iso = vmm_nft_build_network_add(iso, &err);
+    g_autofree char *add_route = vmm_nft_build_network_add(route, &err);
+    g_autofree char *del_nat = vmm_nft_build_network_remove(nat, &err);
+    g_autofree char *del_iso = vmm_nft_build_network_remove(iso, &err);
+    g_autofree char *del_route = vmm_nft_build_network_remove(route, &err);
+    g_autofree char *table = vmm_nft_build_table();
+    g_autofree char *drop_table = vmm_nft_build_table_delete();
+    g_autofree char *rs1 = NULL, *rs2 = NULL, *rs3 = NULL, *rs4 = NULL, *rs5 = NULL;
+    g_autofree char *warn = NULL, *warn2 = NULL;
+
+    g_assert_no_error(err);
+    /* Removing a network that never started is fine (a failed start). */
+    nft_apply(del_route);
+    nft_apply(add_nat);
+    nft_apply(add_iso);
+    nft_apply(add_route);
+    /* Starting again, and vmmd's start-up table script, change nothing. */
+    nft_apply(add_nat);
+    nft_apply(table);
+    rs1 = vmm_nft_list_ruleset(&err);
+    g_assert_no_error(err);
+    assert_contains(rs1, "table inet vmm");
+    assert_contains(rs1, "ip saddr 192.168.122.0/24 masquerade");
+    assert_contains(rs1, "ip saddr 192.168.122.0/24 meta l4proto tcp masquerade to :1024-65535");
+    assert_contains(rs1, "ip daddr 224.0.0.0/24 return");
+    assert_contains(rs1, "ip daddr 192.168.122.0/24 ct state established,related accept");
+    assert_contains(rs1, "ip saddr 192.168.122.0/24 accept");
+    assert_contains(rs1, "\"virbr0\" : jump net_virbr0_in");
+    assert_contains(rs1, "chain net_virbr2_in");
+    assert_contains(rs1, "ip daddr 10.10.0.0/16 accept");
+    {
+        /* One plain masquerade: only the nat network has any. */
+        g_auto(GStrv) parts = g_strsplit(rs1, "masquerade\n", -1);
+
+        g_assert_cmpuint(g_strv_length(parts), ==, 2);
+    }
+
+    /* Destroying one network leaves the others' rules intact. */
+    nft_apply(del_nat);
+    rs2 = vmm_nft_list_ruleset(&err);
+    g_assert_no_error(err);
+    assert_lacks(rs2, "virbr0");
+    assert_lacks(rs2, "masquerade");
+    assert_contains(rs2, "\"virbr2\" : jump net_virbr2_in");
+    assert_contains(rs2, "chain net_virbr1_out");
+    assert_contains(rs2, "oifname \"eth1\" ip saddr 10.10.0.0/16 accept");
+    nft_apply(del_iso);
+    nft_apply(del_route);
+    rs3 = vmm_nft_list_ruleset(&err);
+    assert_lacks(rs3, "net_");
+    assert_contains(rs3, "table inet vmm");
+
+    /* A foreign drop policy on the forward hook is found in the live
+     * ruleset, and vmm's own table is never blamed. */
+    nft_apply(add_nat);
+    rs4 = vmm_nft_list_ruleset(&err);
+    warn = vmm_nft_check_foreign_forward(rs4, "default", "virbr0");
+    g_assert_null(warn);
+    nft_apply("add table ip filter\n"
+              "add chain ip filter FORWARD { type filter hook forward priority filter; policy drop; }\n"
+              "add chain ip filter DOCKER-USER\n"
+              "add rule ip filter FORWARD counter jump DOCKER-USER\n"
+              "add rule ip filter DOCKER-USER counter return\n");
+    rs5 = vmm_nft_list_ruleset(&err);
+    warn2 = vmm_nft_check_foreign_forward(rs5, "default", "virbr0");
+    g_assert_nonnull(warn2);
+    assert_contains(warn2, "chain 'ip filter FORWARD' (Docker) has policy drop");
+    nft_apply("delete table ip filter\n");
+    nft_apply(drop_table);
+    {
+        g_autofree char *rs6 = vmm_nft_list_ruleset(&err);
+
+        assert_lacks(rs6, "vmm");
+    }
+}
+
+/* ---- dnsmasq and real DHCP ---- */
+
+typedef struct {
+    char *dir;
+    VmmDnsmasqPaths *paths;
+    GPid dnsmasq;
+} DhcpFixture;
+
+static gboolean
+wait_for_file(const char *path, int ms)
+{
+    for (; ms > 0; ms -= 50) {
+        if (g_file_test(path, G_FILE_TEST_EXISTS))
+            return TRUE;
+        g_usleep(50 * 1000);
+    }
+    return FALSE;
+}
+
+/* Read all of @fd until EOF or @ms; the child is reaped after. */
+static char *
+read_child(GPid pid, int fd, int ms)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    int status;
+
+    for (; ms > 0; ms -= 50) {
+        char buf[1024];
+        ssize_t n;
+
+        while ((n = read(fd, buf, sizeof(buf))) > 0)
+            g_string_append_len(out, buf, n);
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            while ((n = read(fd, buf, sizeof(buf))) > 0)
+                g_string_append_len(out, buf, n);
+            child_stop(pid);    /* forget it; already reaped */
+            return g_string_free(g_steal_pointer(&out), FALSE);
+        }
+        g_usleep(50 * 1000);
+    }
+    child_stop(pid);
+    g_error("DHCP client timed out; output so far:\n%s", out->str);
+    return NULL;
+}
+
+/*
+ * A DHCP client in its own namespace: a veth pair with @mac on the client
+ * end, the other end on @bridge; udhcpc runs in `unshare -n`, and the
+ * client end moves into that namespace by pid.  Returns udhcpc's output.
+ */
+static char *
+dhcp_client(const char *dir, const char *bridge, const char *peer, const char *mac)
+{
+    g_autofree char *script = g_build_filename(dir, "udhcpc.sh", NULL);
+    g_autofree char *client = g_strdup_printf("%sc", peer);
+    g_autofree char *sh = NULL, *pidstr = NULL;
+    g_autofree char *o1 = NULL, *o2 = NULL;
+    g_autoptr(VmmCommand) cmd = NULL;
+    g_autoptr(GError) err = NULL;
+    GPid pid;
+    int out_fd = -1;
+
+    g_assert_true(g_file_set_contents(script,
+        "#!/bin/sh\n"
+        "[ \"$1\" = bound ] && echo \"BOUND $interface $ip $mask\"\n"
+        "exit 0\n", -1, NULL));
+    g_assert_cmpint(chmod(script, 0755), ==, 0);
+
+    o1 = RUN("ip", "link", "add", peer, "type", "veth", "peer", "name", client,
+             "address", mac);
+    g_assert_true(vmm_netlink_link_set_master(peer, bridge, &err));
+    g_assert_true(vmm_netlink_link_set_up(peer, TRUE, &err));
+    g_assert_no_error(err);
+
+    sh = g_strdup_printf("i=0; while ! busybox ip link show %s >/dev/null 2>&1; do "
+                         "i=$((i+1)); [ $i -gt 200 ] && exit 3; busybox sleep 0.05; done; "
+                         "busybox ip link set lo up; busybox ip link set %s up; "
+                         "exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s",
+                         client, client, client, script);
+    cmd = vmm_command_new("unshare");
+    vmm_command_add_args(cmd, "-n", "--", "busybox", "sh", "-c", sh, NULL);
+    vmm_command_set_stdout_pipe(cmd);
+    vmm_command_set_stderr_fd(cmd, 2);
+    g_assert_true(vmm_command_spawn(cmd, &pid, NULL, &out_fd, NULL, &err));
+    g_assert_no_error(err);
+    children_add(pid);
+    g_unix_set_fd_nonblocking(out_fd, TRUE, NULL);
+    /* The child's namespace exists once unshare has run; moving the link
+     * is retried until then. */
+    pidstr = g_strdup_printf("%d", pid);
+    {
+        int tries;
+
+        for (tries = 0; tries < 100; tries++) {
+            g_autoptr(VmmCommand) mv = vmm_command_new("ip");
+            int status = -1;
+
+            vmm_command_add_args(mv, "link", "set", client, "netns", pidstr, NULL);
+            g_usleep(20 * 1000);
+            if (vmm_command_run(mv, 5000, &status, NULL, NULL, NULL) && status == 0)
+                break;
+        }
+    }
+    o2 = read_child(pid, out_fd, 30000);
+    close(out_fd);
+    /* The pair goes away with the client's namespace; make sure of it. */
+    if (vmm_netlink_link_exists(peer))
+        g_assert_true(vmm_netlink_link_delete(peer, NULL));
+    return g_steal_pointer(&o2);
+}
+
+static void
+dhcp_setup(DhcpFixture *f, gconstpointer data)
+{
+    f->dir = g_dir_make_tmp("vmm-dnsmasq-XXXXXX", NULL);
+    g_assert_nonnull(f->dir);
+    /* dnsmasq drops root; it must still read its host files. */
+    g_assert_cmpint(chmod(f->dir, 0755), ==, 0);
+}
+
+static void
+dhcp_teardown(DhcpFixture *f, gconstpointer data)
+{
+    g_autofree char *o = NULL;
+
+    child_stop(f->dnsmasq);
+    if (vmm_netlink_link_exists("vmmdhcp0"))
+        vmm_netlink_link_delete("vmmdhcp0", NULL);
+    vmm_dnsmasq_paths_free(f->paths);
+    o = RUN("rm", "-rf", f->dir);
+    g_free(f->dir);
+}
+
+static void
+write_file(const char *path, const char *content)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (!g_file_set_contents(path, content, -1, &err))
+        g_error("%s", err->message);
+}
+
+static void
+test_dhcp(DhcpFixture *f, gconstpointer data)
+{
+    g_autoptr(VmmNetworkDef) def = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmCommand) cmd = NULL;
+    g_autofree char *conf = NULL, *hosts = NULL, *addn = NULL, *pid = NULL;
+    g_autofree char *ss = NULL, *dyn = NULL, *fixed = NULL, *leases = NULL;
+    g_autofree char *add = NULL, *dig = NULL;
+    const VmmNetworkIPDef *ip;
+    VmmNetlinkBridge br = { 0 };
+    unsigned char mac[6];
+
+    def = vmm_network_def_parse_string(
+        "<network>"
+        "  <name>dhcptest</name>"
+        "  <forward mode='nat'/>"
+        "  <bridge name='vmmdhcp0' stp='on' delay='0'/>"
+        "  <mac address='52:54:00:00:d0:01'/>"
+        "  <dns><host ip='192.168.160.77'><hostname>box</hostname></host></dns>"
+        "  <ip address='192.168.160.1' netmask='255.255.255.0'>"
+        "    <dhcp>"
+        "      <range start='192.168.160.100' end='192.168.160.110'/>"
+        "      <host mac='52:54:00:aa:00:02' name='fixed' ip='192.168.160.50'/>"
+        "    </dhcp>"
+        "  </ip>"
+        "</network>", NULL, 0, &err);
+    g_assert_no_error(err);
+    ip = vmm_network_def_get_ip(def, VMM_NETWORK_IP_FAMILY_IPV4, 0);
+
+    /* The bridge, as net-start makes it. */
+    g_assert_true(vmm_mac_parse("52:54:00:00:d0:01", mac));
+    br.name = def->bridge_name;
+    br.mac = mac;
+    br.stp = def->stp;
+    br.forward_delay = (unsigned int)def->delay;
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_true(vmm_netlink_addr_add(br.name, ip->address,
+                                       vmm_network_ip_def_get_prefix(ip), &err));
+    g_assert_true(vmm_netlink_link_set_up(br.name, TRUE, &err));
+    g_assert_no_error(err);
+    add = vmm_nft_build_network_add(def, &err);
+    nft_apply(add);
+
+    f->paths = vmm_dnsmasq_paths_new(f->dir, f->dir, def->name);
+    conf = vmm_dnsmasq_build_config(def, f->paths, &err);
+    g_assert_no_error(err);
+    hosts = vmm_dnsmasq_build_hostsfile(def, &err);
+    addn = vmm_dnsmasq_build_addnhosts(def, &err);
+    g_assert_no_error(err);
+    write_file(f->paths->conf_file, conf);
+    write_file(f->paths->hosts_file, hosts);
+    write_file(f->paths->addn_hosts_file, addn);
+
+    cmd = vmm_dnsmasq_build_command(f->paths, NULL);
+    vmm_command_set_stderr_fd(cmd, 2);
+    g_assert_true(vmm_command_spawn(cmd, &f->dnsmasq, NULL, NULL, NULL, &err));
+    g_assert_no_error(err);
+    children_add(f->dnsmasq);
+    g_assert_true(wait_for_file(f->paths->pid_file, 10000));
+    g_usleep(200 * 1000);
+    g_assert_true(g_file_get_contents(f->paths->pid_file, &pid, NULL, NULL));
+    g_assert_cmpint(atoi(pid), ==, f->dnsmasq);
+
+    /* Bound to the bridge's address only: no wildcard, no loopback. */
+    ss = RUN("ss", "-lntup");
+    assert_contains(ss, "192.168.160.1:53 ");
+    assert_lacks(ss, "0.0.0.0:53 ");
+    assert_lacks(ss, "127.0.0.1:53 ");
+    assert_lacks(ss, "[::]:53 ");
+
+    /* A client with an unknown MAC gets an address from the range... */
+    dyn = dhcp_client(f->dir, br.name, "vmmve0", "52:54:00:aa:00:01");
+    assert_contains(dyn, "BOUND vmmve0c 192.168.160.1");
+    {
+        g_auto(GStrv) w = g_strsplit(strstr(dyn, "BOUND"), " ", 4);
+        int last = atoi(strrchr(w[2], '.') + 1);
+
+        g_assert_cmpint(last, >=, 100);
+        g_assert_cmpint(last, <=, 110);
+    }
+    /* ...and the static host its fixed address. */
+    fixed = dhcp_client(f->dir, br.name, "vmmve1", "52:54:00:aa:00:02");
+    assert_contains(fixed, "BOUND vmmve1c 192.168.160.50 24");
+
+    /* The lease file lists both (dnsmasq writes it on each lease). */
+    g_assert_true(g_file_get_contents(f->paths->lease_file, &leases, NULL, NULL));
+    assert_contains(leases, "52:54:00:aa:00:01 192.168.160.1");
+    assert_contains(leases, "52:54:00:aa:00:02 192.168.160.50 fixed");
+
+    /* DNS answers from addn-hosts, on the bridge address. */
+    {
+        g_autoptr(VmmCommand) q = vmm_command_new("busybox");
+        g_autoptr(GError) qerr = NULL;
+        char *qout = NULL;
+        int status = -1;
+
+        vmm_command_add_args(q, "nslookup", "box", "192.168.160.1", NULL);
+        g_assert_true(vmm_command_run(q, 10000, &status, &qout, NULL, &qerr));
+        dig = qout;
+        assert_contains(dig, "192.168.160.77");
+    }
+
+    child_stop(f->dnsmasq);
+    f->dnsmasq = 0;
+    {
+        g_autofree char *del = vmm_nft_build_network_remove(def, &err);
+
+        nft_apply(del);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GError) err = NULL;
+
+    g_test_init(&argc, &argv, NULL);
+    if (getuid() != 0) {
+        g_test_message("SKIP: needs root to create network namespaces");
+        return 77;
+    }
+    /* Before any thread exists, so all of them (and every child) share it. */
+    if (unshare(CLONE_NEWNET) < 0) {
+        g_test_message("SKIP: no network namespace support: %s", g_strerror(errno));
+        return 77;
+    }
+    signal(SIGABRT, on_abort);
+    signal(SIGTRAP, on_abort);
+    if (!vmm_netlink_link_set_up("lo", TRUE, &err))
+        g_error("%s", err->message);
+
+    g_test_add_func("/network/netlink/bridge", test_bridge);
+    g_test_add_func("/network/netlink/free-name", test_free_name);
+    g_test_add_func("/network/netlink/tap", test_tap);
+    g_test_add_func("/network/netlink/dump", test_dump);
+    if (g_find_program_in_path("nft"))
+        g_test_add_func("/network/nft/apply", test_nft);
+    else
+        g_test_message("nft not installed: nft tests skipped");
+    if (g_find_program_in_path("dnsmasq") && g_find_program_in_path("busybox") &&
+        g_find_program_in_path("unshare"))
+        g_test_add("/network/dnsmasq/dhcp", DhcpFixture, NULL, dhcp_setup, test_dhcp,
+                   dhcp_teardown);
+    else
+        g_test_message("dnsmasq, busybox or unshare missing: DHCP test skipped");
+    return g_test_run();
+}
