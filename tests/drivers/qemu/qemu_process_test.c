@@ -1,0 +1,763 @@
+/*
+ * qemu_process_test.c: the QMP monitor and QEMU process handling against
+ * real QEMU (no mocks): a halting firmware under TCG and KVM, events,
+ * deadlines with a SIGSTOPped QEMU, kill -9, reconnect from the status
+ * file, identity checks, and the tiny Linux guest booting under TCG and
+ * powering off on ACPI shutdown.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "drivers/qemu/qemu_monitor.h"
+#include "drivers/qemu/qemu_process.h"
+#include "util/command.h"
+#include "util/vmm_error.h"
+#include "util/vmm_uuid.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define QEMU "qemu-system-x86_64"
+
+static char *qemu_path;
+static char *tmpdir;
+static char *hlt_rom;
+static gboolean kvm_ok;
+static char *kvm_reason;
+
+typedef struct {
+    int stops, resumes, powerdowns, shutdowns, resets, eofs, exits;
+    gboolean shutdown_guest;
+    char *shutdown_reason;
+    int exit_status;
+    GPtrArray *events;
+} Seen;
+
+static void
+seen_clear(Seen *s)
+{
+    g_free(s->shutdown_reason);
+    if (s->events)
+        g_ptr_array_unref(s->events);
+    memset(s, 0, sizeof(*s));
+}
+
+static void on_stop(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->stops++; }
+static void on_resume(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->resumes++; }
+static void on_powerdown(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->powerdowns++; }
+static void on_reset(VmmQemuMonitor *m, gboolean g, const char *r, gpointer o) { ((Seen *)o)->resets++; }
+
+static void
+on_shutdown(VmmQemuMonitor *m, gboolean guest, const char *reason, gpointer o)
+{
+    Seen *s = o;
+
+    s->shutdowns++;
+    s->shutdown_guest = guest;
+    g_free(s->shutdown_reason);
+    s->shutdown_reason = g_strdup(reason);
+}
+
+static void
+on_event(VmmQemuMonitor *m, const char *name, const VmmJsonNode *data, gpointer o)
+{
+    Seen *s = o;
+
+    if (!s->events)
+        s->events = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(s->events, g_strdup(name));
+}
+
+static void on_eof(VmmQemuMonitor *m, const GError *e, gpointer o) { ((Seen *)o)->eofs++; }
+
+static void
+on_exited(VmmQemuProcess *p, int status, gpointer o)
+{
+    Seen *s = o;
+
+    s->exits++;
+    s->exit_status = status;
+}
+
+static const VmmQemuMonitorCallbacks monitor_cb = {
+    .shutdown = on_shutdown, .powerdown = on_powerdown, .reset = on_reset,
+    .stop = on_stop, .resume = on_resume, .event = on_event, .eof = on_eof,
+};
+
+static const VmmQemuProcessCallbacks process_cb = {
+    .monitor = {
+        .shutdown = on_shutdown, .powerdown = on_powerdown, .reset = on_reset,
+        .stop = on_stop, .resume = on_resume, .event = on_event,
+    },
+    .exited = on_exited,
+};
+
+/* Run the default context until *@counter reaches @want, at most @ms. */
+static gboolean
+wait_for(int *counter, int want, int ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+
+    while (*counter < want) {
+        if (g_get_monotonic_time() > deadline)
+            return FALSE;
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(1000);
+    }
+    return TRUE;
+}
+
+static VmmDomainDef *
+make_def(const char *name, char uuid[VMM_UUID_STRING_BUFLEN])
+{
+    unsigned char raw[VMM_UUID_BUFLEN];
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    VmmDomainDef *def;
+
+    vmm_uuid_generate(raw);
+    vmm_uuid_format(raw, uuid);
+    xml = g_strdup_printf("<domain type='qemu'><name>%s</name><uuid>%s</uuid>"
+                          "<memory unit='MiB'>16</memory><os><type>hvm</type></os>"
+                          "</domain>", name, uuid);
+    def = vmm_domain_def_parse_string(xml, NULL, 0, &err);
+    g_assert_no_error(err);
+    return def;
+}
+
+static char *
+monitor_path(const char *name)
+{
+    return g_strdup_printf("%s/%s.monitor", tmpdir, name);
+}
+
+/* A QEMU that runs a firmware which only halts. */
+static VmmCommand *
+hlt_command(const char *name, const char *uuid, const char *accel)
+{
+    VmmCommand *cmd = vmm_command_new(qemu_path);
+    g_autofree char *mon = monitor_path(name);
+
+    vmm_command_add_arg_pair(cmd, "-name", name);
+    vmm_command_add_arg_pair(cmd, "-uuid", uuid);
+    vmm_command_add_arg_format(cmd, "-machine");
+    vmm_command_add_arg_format(cmd, "pc,accel=%s", accel);
+    vmm_command_add_args(cmd, "-m", "16", "-bios", hlt_rom, "-nodefaults",
+                         "-no-user-config", "-display", "none", NULL);
+    vmm_command_add_arg(cmd, "-chardev");
+    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon);
+    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    return cmd;
+}
+
+static VmmQemuProcess *
+start_hlt(const char *name, const char *accel, gboolean paused, Seen *seen,
+          VmmDomainDef **def_out)
+{
+    char uuid[VMM_UUID_STRING_BUFLEN];
+    g_autoptr(VmmDomainDef) def = make_def(name, uuid);
+    g_autofree char *mon = monitor_path(name);
+    g_autofree char *rundir = g_build_filename(tmpdir, "run", NULL);
+    g_autofree char *logdir = g_build_filename(tmpdir, "log", NULL);
+    g_autoptr(GError) err = NULL;
+    VmmQemuProcessConfig cfg = {
+        .name = name, .def = def, .id = 1, .monitor_path = mon, .log_dir = logdir,
+        .run_dir = rundir, .start_paused = paused, .monitor_timeout_ms = 10000,
+    };
+    VmmQemuProcess *proc = vmm_qemu_process_start(&cfg, hlt_command(name, uuid, accel),
+                                                  &process_cb, seen, &err);
+
+    g_assert_no_error(err);
+    g_assert_nonnull(proc);
+    if (def_out)
+        *def_out = g_steal_pointer(&def);
+    return proc;
+}
+
+/* Run @command, which must succeed. */
+static void
+run_ok(VmmQemuMonitor *mon, const char *command)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmJsonNode) ret = vmm_qemu_monitor_command(mon, command, NULL, 5000, NULL, &err);
+
+    g_assert_no_error(err);
+    g_assert_nonnull(ret);
+}
+
+static void
+assert_status(VmmQemuMonitor *mon, const char *want)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *status = NULL;
+    gboolean running = FALSE;
+
+    g_assert_true(vmm_qemu_monitor_query_status(mon, 5000, NULL, &status, &running, &err));
+    g_assert_no_error(err);
+    g_assert_cmpstr(status, ==, want);
+    g_assert_cmpint(running, ==, strcmp(want, "running") == 0);
+}
+
+static gboolean
+need_accel(const char *accel)
+{
+    if (strcmp(accel, "kvm") == 0 && !kvm_ok) {
+        g_test_skip(kvm_reason);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Start, QMP negotiated, query-status, stop/cont events, status file,
+ * destroy with SIGTERM and the exit seen through our child watch. */
+static void
+test_lifecycle(gconstpointer data)
+{
+    const char *accel = data;
+    g_autofree char *name = g_strdup_printf("life-%s", accel);
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *status_xml = NULL;
+    VmmQemuMonitor *mon;
+    Seen seen = { 0 };
+    gint64 t0;
+
+    if (!need_accel(accel))
+        return;
+    t0 = g_get_monotonic_time();
+    proc = start_hlt(name, accel, FALSE, &seen, NULL);
+    g_test_message("%s: started and running in %.1f ms", accel,
+                   (g_get_monotonic_time() - t0) / 1000.0);
+    mon = vmm_qemu_process_get_monitor(proc);
+    g_assert_cmpstr(vmm_qemu_process_get_state(proc), ==, "running");
+    g_assert_cmpuint(vmm_qemu_monitor_get_version(mon), >=, 7000000);
+    assert_status(mon, "running");
+
+    /* The status file: pid, start time, monitor and the live definition. */
+    g_assert_true(g_file_get_contents(vmm_qemu_process_get_status_path(proc),
+                                      &status_xml, NULL, NULL));
+    {
+        g_autofree char *pid = g_strdup_printf("pid='%d'", vmm_qemu_process_get_pid(proc));
+        g_assert_nonnull(strstr(status_xml, pid));
+        g_assert_nonnull(strstr(status_xml, "state='running'"));
+        g_assert_nonnull(strstr(status_xml, "starttime='"));
+        g_assert_nonnull(strstr(status_xml, "<monitor path='"));
+        g_assert_nonnull(strstr(status_xml, "<domain type='qemu' id='1'>"));
+    }
+    /* The log starts with the command line. */
+    {
+        g_autofree char *log = NULL;
+        g_assert_true(g_file_get_contents(vmm_qemu_process_get_log_path(proc), &log, NULL, NULL));
+        g_assert_nonnull(strstr(log, ": starting up\nPATH=/usr/sbin:/usr/bin:/sbin:/bin "));
+        g_assert_nonnull(strstr(log, " -S\n"));
+    }
+
+    run_ok(mon, "stop");
+    g_assert_true(wait_for(&seen.stops, 1, 5000));
+    assert_status(mon, "paused");
+    run_ok(mon, "cont");
+    g_assert_true(wait_for(&seen.resumes, 1, 5000));
+    assert_status(mon, "running");
+
+    /* A QMP error is reported with QEMU's description. */
+    g_assert_null(vmm_qemu_monitor_command(mon, "no-such-command", NULL, 5000, NULL, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(strstr(err->message, "unable to execute QEMU command 'no-such-command'"));
+    g_clear_error(&err);
+
+    t0 = g_get_monotonic_time();
+    g_assert_true(vmm_qemu_process_kill(proc, FALSE, 5000, &err));
+    g_assert_no_error(err);
+    g_assert_true(wait_for(&seen.exits, 1, 5000));
+    g_test_message("%s: destroyed in %.1f ms", accel, (g_get_monotonic_time() - t0) / 1000.0);
+    /* QEMU exits 0 on SIGTERM after a SHUTDOWN event (host-signal). */
+    g_assert_true(WIFEXITED(seen.exit_status));
+    g_assert_true(vmm_qemu_process_has_exited(proc));
+    g_assert_false(vmm_qemu_monitor_is_open(mon));
+    vmm_qemu_process_remove_status(proc);
+    g_assert_false(g_file_test(vmm_qemu_process_get_status_path(proc), G_FILE_TEST_EXISTS));
+    seen_clear(&seen);
+}
+
+/* The monitor alone: kill -9 of QEMU ends in the EOF callback, and pending
+ * and later commands fail instead of hanging. */
+static void
+test_kill9_eof(gconstpointer data)
+{
+    const char *accel = data;
+    g_autofree char *name = g_strdup_printf("eof-%s", accel);
+    g_autofree char *mon_path = monitor_path(name);
+    g_autoptr(VmmCommand) cmd = NULL;
+    g_autoptr(VmmQemuMonitor) mon = NULL;
+    g_autoptr(GError) err = NULL;
+    Seen seen = { 0 };
+    GPid pid;
+    int fd;
+    int status;
+
+    if (!need_accel(accel))
+        return;
+    cmd = hlt_command(name, "00000000-0000-4000-8000-000000000001", accel);
+    vmm_command_add_arg(cmd, "-S");
+    g_assert_true(vmm_command_spawn(cmd, &pid, NULL, NULL, NULL, &err));
+    fd = vmm_qemu_monitor_connect_unix(mon_path, 10000, NULL, NULL, &err);
+    g_assert_no_error(err);
+    mon = vmm_qemu_monitor_open(fd, name, NULL, &monitor_cb, &seen);
+    assert_status(mon, "prelaunch");
+
+    kill(pid, SIGKILL);
+    g_assert_true(wait_for(&seen.eofs, 1, 5000));
+    g_assert_false(vmm_qemu_monitor_is_open(mon));
+    g_assert_null(vmm_qemu_monitor_command(mon, "query-status", NULL, 1000, NULL, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(err->message, "closed"));
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    g_assert_true(WIFSIGNALED(status));
+    g_assert_cmpint(seen.eofs, ==, 1);
+    seen_clear(&seen);
+}
+
+typedef struct {
+    VmmQemuMonitor *mon;
+    GError *error;
+    gint64 took_us;
+    gboolean done;
+} WorkerCall;
+
+static gpointer
+worker_call(gpointer opaque)
+{
+    WorkerCall *w = opaque;
+    gint64 t0 = g_get_monotonic_time();
+    VmmJsonNode *ret = vmm_qemu_monitor_command(w->mon, "query-status", NULL, 300,
+                                                "job start", &w->error);
+
+    vmm_json_node_free(ret);
+    w->took_us = g_get_monotonic_time() - t0;
+    g_atomic_int_set(&w->done, TRUE);
+    return NULL;
+}
+
+/* A SIGSTOPped QEMU: commands fail at their deadline with the wording,
+ * from the loop's thread and from a worker thread while the loop runs,
+ * and destroy still works. */
+static void
+test_stopped_qemu(gconstpointer data)
+{
+    const char *accel = data;
+    g_autofree char *name = g_strdup_printf("stalled-%s", accel);
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+    VmmQemuMonitor *mon;
+    Seen seen = { 0 };
+    WorkerCall w = { 0 };
+    GThread *thread;
+    gint64 t0;
+
+    if (!need_accel(accel))
+        return;
+    proc = start_hlt(name, accel, FALSE, &seen, NULL);
+    mon = vmm_qemu_process_get_monitor(proc);
+    g_assert_cmpint(kill(vmm_qemu_process_get_pid(proc), SIGSTOP), ==, 0);
+
+    t0 = g_get_monotonic_time();
+    g_assert_null(vmm_qemu_monitor_command(mon, "query-status", NULL, 250, "job start", &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    {
+        g_autofree char *want = g_strdup_printf(
+            "Timed out during operation: monitor of domain '%s' not responding "
+            "(job start, waited 250 ms)", name);
+        g_assert_cmpstr(err->message, ==, want);
+    }
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+    g_clear_error(&err);
+
+    vmm_qemu_monitor_set_timeout_format(mon, "QEMU '{domain}' stalled in {command} ({waited})");
+    g_assert_null(vmm_qemu_monitor_command(mon, "query-status", NULL, 2000, NULL, &err));
+    {
+        g_autofree char *want = g_strdup_printf(
+            "Timed out during operation: QEMU '%s' stalled in query-status (2 s)", name);
+        g_assert_cmpstr(err->message, ==, want);
+    }
+    g_clear_error(&err);
+    vmm_qemu_monitor_set_timeout_format(mon, NULL);
+
+    /* A worker thread waits while this thread runs the loop. */
+    w.mon = mon;
+    thread = g_thread_new("worker", worker_call, &w);
+    while (!g_atomic_int_get(&w.done)) {
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(1000);
+    }
+    g_thread_join(thread);
+    g_assert_error(w.error, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(strstr(w.error->message, "(job start, waited 300 ms)"));
+    g_assert_cmpint(w.took_us, <, 2 * G_USEC_PER_SEC);
+    g_clear_error(&w.error);
+
+    /* Destroy: SIGTERM stays pending on a stopped process, SIGKILL does not. */
+    t0 = g_get_monotonic_time();
+    g_assert_false(vmm_qemu_process_kill(proc, TRUE, 100, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_clear_error(&err);
+    g_assert_true(vmm_qemu_process_kill(proc, FALSE, 100, &err));
+    g_assert_no_error(err);
+    g_assert_true(wait_for(&seen.exits, 1, 5000));
+    g_assert_true(WIFSIGNALED(seen.exit_status));
+    g_assert_cmpint(WTERMSIG(seen.exit_status), ==, SIGKILL);
+    vmm_qemu_process_remove_status(proc);
+    seen_clear(&seen);
+}
+
+/* Drop the handle (as a vmmd restart does), re-adopt QEMU from its status
+ * file, and see its exit through QMP EOF. */
+static void
+test_reconnect(void)
+{
+    const char *name = "reconnect";
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(VmmQemuProcess) again = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    g_autoptr(VmmDomainDef) def2 = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *status_path = NULL;
+    Seen seen = { 0 };
+    Seen seen2 = { 0 };
+    gboolean dead = TRUE;
+    pid_t pid;
+
+    proc = start_hlt(name, "tcg", TRUE, &seen, &def);
+    g_assert_cmpstr(vmm_qemu_process_get_state(proc), ==, "prelaunch");
+    pid = vmm_qemu_process_get_pid(proc);
+    status_path = g_strdup(vmm_qemu_process_get_status_path(proc));
+    g_clear_pointer(&proc, vmm_qemu_process_free);
+    g_assert_cmpint(seen.exits, ==, 0);
+
+    again = vmm_qemu_process_reconnect(status_path, NULL, NULL, &process_cb, &seen2,
+                                       &def2, &dead, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(again);
+    g_assert_false(dead);
+    g_assert_cmpint(vmm_qemu_process_get_pid(again), ==, pid);
+    g_assert_cmpstr(vmm_qemu_process_get_state(again), ==, "prelaunch");
+    g_assert_nonnull(def2);
+    g_assert_cmpmem(def2->uuid, VMM_UUID_BUFLEN, def->uuid, VMM_UUID_BUFLEN);
+    assert_status(vmm_qemu_process_get_monitor(again), "prelaunch");
+    run_ok(vmm_qemu_process_get_monitor(again), "cont");
+    g_assert_true(wait_for(&seen2.resumes, 1, 5000));
+
+    g_assert_true(vmm_qemu_process_kill(again, FALSE, 5000, &err));
+    g_assert_no_error(err);
+    g_assert_true(wait_for(&seen2.exits, 1, 5000));
+    g_assert_cmpint(seen2.exit_status, ==, -1);
+    seen_clear(&seen);
+    seen_clear(&seen2);
+    g_unlink(status_path);
+}
+
+static void
+write_status(const char *path, pid_t pid, guint64 start_time, const char *uuid)
+{
+    g_autofree char *xml = g_strdup_printf(
+        "<domstatus state='running' pid='%d' starttime='%" G_GUINT64_FORMAT "'>\n"
+        "  <monitor path='%s/nowhere.monitor' type='unix'/>\n"
+        "  <domain type='qemu' id='3'>\n"
+        "    <name>impostor</name>\n"
+        "    <uuid>%s</uuid>\n"
+        "    <memory unit='KiB'>16384</memory>\n"
+        "    <os><type>hvm</type></os>\n"
+        "  </domain>\n"
+        "</domstatus>\n", (int)pid, start_time, tmpdir, uuid);
+
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+}
+
+/* A pid that was reused by another process, or a gone one, is dead. */
+static void
+test_identity(void)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "impostor.xml", NULL);
+    const char *uuid = "8f3a4e1c-2d9b-4c7e-9a51-0b6d2e7f1c34";
+    g_autoptr(VmmCommand) sleeper = vmm_command_new("sleep");
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    gboolean dead = FALSE;
+    GPid pid;
+
+    /* A live process with the right start time but not our UUID. */
+    vmm_command_add_arg(sleeper, "30");
+    g_assert_true(vmm_command_spawn(sleeper, &pid, NULL, NULL, NULL, &err));
+    write_status(path, pid, vmm_qemu_process_read_start_time(pid), uuid);
+    g_assert_null(vmm_qemu_process_reconnect(path, NULL, NULL, &process_cb, NULL,
+                                             &def, &dead, &err));
+    g_assert_true(dead);
+    g_assert_nonnull(def);
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(err->message, "QEMU of domain 'impostor'"));
+    g_assert_nonnull(strstr(err->message, "is no longer running"));
+    g_clear_error(&err);
+    g_clear_pointer(&def, vmm_domain_def_free);
+
+    /* The right UUID on the command line but another start time. */
+    {
+        g_autoptr(VmmCommand) named = vmm_command_new("sleep");
+        GPid pid2;
+        g_autofree char *arg = g_strdup_printf("30 %s", uuid);
+        vmm_command_add_args(named, "30", NULL);
+        vmm_command_set_env(named, "X", arg);   /* env is not the command line */
+        g_assert_true(vmm_command_spawn(named, &pid2, NULL, NULL, NULL, &err));
+        write_status(path, pid2, vmm_qemu_process_read_start_time(pid2) + 1, uuid);
+        dead = FALSE;
+        g_assert_null(vmm_qemu_process_reconnect(path, NULL, NULL, &process_cb, NULL,
+                                                 NULL, &dead, &err));
+        g_assert_true(dead);
+        g_clear_error(&err);
+        kill(pid2, SIGKILL);
+        waitpid(pid2, NULL, 0);
+    }
+
+    /* A zombie (exited, not yet reaped) is dead even though kill -0 works. */
+    kill(pid, SIGKILL);
+    {
+        siginfo_t info = { 0 };
+        waitid(P_PID, pid, &info, WEXITED | WNOWAIT);
+    }
+    g_assert_cmpint(kill(pid, 0), ==, 0);
+    g_assert_cmpuint(vmm_qemu_process_read_start_time(pid), ==, 0);
+    write_status(path, pid, 12345, uuid);
+    dead = FALSE;
+    g_assert_null(vmm_qemu_process_reconnect(path, NULL, NULL, &process_cb, NULL,
+                                             NULL, &dead, &err));
+    g_assert_true(dead);
+    g_clear_error(&err);
+    waitpid(pid, NULL, 0);
+
+    /* An unreadable status file is an error, not a dead domain. */
+    g_assert_true(g_file_set_contents(path, "<domstatus/>", -1, NULL));
+    dead = TRUE;
+    g_assert_null(vmm_qemu_process_reconnect(path, NULL, NULL, &process_cb, NULL,
+                                             NULL, &dead, &err));
+    g_assert_false(dead);
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_unlink(path);
+}
+
+/* A start that fails quotes QEMU's log. */
+static void
+test_start_failure(void)
+{
+    char uuid[VMM_UUID_STRING_BUFLEN];
+    g_autoptr(VmmDomainDef) def = make_def("broken", uuid);
+    g_autofree char *mon = monitor_path("broken");
+    g_autofree char *rundir = g_build_filename(tmpdir, "run", NULL);
+    g_autofree char *logdir = g_build_filename(tmpdir, "log", NULL);
+    g_autoptr(VmmCommand) cmd = hlt_command("broken", uuid, "tcg");
+    g_autoptr(GError) err = NULL;
+    VmmQemuProcessConfig cfg = {
+        .name = "broken", .def = def, .monitor_path = mon, .log_dir = logdir,
+        .run_dir = rundir, .monitor_timeout_ms = 10000,
+    };
+    VmmQemuProcess *proc;
+
+    vmm_command_add_args(cmd, "-device", "no-such-device", NULL);
+    proc = vmm_qemu_process_start(&cfg, g_steal_pointer(&cmd), &process_cb, NULL, &err);
+    g_assert_null(proc);
+    g_assert_nonnull(err);
+    g_test_message("start failure: %s", err->message);
+    g_assert_nonnull(strstr(err->message, "QEMU of domain 'broken' exited during start-up; QEMU log: "));
+    g_assert_nonnull(strstr(err->message, "no-such-device"));
+    {
+        g_autofree char *status = g_build_filename(rundir, "broken.xml", NULL);
+        g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+    }
+}
+
+/* ---- the tiny guest ---- */
+
+static gboolean
+build_guest(char **kernel, char **initrd, char **why)
+{
+    g_autofree char *script = g_build_filename(VMM_SOURCE_ROOT, "tests", "guest",
+                                               "build-tiny-guest", NULL);
+    g_autoptr(VmmCommand) cmd = vmm_command_new(script);
+    g_autofree char *out = NULL, *errtext = NULL;
+    g_autoptr(GError) err = NULL;
+    g_auto(GStrv) lines = NULL;
+    int status = -1;
+
+    vmm_command_pass_env(cmd, "HOME");
+    vmm_command_pass_env(cmd, "XDG_CACHE_HOME");
+    vmm_command_pass_env(cmd, "VMM_GUEST_CACHE");
+    vmm_command_pass_env(cmd, "http_proxy");
+    vmm_command_pass_env(cmd, "https_proxy");
+    if (!vmm_command_run(cmd, 600000, &status, &out, &errtext, &err)) {
+        *why = g_strdup(err->message);
+        return FALSE;
+    }
+    if (status != 0) {
+        *why = g_strdup_printf("build-tiny-guest exited %d: %s", status, g_strstrip(errtext));
+        return FALSE;
+    }
+    lines = g_strsplit(out, "\n", -1);
+    for (char **l = lines; *l; l++) {
+        if (g_str_has_prefix(*l, "KERNEL="))
+            *kernel = g_strdup(*l + 7);
+        else if (g_str_has_prefix(*l, "INITRD="))
+            *initrd = g_strdup(*l + 7);
+    }
+    return *kernel && *initrd;
+}
+
+static gboolean
+file_contains(const char *path, const char *needle)
+{
+    g_autofree char *text = NULL;
+
+    return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, needle);
+}
+
+static void
+test_guest_boot(void)
+{
+    const char *name = "tinyguest";
+    g_autofree char *kernel = NULL, *initrd = NULL, *why = NULL;
+    g_autofree char *serial = g_build_filename(tmpdir, "tinyguest.serial", NULL);
+    g_autofree char *mon = monitor_path(name);
+    g_autofree char *rundir = g_build_filename(tmpdir, "run", NULL);
+    g_autofree char *logdir = g_build_filename(tmpdir, "log", NULL);
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    g_autoptr(GError) err = NULL;
+    char uuid[VMM_UUID_STRING_BUFLEN];
+    VmmCommand *cmd;
+    Seen seen = { 0 };
+    gint64 t0, t_marker, t1;
+    VmmQemuProcessConfig cfg = {
+        .name = name, .monitor_path = mon, .log_dir = logdir, .run_dir = rundir,
+        .monitor_timeout_ms = 10000,
+    };
+
+    if (!build_guest(&kernel, &initrd, &why)) {
+        g_test_skip(why);
+        return;
+    }
+    def = make_def(name, uuid);
+    cfg.def = def;
+    cmd = vmm_command_new(qemu_path);
+    vmm_command_add_args(cmd, "-name", name, "-uuid", uuid, "-machine", "pc,accel=tcg",
+                         "-m", "128", "-nodefaults", "-no-user-config", "-display", "none",
+                         "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0",
+                         NULL);
+    vmm_command_add_arg(cmd, "-chardev");
+    vmm_command_add_arg_format(cmd, "file,id=serial0,path=%s", serial);
+    vmm_command_add_args(cmd, "-serial", "chardev:serial0", NULL);
+    vmm_command_add_arg(cmd, "-chardev");
+    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon);
+    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+
+    t0 = g_get_monotonic_time();
+    proc = vmm_qemu_process_start(&cfg, cmd, &process_cb, &seen, &err);
+    g_assert_no_error(err);
+    while (!file_contains(serial, "VMM-GUEST-READY")) {
+        g_assert_cmpint(seen.exits, ==, 0);
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 120 * G_USEC_PER_SEC);
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(5000);
+    }
+    t_marker = g_get_monotonic_time();
+    g_test_message("tiny guest: marker after %.2f s under TCG", (t_marker - t0) / 1e6);
+
+    run_ok(vmm_qemu_process_get_monitor(proc), "system_powerdown");
+    g_assert_true(wait_for(&seen.exits, 1, 30000));
+    t1 = g_get_monotonic_time();
+    g_test_message("tiny guest: powerdown to exit %.1f ms", (t1 - t_marker) / 1000.0);
+    g_assert_cmpint(seen.powerdowns, ==, 1);
+    g_assert_cmpint(seen.shutdowns, ==, 1);
+    g_assert_true(seen.shutdown_guest);
+    g_assert_cmpstr(seen.shutdown_reason, ==, "guest-shutdown");
+    g_assert_true(WIFEXITED(seen.exit_status));
+    g_assert_cmpint(WEXITSTATUS(seen.exit_status), ==, 0);
+    vmm_qemu_process_remove_status(proc);
+    seen_clear(&seen);
+}
+
+/* ---- setup ---- */
+
+static void
+rm_rf(const char *path)
+{
+    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+    const char *n;
+
+    while (d && (n = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(path, n, NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+            rm_rf(p);
+        else
+            g_unlink(p);
+    }
+    g_rmdir(path);
+}
+
+static void
+check_kvm(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        kvm_reason = g_strdup_printf("/dev/kvm is not usable: %s", g_strerror(errno));
+        return;
+    }
+    close(fd);
+    kvm_ok = TRUE;
+}
+
+static void
+skip_no_qemu(void)
+{
+    g_test_skip(QEMU " is not installed");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *rom = NULL;
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    qemu_path = g_find_program_in_path(QEMU);
+    tmpdir = g_dir_make_tmp("vmm-qemu-XXXXXX", NULL);
+    hlt_rom = g_build_filename(tmpdir, "hlt.rom", NULL);
+    rom = g_malloc(64 * 1024);
+    memset(rom, 0xf4, 64 * 1024);    /* HLT, everywhere, reset vector included */
+    g_assert_true(g_file_set_contents(hlt_rom, rom, 64 * 1024, NULL));
+    check_kvm();
+
+    if (!qemu_path) {
+        g_test_add_func("/qemu-process/skipped", skip_no_qemu);
+    } else {
+        g_test_add_data_func("/qemu-process/lifecycle/tcg", "tcg", test_lifecycle);
+        g_test_add_data_func("/qemu-process/lifecycle/kvm", "kvm", test_lifecycle);
+        g_test_add_data_func("/qemu-process/kill9-eof/tcg", "tcg", test_kill9_eof);
+        g_test_add_data_func("/qemu-process/kill9-eof/kvm", "kvm", test_kill9_eof);
+        g_test_add_data_func("/qemu-process/stopped/tcg", "tcg", test_stopped_qemu);
+        g_test_add_data_func("/qemu-process/stopped/kvm", "kvm", test_stopped_qemu);
+        g_test_add_func("/qemu-process/reconnect", test_reconnect);
+        g_test_add_func("/qemu-process/identity", test_identity);
+        g_test_add_func("/qemu-process/start-failure", test_start_failure);
+        g_test_add_func("/qemu-process/guest-boot/tcg", test_guest_boot);
+    }
+    ret = g_test_run();
+    rm_rf(tmpdir);
+    g_free(tmpdir);
+    g_free(hlt_rom);
+    g_free(qemu_path);
+    g_free(kvm_reason);
+    return ret;
+}
