@@ -558,7 +558,8 @@ monitor_readable_cb(int fd, GIOCondition cond, gpointer opaque)
             continue;
         if (n < 0 && errno == EAGAIN)
             break;
-        eof_why = n == 0 ? _("QEMU exited") : g_strerror(errno);
+        /* A reset is QEMU dying with our command unread: the same EOF. */
+        eof_why = n == 0 || errno == ECONNRESET ? _("QEMU exited") : g_strerror(errno);
         break;
     }
     g_mutex_unlock(&mon->lock);

@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,12 +26,18 @@
 static char *qemu_path;
 static char *tmpdir;
 static char *hlt_rom;
+static char *panic_rom;
 static gboolean kvm_ok;
 static char *kvm_reason;
 
 typedef struct {
-    int stops, resumes, powerdowns, shutdowns, resets, eofs, exits;
+    int stops, resumes, powerdowns, shutdowns, resets, eofs, exits, panics, deleted;
     gboolean shutdown_guest;
+    gboolean reset_guest;
+    char *reset_reason;
+    char *panic_action;
+    char *deleted_device;
+    char *deleted_path;
     char *shutdown_reason;
     int exit_status;
     GPtrArray *events;
@@ -40,6 +47,10 @@ static void
 seen_clear(Seen *s)
 {
     g_free(s->shutdown_reason);
+    g_free(s->reset_reason);
+    g_free(s->panic_action);
+    g_free(s->deleted_device);
+    g_free(s->deleted_path);
     if (s->events)
         g_ptr_array_unref(s->events);
     memset(s, 0, sizeof(*s));
@@ -48,7 +59,39 @@ seen_clear(Seen *s)
 static void on_stop(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->stops++; }
 static void on_resume(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->resumes++; }
 static void on_powerdown(VmmQemuMonitor *m, gpointer o) { ((Seen *)o)->powerdowns++; }
-static void on_reset(VmmQemuMonitor *m, gboolean g, const char *r, gpointer o) { ((Seen *)o)->resets++; }
+
+static void
+on_reset(VmmQemuMonitor *m, gboolean guest, const char *reason, gpointer o)
+{
+    Seen *s = o;
+
+    s->resets++;
+    s->reset_guest = guest;
+    g_free(s->reset_reason);
+    s->reset_reason = g_strdup(reason);
+}
+
+static void
+on_panic(VmmQemuMonitor *m, const char *action, const VmmJsonNode *data, gpointer o)
+{
+    Seen *s = o;
+
+    s->panics++;
+    g_free(s->panic_action);
+    s->panic_action = g_strdup(action);
+}
+
+static void
+on_deleted(VmmQemuMonitor *m, const char *device, const char *path, gpointer o)
+{
+    Seen *s = o;
+
+    s->deleted++;
+    g_free(s->deleted_device);
+    s->deleted_device = g_strdup(device);
+    g_free(s->deleted_path);
+    s->deleted_path = g_strdup(path);
+}
 
 static void
 on_shutdown(VmmQemuMonitor *m, gboolean guest, const char *reason, gpointer o)
@@ -84,13 +127,15 @@ on_exited(VmmQemuProcess *p, int status, gpointer o)
 
 static const VmmQemuMonitorCallbacks monitor_cb = {
     .shutdown = on_shutdown, .powerdown = on_powerdown, .reset = on_reset,
-    .stop = on_stop, .resume = on_resume, .event = on_event, .eof = on_eof,
+    .stop = on_stop, .resume = on_resume, .guest_panicked = on_panic,
+    .device_deleted = on_deleted, .event = on_event, .eof = on_eof,
 };
 
 static const VmmQemuProcessCallbacks process_cb = {
     .monitor = {
         .shutdown = on_shutdown, .powerdown = on_powerdown, .reset = on_reset,
-        .stop = on_stop, .resume = on_resume, .event = on_event,
+        .stop = on_stop, .resume = on_resume, .guest_panicked = on_panic,
+        .device_deleted = on_deleted, .event = on_event,
     },
     .exited = on_exited,
 };
@@ -576,6 +621,176 @@ test_start_failure(void)
     }
 }
 
+/* Events QEMU raises without a guest OS: DEVICE_DELETED of a USB device,
+ * RESET and POWERDOWN from QMP, and GUEST_PANICKED from a firmware that
+ * writes to the pvpanic port, followed by SHUTDOWN and the exit. */
+static void
+test_events(void)
+{
+    const char *name = "events";
+    char uuid[VMM_UUID_STRING_BUFLEN];
+    g_autoptr(VmmDomainDef) def = make_def(name, uuid);
+    g_autofree char *mon_path = monitor_path(name);
+    g_autofree char *rundir = g_build_filename(tmpdir, "run", NULL);
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) ret = NULL;
+    VmmCommand *cmd = vmm_command_new(qemu_path);
+    VmmQemuMonitor *mon;
+    Seen seen = { 0 };
+    VmmQemuProcessConfig cfg = {
+        .name = name, .def = def, .monitor_path = mon_path, .run_dir = rundir,
+        .start_paused = TRUE, .monitor_timeout_ms = 10000,
+    };
+
+    vmm_command_add_args(cmd, "-uuid", uuid, "-machine", "pc,accel=tcg", "-m", "16",
+                         "-bios", panic_rom, "-nodefaults", "-display", "none",
+                         "-device", "pvpanic", "-device", "piix3-usb-uhci,id=usb", NULL);
+    vmm_command_add_arg(cmd, "-chardev");
+    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon_path);
+    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    proc = vmm_qemu_process_start(&cfg, cmd, &process_cb, &seen, &err);
+    g_assert_no_error(err);
+    mon = vmm_qemu_process_get_monitor(proc);
+
+    vmm_json_node_object_set_string(args, "driver", "usb-tablet");
+    vmm_json_node_object_set_string(args, "id", "tab0");
+    vmm_json_node_object_set_string(args, "bus", "usb.0");
+    ret = vmm_qemu_monitor_command(mon, "device_add", g_steal_pointer(&args), 5000, NULL, &err);
+    g_assert_no_error(err);
+    g_clear_pointer(&ret, vmm_json_node_free);
+    args = vmm_json_node_new_object();
+    vmm_json_node_object_set_string(args, "id", "tab0");
+    ret = vmm_qemu_monitor_command(mon, "device_del", g_steal_pointer(&args), 5000, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_true(wait_for(&seen.deleted, 1, 5000));
+    g_assert_cmpstr(seen.deleted_device, ==, "tab0");
+    g_assert_cmpstr(seen.deleted_path, ==, "/machine/peripheral/tab0");
+
+    run_ok(mon, "system_reset");
+    g_assert_true(wait_for(&seen.resets, 1, 5000));
+    g_assert_false(seen.reset_guest);
+    g_assert_cmpstr(seen.reset_reason, ==, "host-qmp-system-reset");
+    run_ok(mon, "system_powerdown");
+    g_assert_true(wait_for(&seen.powerdowns, 1, 5000));
+
+    run_ok(mon, "cont");
+    g_assert_true(wait_for(&seen.exits, 1, 10000));
+    g_assert_cmpint(seen.resumes, ==, 1);
+    g_assert_cmpint(seen.panics, ==, 1);
+    g_assert_cmpstr(seen.panic_action, ==, "poweroff");
+    g_assert_cmpint(seen.shutdowns, ==, 1);
+    g_assert_true(seen.shutdown_guest);
+    g_assert_cmpstr(seen.shutdown_reason, ==, "guest-panic");
+    /* Every event also went through the generic handler, in order. */
+    g_assert_cmpstr(g_ptr_array_index(seen.events, 0), ==, "DEVICE_DELETED");
+    g_assert_cmpstr(g_ptr_array_index(seen.events, seen.events->len - 1), ==, "SHUTDOWN");
+    vmm_qemu_process_remove_status(proc);
+    seen_clear(&seen);
+}
+
+typedef struct {
+    int calls;
+    GError *error;
+    char *status;
+} ReplySeen;
+
+static void
+on_reply(VmmQemuMonitor *mon, const VmmJsonNode *ret, const GError *error, gpointer opaque)
+{
+    ReplySeen *r = opaque;
+
+    r->calls++;
+    if (error)
+        r->error = g_error_copy(error);
+    else
+        r->status = g_strdup(vmm_json_node_object_get_string(ret, "status"));
+}
+
+static char *
+peer_read_line(int fd)
+{
+    GString *s = g_string_new(NULL);
+    char c;
+
+    while (read(fd, &c, 1) == 1 && c != '\n')
+        g_string_append_c(s, c);
+    return g_string_free(s, FALSE);
+}
+
+static void
+peer_write(int fd, const char *text)
+{
+    g_assert_cmpint(write(fd, text, strlen(text)), ==, (gssize)strlen(text));
+}
+
+/* The protocol against a scripted peer: capabilities go first, a reply
+ * arriving after its command timed out is dropped rather than answering
+ * the next command, malformed lines are skipped, and EOF is reported. */
+static void
+test_protocol(void)
+{
+    int sv[2];
+    g_autoptr(VmmQemuMonitor) mon = NULL;
+    g_autofree char *l1 = NULL, *l2 = NULL, *l3 = NULL;
+    ReplySeen late = { 0 }, next = { 0 };
+    Seen seen = { 0 };
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    mon = vmm_qemu_monitor_open(sv[0], "fake", NULL, &monitor_cb, &seen);
+    peer_write(sv[1], "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 3, \"minor\": 2, "
+                      "\"major\": 9}}, \"capabilities\": []}}\r\n");
+    l1 = peer_read_line(sv[1]);
+    g_assert_cmpstr(l1, ==, "{\"execute\":\"qmp_capabilities\",\"id\":\"vmm-1\"}\r");
+    peer_write(sv[1], "{\"return\": {}, \"id\": \"vmm-1\"}\r\n");
+
+    vmm_qemu_monitor_send(mon, "query-status", NULL, 100, on_reply, &late);
+    l2 = peer_read_line(sv[1]);
+    g_assert_cmpstr(l2, ==, "{\"execute\":\"query-status\",\"id\":\"vmm-2\"}\r");
+    g_assert_true(wait_for(&late.calls, 1, 5000));
+    g_assert_error(late.error, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(strstr(late.error->message,
+                            "monitor of domain 'fake' not responding (command 'query-status', waited 100 ms)"));
+    g_assert_cmpuint(vmm_qemu_monitor_get_version(mon), ==, 9002003);
+
+    vmm_qemu_monitor_send(mon, "query-status", NULL, 5000, on_reply, &next);
+    l3 = peer_read_line(sv[1]);
+    g_assert_cmpstr(l3, ==, "{\"execute\":\"query-status\",\"id\":\"vmm-3\"}\r");
+    peer_write(sv[1], "{\"return\": {\"status\": \"late\"}, \"id\": \"vmm-2\"}\n"
+                      "this is not json\n"
+                      "{\"event\": \"STOP\", \"timestamp\": {}}\n"
+                      "{\"return\": {\"status\": \"paused\"}, \"id\": \"vmm-3\"}\n");
+    g_assert_true(wait_for(&next.calls, 1, 5000));
+    g_assert_no_error(next.error);
+    g_assert_cmpstr(next.status, ==, "paused");
+    g_assert_cmpint(late.calls, ==, 1);
+    g_assert_cmpint(seen.stops, ==, 1);
+
+    /* A command pending at EOF fails; EOF is reported once. */
+    g_clear_error(&late.error);
+    late.calls = 0;
+    vmm_qemu_monitor_send(mon, "cont", NULL, 0, on_reply, &late);
+    close(sv[1]);
+    g_assert_true(wait_for(&seen.eofs, 1, 5000));
+    g_assert_true(wait_for(&late.calls, 1, 5000));
+    g_assert_error(late.error, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+    g_test_message("at EOF: %s", late.error->message);
+    g_assert_nonnull(strstr(late.error->message, "monitor of domain 'fake' closed (QEMU exited)"));
+    g_clear_error(&late.error);
+
+    /* Commands on a closed monitor fail from the loop, not inline. */
+    late.calls = 0;
+    vmm_qemu_monitor_send(mon, "cont", NULL, 0, on_reply, &late);
+    g_assert_cmpint(late.calls, ==, 0);
+    g_assert_true(wait_for(&late.calls, 1, 5000));
+    g_assert_nonnull(late.error);
+    g_clear_error(&late.error);
+    g_assert_cmpint(seen.eofs, ==, 1);
+    g_free(next.status);
+    seen_clear(&seen);
+}
+
 /* ---- the tiny guest ---- */
 
 static gboolean
@@ -730,6 +945,7 @@ main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     signal(SIGPIPE, SIG_IGN);
+    g_test_add_func("/qemu-monitor/protocol", test_protocol);
 
     qemu_path = g_find_program_in_path(QEMU);
     tmpdir = g_dir_make_tmp("vmm-qemu-XXXXXX", NULL);
@@ -737,6 +953,14 @@ main(int argc, char **argv)
     rom = g_malloc(64 * 1024);
     memset(rom, 0xf4, 64 * 1024);    /* HLT, everywhere, reset vector included */
     g_assert_true(g_file_set_contents(hlt_rom, rom, 64 * 1024, NULL));
+    /* At the reset vector: mov dx,0x505; mov al,1; out dx,al; hlt -- a
+     * panic reported to the pvpanic device. */
+    {
+        static const unsigned char panic_code[] = { 0xba, 0x05, 0x05, 0xb0, 0x01, 0xee, 0xf4 };
+        panic_rom = g_build_filename(tmpdir, "panic.rom", NULL);
+        memcpy(rom + 0xfff0, panic_code, sizeof(panic_code));
+        g_assert_true(g_file_set_contents(panic_rom, rom, 64 * 1024, NULL));
+    }
     check_kvm();
 
     if (!qemu_path) {
@@ -751,12 +975,14 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-process/reconnect", test_reconnect);
         g_test_add_func("/qemu-process/identity", test_identity);
         g_test_add_func("/qemu-process/start-failure", test_start_failure);
+        g_test_add_func("/qemu-process/events", test_events);
         g_test_add_func("/qemu-process/guest-boot/tcg", test_guest_boot);
     }
     ret = g_test_run();
     rm_rf(tmpdir);
     g_free(tmpdir);
     g_free(hlt_rom);
+    g_free(panic_rom);
     g_free(qemu_path);
     g_free(kvm_reason);
     return ret;
