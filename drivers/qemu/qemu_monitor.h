@@ -113,8 +113,10 @@ void vmm_qemu_monitor_send(VmmQemuMonitor *mon, const char *command, VmmJsonNode
  * VMM_ERR_INTERNAL_ERROR "unable to execute QEMU command 'X': desc", or
  * VMM_ERR_OPERATION_FAILED when the monitor is closed.  Callable from
  * worker threads while another thread runs the context, and from the
- * context's own thread (it then iterates the context itself).  @job names
- * the job for the deadline message (NULL: the command).
+ * context's own thread (it then iterates the context itself), but not
+ * from inside a monitor callback: the reply could not be read until that
+ * callback returns, so it would only end at the deadline.  @job names the
+ * job for the deadline message (NULL: the command).
  */
 VmmJsonNode *vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command,
                                       VmmJsonNode *args, int timeout_ms,
