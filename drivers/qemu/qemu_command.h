@@ -1,0 +1,70 @@
+/*
+ * qemu_command.h: turn a domain definition into a QEMU command line.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The builder is pure: the same definition, capabilities and parameters give
+ * the same argv, and nothing is opened, created or run.  Everything that
+ * depends on the host at start time (the monitor socket, tap fds, the VNC
+ * port, the NVRAM copy) is chosen by the caller and handed in through
+ * VmmQemuBuildParams.
+ */
+#pragma once
+
+#include <glib.h>
+#include "conf/domain_def.h"
+#include "drivers/qemu/qemu_capabilities.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    const char *monitor_path;        /* QMP socket vmmd created (required) */
+    gboolean start_paused;           /* add -S; the caller sends "cont" */
+    gboolean session;                /* qemu:///session: network NICs use
+                                      * user-mode networking */
+    /* Per <interface>, in definition order: the tap fd vmmd opened, or -1.
+     * Missing entries count as -1.  The fds appear in the result's fds. */
+    const int *tap_fds;
+    guint n_tap_fds;
+    const int *vhost_fds;            /* likewise, optional vhost-net fds */
+    guint n_vhost_fds;
+    int vnc_port;                    /* for autoport VNC: the port vmmd chose */
+    int spice_port;                  /* for autoport SPICE */
+    const char *nvram_path;          /* UEFI variables when <nvram> has none */
+    const char *channel_dir;         /* where unix channels without a path go */
+    const char *hugepage_dir;        /* NULL: /dev/hugepages */
+    GPtrArray *firmware;             /* VmmQemuFirmware* for firmware='efi' */
+} VmmQemuBuildParams;
+
+typedef struct {
+    GPtrArray *argv;                 /* char*, NULL-terminated: a GStrv */
+    GArray *fds;                     /* int: fds the child must inherit */
+} VmmQemuCommand;
+
+/*
+ * Build the QEMU command line of @def for the binary described by @caps.
+ * Devices or options the driver cannot run fail with
+ * VMM_ERR_CONFIG_UNSUPPORTED naming them ("unsupported configuration: disk
+ * bus 'usb' is not supported").  Returns a new command, or NULL.
+ */
+VmmQemuCommand *vmm_qemu_build_command(const VmmDomainDef *def, const VmmQemuCaps *caps,
+                                       const VmmQemuBuildParams *params, GError **error);
+void vmm_qemu_command_free(VmmQemuCommand *cmd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuCommand, vmm_qemu_command_free)
+
+/* The argv as shell words, each option and its value on one line ending
+ * in " \", as in libvirt's .args golden files. */
+char *vmm_qemu_command_to_string(const char *const *argv);
+
+/*
+ * The UEFI code and variables template @def boots with: <loader> and
+ * <nvram template=''> when given, else (firmware='efi') the first build of
+ * @firmware that fits (secure when <loader secure='yes'>).  *@code and
+ * *@vars_template are NULL when the domain boots BIOS.  The caller copies
+ * the template to the per-domain NVRAM path before starting.
+ */
+gboolean vmm_qemu_firmware_select(const VmmDomainDef *def, GPtrArray *firmware,
+                                  const char **code, const char **vars_template,
+                                  GError **error);
+
+G_END_DECLS
