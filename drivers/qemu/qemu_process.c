@@ -355,6 +355,8 @@ vmm_qemu_process_start(const VmmQemuProcessConfig *cfg, VmmCommand *cmd_in,
     if (!vmm_command_spawn(cmd, &pid, NULL, NULL, NULL, error))
         return NULL;
     proc->pid = pid;
+    /* Set at fork and kept across exec: the identity reconnect checks. */
+    proc->start_time = vmm_qemu_process_read_start_time(pid);
 
     if (!start_monitor(proc, cfg->start_paused, &err)) {
         g_autofree char *tail = NULL;
@@ -382,14 +384,6 @@ vmm_qemu_process_start(const VmmQemuProcessConfig *cfg, VmmCommand *cmd_in,
             err->message = msg;
         }
         g_propagate_error(error, g_steal_pointer(&err));
-        proc->pid = -1;
-        return NULL;
-    }
-    proc->start_time = vmm_qemu_process_read_start_time(pid);
-    if (!vmm_qemu_process_save_status(proc, NULL, error)) {
-        vmm_qemu_monitor_close(proc->mon);
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
         proc->pid = -1;
         return NULL;
     }

@@ -438,6 +438,30 @@ vmm_netlink_addr_add(const char *name, const char *address, unsigned int prefix,
     return nl_request(&m, what, name, error);
 }
 
+/* ---- forwarding ---- */
+
+gboolean
+vmm_netlink_enable_forwarding(int family, GError **error)
+{
+    /* Not rtnetlink, but the same concern: the per-namespace sysctls live
+     * under /proc/sys/net. */
+    const char *path = family == AF_INET6 ? "/proc/sys/net/ipv6/conf/all/forwarding" :
+        "/proc/sys/net/ipv4/ip_forward";
+    g_autofree char *cur = NULL;
+    int fd;
+
+    if (g_file_get_contents(path, &cur, NULL, NULL) && cur[0] == '1')
+        return TRUE;
+    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write(fd, "1\n", 2) != 2) {
+        vmm_error_set_errno(error, errno, _("cannot enable forwarding in '%s'"), path);
+        if (fd >= 0)
+            close(fd);
+        return FALSE;
+    }
+    close(fd);
+    return TRUE;
+}
+
 /* ---- dumps ---- */
 
 static void

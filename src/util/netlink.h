@@ -73,6 +73,11 @@ char *vmm_netlink_free_name(const char *pattern, const char *const *reserved);
 int vmm_netlink_tap_create(const char *name, gboolean persist, char **name_out,
                            GError **error);
 
+/* Turn on forwarding for @family (AF_INET: net.ipv4.ip_forward, AF_INET6:
+ * net.ipv6.conf.all.forwarding) in the caller's network namespace; what
+ * a forwarding network needs when it starts.  A no-op when already on. */
+gboolean vmm_netlink_enable_forwarding(int family, GError **error);
+
 /* One route or address, for subnet collision checks. */
 typedef struct {
     int family;                       /* AF_INET or AF_INET6 */

@@ -484,19 +484,99 @@ read_child(GPid pid, int fd, int ms)
 }
 
 /*
+ * Start `busybox sh -c @sh` in a new network namespace (`unshare -n`) with
+ * stdout piped to *@out_fd, and move @links into it: the script first waits
+ * for them to arrive and brings them and lo up.
+ */
+static GPid
+ns_spawn(const char *sh, const char *const *links, int *out_fd)
+{
+    g_autoptr(GString) full = g_string_new("exec 2>&1; ");
+    g_autoptr(VmmCommand) cmd = vmm_command_new("unshare");
+    g_autoptr(GError) err = NULL;
+    g_autofree char *pidstr = NULL;
+    const char *const *l;
+    GPid pid;
+
+    for (l = links; *l; l++)
+        g_string_append_printf(full,
+                               "i=0; while ! busybox ip link show %s >/dev/null 2>&1; do "
+                               "i=$((i+1)); [ $i -gt 200 ] && exit 3; busybox sleep 0.05; done; "
+                               "busybox ip link set %s up; ", *l, *l);
+    g_string_append_printf(full, "busybox ip link set lo up; %s", sh);
+    vmm_command_add_args(cmd, "-n", "--", "busybox", "sh", "-c", full->str, NULL);
+    vmm_command_set_stdout_pipe(cmd);
+    vmm_command_set_stderr_fd(cmd, 2);
+    g_assert_true(vmm_command_spawn(cmd, &pid, NULL, out_fd, NULL, &err));
+    g_assert_no_error(err);
+    children_add(pid);
+    g_unix_set_fd_nonblocking(*out_fd, TRUE, NULL);
+    /* The namespace exists once unshare has run; retry until then. */
+    pidstr = g_strdup_printf("%d", pid);
+    for (l = links; *l; l++) {
+        int tries;
+
+        for (tries = 0; tries < 100; tries++) {
+            g_autoptr(VmmCommand) mv = vmm_command_new("ip");
+            int status = -1;
+
+            vmm_command_add_args(mv, "link", "set", *l, "netns", pidstr, NULL);
+            g_usleep(20 * 1000);
+            if (vmm_command_run(mv, 5000, &status, NULL, NULL, NULL) && status == 0)
+                break;
+        }
+    }
+    return pid;
+}
+
+/* A veth pair @name / @name"c" (@mac on the latter, NULL: random), @name
+ * on @bridge (NULL: none) and up; returns the far end's name. */
+static char *
+veth_add(const char *name, const char *mac, const char *bridge)
+{
+    g_autofree char *far = g_strdup_printf("%sc", name);
+    g_autofree char *o = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (mac)
+        o = RUN("ip", "link", "add", name, "type", "veth", "peer", "name", far,
+                "address", mac);
+    else
+        o = RUN("ip", "link", "add", name, "type", "veth", "peer", "name", far);
+    if (bridge)
+        g_assert_true(vmm_netlink_link_set_master(name, bridge, &err));
+    g_assert_true(vmm_netlink_link_set_up(name, TRUE, &err));
+    g_assert_no_error(err);
+    return g_steal_pointer(&far);
+}
+
+/* A veth pair goes away with its far end's namespace, which the kernel
+ * cleans up a little after the last process left it: wait for that, and
+ * delete the pair only if it stays. */
+static void
+veth_gone(const char *name)
+{
+    int i;
+
+    for (i = 0; i < 100 && vmm_netlink_link_exists(name); i++)
+        g_usleep(20 * 1000);
+    if (vmm_netlink_link_exists(name))
+        vmm_netlink_link_delete(name, NULL);
+    g_assert_false(vmm_netlink_link_exists(name));
+}
+
+/*
  * A DHCP client in its own namespace: a veth pair with @mac on the client
- * end, the other end on @bridge; udhcpc runs in `unshare -n`, and the
- * client end moves into that namespace by pid.  Returns udhcpc's output.
+ * end, the other end on @bridge; udhcpc runs in `unshare -n`.  Returns
+ * udhcpc's output ("BOUND IFACE IP PREFIX" from its script).
  */
 static char *
 dhcp_client(const char *dir, const char *bridge, const char *peer, const char *mac)
 {
     g_autofree char *script = g_build_filename(dir, "udhcpc.sh", NULL);
-    g_autofree char *client = g_strdup_printf("%sc", peer);
-    g_autofree char *sh = NULL, *pidstr = NULL;
-    g_autofree char *o1 = NULL, *o2 = NULL;
-    g_autoptr(VmmCommand) cmd = NULL;
-    g_autoptr(GError) err = NULL;
+    g_autofree char *client = veth_add(peer, mac, bridge);
+    g_autofree char *sh = NULL, *out = NULL;
+    const char *links[] = { client, NULL };
     GPid pid;
     int out_fd = -1;
 
@@ -505,48 +585,102 @@ dhcp_client(const char *dir, const char *bridge, const char *peer, const char *m
         "[ \"$1\" = bound ] && echo \"BOUND $interface $ip $mask\"\n"
         "exit 0\n", -1, NULL));
     g_assert_cmpint(chmod(script, 0755), ==, 0);
-
-    o1 = RUN("ip", "link", "add", peer, "type", "veth", "peer", "name", client,
-             "address", mac);
-    g_assert_true(vmm_netlink_link_set_master(peer, bridge, &err));
-    g_assert_true(vmm_netlink_link_set_up(peer, TRUE, &err));
-    g_assert_no_error(err);
-
-    sh = g_strdup_printf("i=0; while ! busybox ip link show %s >/dev/null 2>&1; do "
-                         "i=$((i+1)); [ $i -gt 200 ] && exit 3; busybox sleep 0.05; done; "
-                         "busybox ip link set lo up; busybox ip link set %s up; "
-                         "exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s",
-                         client, client, client, script);
-    cmd = vmm_command_new("unshare");
-    vmm_command_add_args(cmd, "-n", "--", "busybox", "sh", "-c", sh, NULL);
-    vmm_command_set_stdout_pipe(cmd);
-    vmm_command_set_stderr_fd(cmd, 2);
-    g_assert_true(vmm_command_spawn(cmd, &pid, NULL, &out_fd, NULL, &err));
-    g_assert_no_error(err);
-    children_add(pid);
-    g_unix_set_fd_nonblocking(out_fd, TRUE, NULL);
-    /* The child's namespace exists once unshare has run; moving the link
-     * is retried until then. */
-    pidstr = g_strdup_printf("%d", pid);
-    {
-        int tries;
-
-        for (tries = 0; tries < 100; tries++) {
-            g_autoptr(VmmCommand) mv = vmm_command_new("ip");
-            int status = -1;
-
-            vmm_command_add_args(mv, "link", "set", client, "netns", pidstr, NULL);
-            g_usleep(20 * 1000);
-            if (vmm_command_run(mv, 5000, &status, NULL, NULL, NULL) && status == 0)
-                break;
-        }
-    }
-    o2 = read_child(pid, out_fd, 30000);
+    sh = g_strdup_printf("exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s",
+                         client, script);
+    pid = ns_spawn(sh, links, &out_fd);
+    out = read_child(pid, out_fd, 30000);
     close(out_fd);
-    /* The pair goes away with the client's namespace; make sure of it. */
-    if (vmm_netlink_link_exists(peer))
-        g_assert_true(vmm_netlink_link_delete(peer, NULL));
-    return g_steal_pointer(&o2);
+    veth_gone(peer);
+    return g_steal_pointer(&out);
+}
+
+/* ---- real NAT: client namespace → bridge → uplink → upstream namespace ---- */
+
+/* The HTTP answer of the upstream web server: the client address it saw
+ * ("[::ffff:10.200.0.1]"), or nc's complaint when nothing came back.  (busybox nc,
+ * as the static busybox's wget crashes; its -w bounds only the connect.) */
+static char *
+fetch_remote_addr(void)
+{
+    g_autofree char *far = veth_add("vmmcl0", NULL, "vmmnat0");
+    g_autofree char *out = NULL;
+    const char *links[] = { far, NULL };
+    GPid pid;
+    int fd = -1;
+
+    pid = ns_spawn("busybox ip addr add 192.168.170.5/24 dev vmmcl0c && "
+                   "busybox ip route add default via 192.168.170.1 && "
+                   "printf 'GET /cgi-bin/addr HTTP/1.0\\r\\n\\r\\n' | "
+                   "busybox timeout 10 busybox nc -w 3 10.200.0.2 8080; exit 0",
+                   links, &fd);
+    out = read_child(pid, fd, 30000);
+    close(fd);
+    veth_gone("vmmcl0");
+    return g_strstrip(g_steal_pointer(&out));
+}
+
+static void
+test_nat(void)
+{
+    g_autoptr(VmmNetworkDef) def = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *dir = g_dir_make_tmp("vmm-nat-XXXXXX", NULL);
+    g_autofree char *cgi_dir = g_build_filename(dir, "cgi-bin", NULL);
+    g_autofree char *cgi = g_build_filename(cgi_dir, "addr", NULL);
+    g_autofree char *up_far = NULL, *sh = NULL, *rm = NULL;
+    g_autofree char *add = NULL, *del = NULL, *seen = NULL, *blocked = NULL;
+    VmmNetlinkBridge br = { .name = "vmmnat0" };
+    const char *links[1 + 1] = { NULL };
+    GPid upstream;
+    int up_fd = -1;
+
+    def = vmm_network_def_parse_string(
+        "<network><name>nattest</name><forward mode='nat'/>"
+        "<bridge name='vmmnat0' stp='off'/>"
+        "<ip address='192.168.170.1' prefix='24'/></network>", NULL, 0, &err);
+    g_assert_no_error(err);
+
+    /* The upstream network: it has no route back to 192.168.170.0/24, so
+     * only masqueraded traffic gets an answer; its web server echoes the
+     * client address it sees. */
+    g_assert_true(g_mkdir_with_parents(cgi_dir, 0755) == 0);
+    g_assert_true(g_file_set_contents(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+                                      "echo \"$REMOTE_ADDR\"\n", -1, NULL));
+    g_assert_cmpint(chmod(cgi, 0755), ==, 0);
+    up_far = veth_add("vmmup0", NULL, NULL);
+    g_assert_true(vmm_netlink_addr_add("vmmup0", "10.200.0.1", 24, &err));
+    links[0] = up_far;
+    sh = g_strdup_printf("busybox ip addr add 10.200.0.2/24 dev %s && "
+                         "exec busybox httpd -f -p 8080 -h %s", up_far, dir);
+    upstream = ns_spawn(sh, links, &up_fd);
+
+    g_assert_true(vmm_netlink_bridge_create(&br, &err));
+    g_assert_true(vmm_netlink_addr_add("vmmnat0", "192.168.170.1", 24, &err));
+    g_assert_true(vmm_netlink_link_set_up("vmmnat0", TRUE, &err));
+    g_assert_true(vmm_netlink_enable_forwarding(AF_INET, &err));
+    g_assert_no_error(err);
+    add = vmm_nft_build_network_add(def, &err);
+    del = vmm_nft_build_network_remove(def, &err);
+    g_assert_no_error(err);
+    nft_apply(add);
+    g_usleep(300 * 1000);    /* httpd listening */
+
+    seen = fetch_remote_addr();
+    assert_contains(seen, "200 OK");
+    assert_contains(seen, ":10.200.0.1]");
+
+    /* Without the network's rules nothing is masqueraded, and the forward
+     * path stays open (no policy of ours), so the reply has no way back. */
+    nft_apply(del);
+    blocked = fetch_remote_addr();
+    assert_lacks(blocked, "200 OK");
+
+    child_stop(upstream);
+    close(up_fd);
+    g_assert_true(vmm_netlink_link_delete("vmmnat0", &err));
+    veth_gone("vmmup0");
+    g_assert_no_error(err);
+    rm = RUN("rm", "-rf", dir);
 }
 
 static void
@@ -692,6 +826,14 @@ test_dhcp(DhcpFixture *f, gconstpointer data)
     }
 }
 
+static gboolean
+have_program(const char *name)
+{
+    g_autofree char *path = g_find_program_in_path(name);
+
+    return path != NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -716,12 +858,15 @@ main(int argc, char **argv)
     g_test_add_func("/network/netlink/free-name", test_free_name);
     g_test_add_func("/network/netlink/tap", test_tap);
     g_test_add_func("/network/netlink/dump", test_dump);
-    if (g_find_program_in_path("nft"))
+    if (have_program("nft"))
         g_test_add_func("/network/nft/apply", test_nft);
     else
         g_test_message("nft not installed: nft tests skipped");
-    if (g_find_program_in_path("dnsmasq") && g_find_program_in_path("busybox") &&
-        g_find_program_in_path("unshare"))
+    if (have_program("nft") && have_program("busybox") && have_program("unshare"))
+        g_test_add_func("/network/nft/nat", test_nat);
+    else
+        g_test_message("nft, busybox or unshare missing: NAT test skipped");
+    if (have_program("dnsmasq") && have_program("busybox") && have_program("unshare"))
         g_test_add("/network/dnsmasq/dhcp", DhcpFixture, NULL, dhcp_setup, test_dhcp,
                    dhcp_teardown);
     else

@@ -289,6 +289,7 @@ test_lifecycle(gconstpointer data)
         g_assert_nonnull(strstr(status_xml, pid));
         g_assert_nonnull(strstr(status_xml, "state='running'"));
         g_assert_nonnull(strstr(status_xml, "starttime='"));
+        g_assert_null(strstr(status_xml, "starttime='0'"));
         g_assert_nonnull(strstr(status_xml, "<monitor path='"));
         g_assert_nonnull(strstr(status_xml, "<domain type='qemu' id='1'>"));
     }
