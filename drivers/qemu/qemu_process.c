@@ -258,6 +258,16 @@ vmm_qemu_process_remove_status(VmmQemuProcess *proc)
 
 /* ---- start ---- */
 
+VmmCommand *
+vmm_qemu_process_command_new(const VmmQemuCommand *qc)
+{
+    VmmCommand *cmd = vmm_command_new_argv((const char *const *)qc->argv->pdata);
+
+    for (guint i = 0; qc->fds && i < qc->fds->len; i++)
+        vmm_command_pass_fd(cmd, g_array_index(qc->fds, int, i), -1, 0);
+    return cmd;
+}
+
 static VmmQemuProcess *
 process_new(const char *name, GMainContext *ctx, const VmmQemuProcessCallbacks *cb,
             gpointer opaque)

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "conf/domain_def.h"
+#include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_monitor.h"
 #include "util/command.h"
 
@@ -46,6 +47,11 @@ typedef struct {
     int monitor_timeout_ms;       /* per command; 0: VMM_QEMU_MONITOR_TIMEOUT_MS */
     GMainContext *ctx;            /* where the monitor and watches live; NULL: default */
 } VmmQemuProcessConfig;
+
+/* A command running @qc's argv, with each of its fds kept open in QEMU
+ * under the same number (the argv names them).  The fds stay the
+ * caller's: close them once the start returned. */
+VmmCommand *vmm_qemu_process_command_new(const VmmQemuCommand *qc);
 
 /*
  * Start QEMU from @cmd (taken; built by qemu_build_command(), "-S" is added

@@ -7,6 +7,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include "drivers/qemu/qemu_capabilities.h"
+#include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_monitor.h"
 #include "drivers/qemu/qemu_process.h"
 #include "util/command.h"
@@ -901,6 +903,84 @@ test_guest_boot(void)
     seen_clear(&seen);
 }
 
+/* Both halves together: a domain XML through the capabilities probe and
+ * the command-line builder, started by vmm_qemu_process_start(), booting
+ * the tiny guest to its marker, then powered off over ACPI. */
+static void
+test_guest_built(void)
+{
+    const char *name = "tiny-built";
+    g_autofree char *kernel = NULL, *initrd = NULL, *why = NULL;
+    g_autofree char *serial = g_build_filename(tmpdir, "tiny-built.serial", NULL);
+    g_autofree char *mon = monitor_path(name);
+    g_autofree char *rundir = g_build_filename(tmpdir, "run", NULL);
+    g_autofree char *logdir = g_build_filename(tmpdir, "log", NULL);
+    g_autofree char *xml = NULL;
+    g_autoptr(VmmQemuCaps) caps = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    g_autoptr(VmmQemuCommand) qc = NULL;
+    g_autoptr(VmmQemuProcess) proc = NULL;
+    g_autoptr(GError) err = NULL;
+    VmmQemuBuildParams params = { .monitor_path = mon };
+    Seen seen = { 0 };
+    gint64 t0;
+    VmmQemuProcessConfig cfg = {
+        .name = name, .monitor_path = mon, .log_dir = logdir, .run_dir = rundir,
+        .id = 7, .monitor_timeout_ms = 10000,
+    };
+
+    if (!build_guest(&kernel, &initrd, &why)) {
+        g_test_skip(why);
+        return;
+    }
+    caps = vmm_qemu_caps_probe(qemu_path, &err);
+    g_assert_no_error(err);
+    xml = g_strdup_printf(
+        "<domain type='qemu'>\n"
+        "  <name>%s</name>\n"
+        "  <uuid>5b0c3a1e-7d2f-4e6a-9c81-2f4d6b8a0e13</uuid>\n"
+        "  <memory unit='MiB'>128</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os>\n"
+        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+        "    <kernel>%s</kernel>\n"
+        "    <initrd>%s</initrd>\n"
+        "    <cmdline>console=ttyS0</cmdline>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "  <devices>\n"
+        "    <serial type='file'>\n"
+        "      <source path='%s'/>\n"
+        "      <target port='0'/>\n"
+        "    </serial>\n"
+        "  </devices>\n"
+        "</domain>\n", name, kernel, initrd, serial);
+    def = vmm_domain_def_parse_string(xml, NULL, 0, &err);
+    g_assert_no_error(err);
+    qc = vmm_qemu_build_command(def, caps, &params, &err);
+    g_assert_no_error(err);
+    cfg.def = def;
+
+    t0 = g_get_monotonic_time();
+    proc = vmm_qemu_process_start(&cfg, vmm_qemu_process_command_new(qc), &process_cb,
+                                  &seen, &err);
+    g_assert_no_error(err);
+    g_test_message("built guest: running after %.1f ms", (g_get_monotonic_time() - t0) / 1000.0);
+    while (!file_contains(serial, "VMM-GUEST-READY")) {
+        g_assert_cmpint(seen.exits, ==, 0);
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 120 * G_USEC_PER_SEC);
+        if (!g_main_context_iteration(NULL, FALSE))
+            g_usleep(5000);
+    }
+    g_test_message("built guest: marker after %.2f s", (g_get_monotonic_time() - t0) / 1e6);
+    run_ok(vmm_qemu_process_get_monitor(proc), "system_powerdown");
+    g_assert_true(wait_for(&seen.exits, 1, 30000));
+    g_assert_cmpint(seen.shutdowns, ==, 1);
+    g_assert_true(seen.shutdown_guest);
+    vmm_qemu_process_remove_status(proc);
+    seen_clear(&seen);
+}
+
 /* ---- setup ---- */
 
 static void
@@ -978,6 +1058,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-process/start-failure", test_start_failure);
         g_test_add_func("/qemu-process/events", test_events);
         g_test_add_func("/qemu-process/guest-boot/tcg", test_guest_boot);
+        g_test_add_func("/qemu-process/guest-built/tcg", test_guest_built);
     }
     ret = g_test_run();
     rm_rf(tmpdir);
