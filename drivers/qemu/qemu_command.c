@@ -1102,6 +1102,11 @@ check_disk(Build *b, const VmmDomainDiskDef *disk, GError **error)
     if (!g_str_equal(fmt, "raw") && !g_str_equal(fmt, "qcow2"))
         return unsupported(error, _("disk format '%s' of disk '%s' is not supported"),
                            fmt, disk->dst);
+    /* QEMU's ide-hd cannot run on a read-only block node. */
+    if (disk->readonly && disk->device == VMM_DISK_DEVICE_DISK &&
+        (disk->bus == VMM_DISK_BUS_IDE || disk->bus == VMM_DISK_BUS_SATA))
+        return unsupported(error, _("readonly %s disk '%s' is not supported"),
+                           vmm_disk_bus_to_string(disk->bus), disk->dst);
     if (disk->transient)
         return unsupported(error, _("transient disk '%s' is not supported"), disk->dst);
     if (disk->io == VMM_DISK_IO_NATIVE && disk->cache != VMM_DISK_CACHE_DISABLE &&
@@ -1870,7 +1875,7 @@ build_misc(Build *b, GError **error)
         const VmmDomainPanicDef *p = d->panics->pdata[i];
         g_autoptr(GString) s = g_string_new("pvpanic");
         if (p->info.addr.type == VMM_DEVICE_ADDRESS_ISA && p->info.addr.iobase > 0)
-            propf(s, "ioport", "%d", p->info.addr.iobase);
+            propf(s, "ioport", "0x%x", (unsigned int)p->info.addr.iobase);
         add_props(b, "-device", s);
     }
     if (b->def->features.state[VMM_DOMAIN_FEATURE_VMCOREINFO] == VMM_TRISTATE_YES)
