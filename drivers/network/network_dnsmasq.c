@@ -466,3 +466,59 @@ vmm_dnsmasq_build_addnhosts(const VmmNetworkDef *def, GError **error)
     }
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
+
+/* ---- the lease file ---- */
+
+void
+vmm_dnsmasq_lease_free(VmmDnsmasqLease *lease)
+{
+    if (!lease)
+        return;
+    g_free(lease->mac);
+    g_free(lease->iaid);
+    g_free(lease->ip);
+    g_free(lease->hostname);
+    g_free(lease->client_id);
+    g_free(lease);
+}
+
+static char *
+field_or_null(const char *s)
+{
+    return strcmp(s, "*") == 0 ? NULL : g_strdup(s);
+}
+
+GPtrArray *
+vmm_dnsmasq_parse_leases(const char *text)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_dnsmasq_lease_free);
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
+    guint i;
+
+    /* "EXPIRY MAC|IAID IP HOSTNAME|* CLIENTID|*" per lease. */
+    for (i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " \t", -1);
+        g_autoptr(VmmDnsmasqLease) l = NULL;
+        g_autoptr(GInetAddress) addr = NULL;
+        guint64 expiry;
+
+        if (g_strv_length(f) < 4 || strcmp(f[0], "duid") == 0 ||
+            !g_ascii_string_to_unsigned(f[0], 10, 0, G_MAXINT64, &expiry, NULL) ||
+            !(addr = g_inet_address_new_from_string(f[2])))
+            continue;
+        l = g_new0(VmmDnsmasqLease, 1);
+        l->expiry = (gint64)expiry;
+        l->ip = g_strdup(f[2]);
+        if (g_inet_address_get_family(addr) == G_SOCKET_FAMILY_IPV6) {
+            l->family = VMM_NETWORK_IP_FAMILY_IPV6;
+            l->iaid = g_strdup(f[1]);
+        } else {
+            l->family = VMM_NETWORK_IP_FAMILY_IPV4;
+            l->mac = g_ascii_strdown(f[1], -1);
+        }
+        l->hostname = field_or_null(f[3]);
+        l->client_id = f[4] ? field_or_null(f[4]) : NULL;
+        g_ptr_array_add(out, g_steal_pointer(&l));
+    }
+    return out;
+}

@@ -60,4 +60,27 @@ VmmCommand *vmm_dnsmasq_build_command(const VmmDnsmasqPaths *paths, const char *
  * all ranges plus the static hosts, capped at G_MAXINT. */
 guint64 vmm_dnsmasq_lease_max(const VmmNetworkDef *def);
 
+/* One line of dnsmasq's lease file. */
+typedef struct {
+    int family;             /* VmmNetworkIPFamily, from the address */
+    gint64 expiry;          /* seconds since the epoch; 0: never */
+    char *mac;              /* DHCPv4: "52:54:00:…"; NULL for DHCPv6 */
+    char *iaid;             /* DHCPv6: the IAID; NULL for DHCPv4 */
+    char *ip;
+    char *hostname;         /* NULL when the client sent none */
+    char *client_id;        /* DHCPv4 client id or DHCPv6 DUID; NULL if none */
+} VmmDnsmasqLease;
+
+void vmm_dnsmasq_lease_free(VmmDnsmasqLease *lease);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDnsmasqLease, vmm_dnsmasq_lease_free)
+
+/*
+ * The leases in @text, the content of a dhcp-leasefile (for
+ * net-dhcp-leases and domifaddr).  Lines that don't parse, and the
+ * "duid SERVER-DUID" line, are skipped: dnsmasq rewrites the file as a
+ * whole, but a reader may catch it half-written.  Returns a GPtrArray of
+ * VmmDnsmasqLease* (owning), never NULL.
+ */
+GPtrArray *vmm_dnsmasq_parse_leases(const char *text);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "drivers/network/network_subnet.h"
 
 #include <gio/gio.h>
+#include <sys/socket.h>
 #include <string.h>
 
 static guint
@@ -98,6 +99,29 @@ vmm_subnet_from_ip_def(const VmmNetworkIPDef *ip, VmmSubnet *out)
         return;
     vmm_subnet_init(out, ip->family, g_inet_address_to_bytes(addr),
                     vmm_network_ip_def_get_prefix(ip));
+}
+
+GArray *
+vmm_subnet_host_used(const GArray *routes, const GArray *addrs, int skip_ifindex)
+{
+    GArray *out = g_array_new(FALSE, TRUE, sizeof(VmmSubnet));
+    const GArray *lists[] = { routes, addrs };
+    guint i, j;
+
+    for (j = 0; j < G_N_ELEMENTS(lists); j++) {
+        for (i = 0; lists[j] && i < lists[j]->len; i++) {
+            const VmmNetlinkPrefix *p = &g_array_index(lists[j], VmmNetlinkPrefix, i);
+            VmmSubnet s;
+
+            if ((p->family != AF_INET && p->family != AF_INET6) ||
+                (skip_ifindex > 0 && p->ifindex == skip_ifindex))
+                continue;
+            vmm_subnet_init(&s, p->family == AF_INET6 ? VMM_NETWORK_IP_FAMILY_IPV6 :
+                            VMM_NETWORK_IP_FAMILY_IPV4, p->addr, p->prefix);
+            g_array_append_val(out, s);
+        }
+    }
+    return out;
 }
 
 int

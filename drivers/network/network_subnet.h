@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include "conf/network_def.h"
+#include "util/netlink.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,14 @@ gboolean vmm_subnet_overlaps(const VmmSubnet *a, const VmmSubnet *b);
 
 /* The subnet of one <ip> of a network. */
 void vmm_subnet_from_ip_def(const VmmNetworkIPDef *ip, VmmSubnet *out);
+
+/*
+ * The subnets the host uses, from vmm_netlink_route_dump() and
+ * vmm_netlink_addr_dump() output (either may be NULL), leaving out those on
+ * interface @skip_ifindex (> 0: a network's own bridge, when its subnet is
+ * checked again).  Returns a GArray of VmmSubnet.
+ */
+GArray *vmm_subnet_host_used(const GArray *routes, const GArray *addrs, int skip_ifindex);
 
 /*
  * The first entry of @used (an array of VmmSubnet) that overlaps @cand, or

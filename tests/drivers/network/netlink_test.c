@@ -263,27 +263,6 @@ has_prefix(const GArray *a, const char *str, int ifindex)
     return FALSE;
 }
 
-/* Routes and addresses as the driver's collision check sees them. */
-static GArray *
-host_subnets(const GArray *routes, const GArray *addrs)
-{
-    GArray *out = g_array_new(FALSE, TRUE, sizeof(VmmSubnet));
-    const GArray *lists[] = { routes, addrs };
-    guint i, j;
-
-    for (j = 0; j < G_N_ELEMENTS(lists); j++) {
-        for (i = 0; i < lists[j]->len; i++) {
-            const VmmNetlinkPrefix *p = &g_array_index(lists[j], VmmNetlinkPrefix, i);
-            VmmSubnet s;
-
-            vmm_subnet_init(&s, p->family == AF_INET6 ? VMM_NETWORK_IP_FAMILY_IPV6 :
-                            VMM_NETWORK_IP_FAMILY_IPV4, p->addr, p->prefix);
-            g_array_append_val(out, s);
-        }
-    }
-    return out;
-}
-
 static void
 test_dump(void)
 {
@@ -313,15 +292,14 @@ test_dump(void)
     addrs = vmm_netlink_addr_dump(AF_INET, &err);
     g_assert_no_error(err);
     g_assert_true(has_prefix(addrs, "10.98.0.1/16", -1));
-    g_assert_true(has_prefix(addrs, "127.0.0.1/8", -1) || !vmm_netlink_link_exists("lo") ||
-                  TRUE);
+    g_assert_true(has_prefix(addrs, "127.0.0.1/8", vmm_netlink_ifindex("lo")));
     g_assert_false(has_prefix(addrs, "fd00:98::1/64", -1));
     v6 = vmm_netlink_addr_dump(AF_INET6, &err);
     g_assert_no_error(err);
     g_assert_true(has_prefix(v6, "fd00:98::1/64", idx));
 
     /* The default network's subnet is routed here: the next one is free. */
-    used = host_subnets(routes, addrs);
+    used = vmm_subnet_host_used(routes, addrs, 0);
     g_assert_cmpint(vmm_subnet_find_free_192_168(122, used), ==, 123);
 
     g_assert_true(vmm_netlink_link_delete("vmmtbr3", &err));
@@ -803,6 +781,23 @@ test_dhcp(DhcpFixture *f, gconstpointer data)
     g_assert_true(g_file_get_contents(f->paths->lease_file, &leases, NULL, NULL));
     assert_contains(leases, "52:54:00:aa:00:01 192.168.160.1");
     assert_contains(leases, "52:54:00:aa:00:02 192.168.160.50 fixed");
+    {
+        g_autoptr(GPtrArray) parsed = vmm_dnsmasq_parse_leases(leases);
+        const VmmDnsmasqLease *fl = NULL;
+        guint k;
+
+        g_assert_cmpuint(parsed->len, ==, 2);
+        for (k = 0; k < parsed->len; k++) {
+            const VmmDnsmasqLease *l = g_ptr_array_index(parsed, k);
+
+            if (g_strcmp0(l->mac, "52:54:00:aa:00:02") == 0)
+                fl = l;
+        }
+        g_assert_nonnull(fl);
+        g_assert_cmpstr(fl->ip, ==, "192.168.160.50");
+        g_assert_cmpstr(fl->hostname, ==, "fixed");
+        g_assert_cmpint(fl->expiry, >, g_get_real_time() / G_USEC_PER_SEC);
+    }
 
     /* DNS answers from addn-hosts, on the bridge address. */
     {

@@ -124,6 +124,41 @@ cmp_names(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void
+test_leases(void)
+{
+    g_autofree char *path = test_data_path("drivers/network/data/leases/dnsmasq.leases");
+    g_autofree char *text = NULL;
+    g_autoptr(GPtrArray) leases = NULL;
+    g_autoptr(GPtrArray) none = vmm_dnsmasq_parse_leases(NULL);
+    const VmmDnsmasqLease *l;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    leases = vmm_dnsmasq_parse_leases(text);
+    g_assert_cmpuint(leases->len, ==, 4);
+    l = g_ptr_array_index(leases, 0);
+    g_assert_cmpint(l->family, ==, VMM_NETWORK_IP_FAMILY_IPV4);
+    g_assert_cmpint(l->expiry, ==, 1763748000);
+    g_assert_cmpstr(l->mac, ==, "52:54:00:aa:00:01");
+    g_assert_cmpstr(l->ip, ==, "192.168.122.101");
+    g_assert_null(l->hostname);
+    g_assert_cmpstr(l->client_id, ==, "01:52:54:00:aa:00:01");
+    l = g_ptr_array_index(leases, 1);
+    g_assert_cmpstr(l->mac, ==, "52:54:00:aa:00:02");
+    g_assert_cmpstr(l->hostname, ==, "fixed");
+    g_assert_null(l->client_id);
+    l = g_ptr_array_index(leases, 2);
+    g_assert_cmpint(l->expiry, ==, 0);
+    g_assert_null(l->client_id);
+    l = g_ptr_array_index(leases, 3);
+    g_assert_cmpint(l->family, ==, VMM_NETWORK_IP_FAMILY_IPV6);
+    g_assert_null(l->mac);
+    g_assert_cmpstr(l->iaid, ==, "2847023");
+    g_assert_cmpstr(l->ip, ==, "2001:db8:ca2:2::150");
+    g_assert_cmpstr(l->client_id, ==, "00:04:7e:b1:97:dc:2f:a4:c7:1a");
+    g_assert_cmpuint(none->len, ==, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,5 +184,6 @@ main(int argc, char **argv)
     g_test_add_func("/network/dnsmasq/injection", test_injection);
     g_test_add_func("/network/dnsmasq/bridge-mode", test_bridge_mode);
     g_test_add_func("/network/dnsmasq/lease-max", test_lease_max);
+    g_test_add_func("/network/dnsmasq/leases", test_leases);
     return g_test_run();
 }

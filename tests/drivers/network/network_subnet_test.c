@@ -6,6 +6,8 @@
 #include "testutils.h"
 #include "drivers/network/network_subnet.h"
 
+#include <sys/socket.h>
+
 static GArray *
 subnets(const char *const *strs)
 {
@@ -160,6 +162,35 @@ test_move(void)
     g_assert_cmpuint(vmm_subnet_move_network_def(def, &from, &to), ==, 0);
 }
 
+static void
+test_host_used(void)
+{
+    g_autoptr(GArray) routes = g_array_new(FALSE, TRUE, sizeof(VmmNetlinkPrefix));
+    g_autoptr(GArray) addrs = g_array_new(FALSE, TRUE, sizeof(VmmNetlinkPrefix));
+    g_autoptr(GArray) all = NULL, mine = NULL;
+    VmmNetlinkPrefix p = { .family = AF_INET, .addr = { 192, 168, 122, 0 }, .prefix = 24,
+                           .ifindex = 7 };
+    VmmNetlinkPrefix a = { .family = AF_INET, .addr = { 10, 0, 2, 15 }, .prefix = 24,
+                           .ifindex = 2 };
+    VmmNetlinkPrefix v6 = { .family = AF_INET6, .addr = { 0xfd }, .prefix = 8, .ifindex = 2 };
+    g_autofree char *s0 = NULL, *s1 = NULL;
+
+    g_array_append_val(routes, p);
+    g_array_append_val(addrs, a);
+    g_array_append_val(addrs, v6);
+    all = vmm_subnet_host_used(routes, addrs, 0);
+    g_assert_cmpuint(all->len, ==, 3);
+    s0 = vmm_subnet_format(&g_array_index(all, VmmSubnet, 0));
+    s1 = vmm_subnet_format(&g_array_index(all, VmmSubnet, 1));
+    g_assert_cmpstr(s0, ==, "192.168.122.0/24");
+    g_assert_cmpstr(s1, ==, "10.0.2.0/24");
+    g_assert_cmpint(vmm_subnet_find_free_192_168(122, all), ==, 123);
+    /* A network's own bridge (ifindex 7) does not collide with itself. */
+    mine = vmm_subnet_host_used(routes, addrs, 7);
+    g_assert_cmpuint(mine->len, ==, 2);
+    g_assert_cmpint(vmm_subnet_find_free_192_168(122, mine), ==, 122);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -169,5 +200,6 @@ main(int argc, char **argv)
     g_test_add_func("/network/subnet/conflict", test_conflict);
     g_test_add_func("/network/subnet/free-default", test_free_default);
     g_test_add_func("/network/subnet/move", test_move);
+    g_test_add_func("/network/subnet/host-used", test_host_used);
     return g_test_run();
 }
