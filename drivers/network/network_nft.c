@@ -224,6 +224,7 @@ char *
 vmm_nft_build_network_add(const VmmNetworkDef *def, GError **error)
 {
     g_autofree char *stem = NULL;
+    g_autofree char *name = NULL;
     g_autofree char *table = NULL;
     g_autoptr(GArray) subnets = NULL;
     g_autoptr(GString) buf = NULL;
@@ -239,10 +240,12 @@ vmm_nft_build_network_add(const VmmNetworkDef *def, GError **error)
         return vmm_nft_build_network_remove(def, error);
 
     br = def->bridge_name;
+    name = g_strescape(def->name, NULL);
     subnets = def_subnets(def);
     table = vmm_nft_build_table();
     buf = g_string_new(NULL);
-    g_string_append_printf(buf, "# network '%s' (bridge %s, %s)\n", def->name, br,
+    /* The name is escaped: a newline in it must not end the comment. */
+    g_string_append_printf(buf, "# network '%s' (bridge %s, %s)\n", name, br,
                            def->forward_mode == VMM_NETWORK_FORWARD_NONE ? "isolated" :
                            vmm_network_forward_mode_to_string(def->forward_mode));
     g_string_append(buf, table);
@@ -281,6 +284,7 @@ vmm_nft_build_network_remove(const VmmNetworkDef *def, GError **error)
     /* Parallel to chain_roles. */
     static const char *const maps[] = { "fwd_in", "fwd_out", "input_if", "nat_if" };
     g_autofree char *stem = NULL;
+    g_autofree char *name = NULL;
     g_autofree char *table = NULL;
     g_autoptr(GString) buf = NULL;
     guint i;
@@ -289,7 +293,8 @@ vmm_nft_build_network_remove(const VmmNetworkDef *def, GError **error)
         return NULL;
     table = vmm_nft_build_table();
     buf = g_string_new(NULL);
-    g_string_append_printf(buf, "# remove network '%s' (bridge %s)\n", def->name,
+    name = g_strescape(def->name, NULL);
+    g_string_append_printf(buf, "# remove network '%s' (bridge %s)\n", name,
                            def->bridge_name);
     g_string_append(buf, table);
     /*

@@ -829,6 +829,94 @@ have_program(const char *name)
     return path != NULL;
 }
 
+/*
+ * Every golden case's config, with real paths, is accepted by the real
+ * dnsmasq: it starts on the case's bridge (made with the case's addresses)
+ * and writes its pid-file, where `dnsmasq --test` would only check syntax.
+ */
+static void
+test_dnsmasq_configs(void)
+{
+    g_autofree char *dir = test_data_path("drivers/network/data");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *ent;
+    guint started = 0;
+
+    g_assert_nonnull(d);
+    while ((ent = g_dir_read_name(d))) {
+        g_autofree char *name = NULL, *tmp = NULL, *conf = NULL, *hosts = NULL;
+        g_autofree char *addn = NULL, *rm = NULL;
+        g_autoptr(VmmNetworkDef) def = NULL;
+        g_autoptr(VmmDnsmasqPaths) paths = NULL;
+        g_autoptr(VmmCommand) cmd = NULL;
+        g_autoptr(GError) err = NULL;
+        VmmNetlinkBridge br = { 0 };
+        GPid pid;
+        int i, status;
+        gboolean exited = FALSE;
+        guint k;
+
+        if (!g_str_has_suffix(ent, ".xml"))
+            continue;
+        name = g_strndup(ent, strlen(ent) - 4);
+        def = load_def(name);
+        tmp = g_dir_make_tmp("vmm-dnsmasq-XXXXXX", NULL);
+        g_assert_cmpint(chmod(tmp, 0755), ==, 0);
+        for (k = 0; k < def->ips->len; k++) {
+            VmmNetworkIPDef *ip = g_ptr_array_index(def->ips, k);
+
+            if (ip->tftp_root) {
+                g_free(ip->tftp_root);
+                ip->tftp_root = g_strdup(tmp);
+            }
+        }
+        br.name = def->bridge_name;
+        br.mac = def->mac_set ? def->mac : NULL;
+        br.mtu = def->mtu;
+        g_assert_true(vmm_netlink_bridge_create(&br, &err));
+        for (k = 0; k < def->ips->len; k++) {
+            const VmmNetworkIPDef *ip = g_ptr_array_index(def->ips, k);
+
+            g_assert_true(vmm_netlink_addr_add(br.name, ip->address,
+                                               vmm_network_ip_def_get_prefix(ip), &err));
+        }
+        g_assert_true(vmm_netlink_link_set_up(br.name, TRUE, &err));
+        g_assert_no_error(err);
+
+        paths = vmm_dnsmasq_paths_new(tmp, tmp, def->name);
+        conf = vmm_dnsmasq_build_config(def, paths, &err);
+        hosts = vmm_dnsmasq_build_hostsfile(def, &err);
+        addn = vmm_dnsmasq_build_addnhosts(def, &err);
+        g_assert_no_error(err);
+        write_file(paths->conf_file, conf);
+        write_file(paths->hosts_file, hosts);
+        write_file(paths->addn_hosts_file, addn);
+        cmd = vmm_dnsmasq_build_command(paths, NULL);
+        vmm_command_set_stderr_fd(cmd, 2);
+        g_assert_true(vmm_command_spawn(cmd, &pid, NULL, NULL, NULL, &err));
+        g_assert_no_error(err);
+        children_add(pid);
+        for (i = 0; i < 200 && !g_file_test(paths->pid_file, G_FILE_TEST_EXISTS); i++) {
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                exited = TRUE;
+                break;
+            }
+            g_usleep(25 * 1000);
+        }
+        if (exited)
+            g_error("dnsmasq refused the config of case '%s' (status %d):\n%s", name,
+                    status, conf);
+        g_assert_true(g_file_test(paths->pid_file, G_FILE_TEST_EXISTS));
+        g_assert_cmpint(waitpid(pid, &status, WNOHANG), ==, 0);
+        child_stop(pid);
+        g_assert_true(vmm_netlink_link_delete(br.name, &err));
+        g_assert_no_error(err);
+        rm = RUN("rm", "-rf", tmp);
+        started++;
+    }
+    g_assert_cmpuint(started, >=, 15);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -864,6 +952,8 @@ main(int argc, char **argv)
     if (have_program("dnsmasq") && have_program("busybox") && have_program("unshare"))
         g_test_add("/network/dnsmasq/dhcp", DhcpFixture, NULL, dhcp_setup, test_dhcp,
                    dhcp_teardown);
+    if (have_program("dnsmasq"))
+        g_test_add_func("/network/dnsmasq/configs", test_dnsmasq_configs);
     else
         g_test_message("dnsmasq, busybox or unshare missing: DHCP test skipped");
     return g_test_run();

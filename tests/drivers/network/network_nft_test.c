@@ -106,6 +106,32 @@ test_refused(void)
     g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_INVALID);
 }
 
+/* A newline in the network's name must not end the comment it is in. */
+static void
+test_name_escaped(void)
+{
+    g_autoptr(VmmNetworkDef) def = vmm_network_def_new();
+    VmmNetworkIPDef *ip = g_new0(VmmNetworkIPDef, 1);
+    g_autoptr(GError) err = NULL;
+    g_autofree char *add = NULL, *del = NULL;
+
+    def->name = g_strdup("x\nflush ruleset");
+    def->forward_mode = VMM_NETWORK_FORWARD_NAT;
+    def->bridge_name = g_strdup("virbr3");
+    ip->address = g_strdup("10.3.0.1");
+    ip->prefix = 24;
+    ip->ranges = g_ptr_array_new();
+    ip->hosts = g_ptr_array_new();
+    g_ptr_array_add(def->ips, ip);
+    add = vmm_nft_build_network_add(def, &err);
+    g_assert_no_error(err);
+    del = vmm_nft_build_network_remove(def, &err);
+    g_assert_no_error(err);
+    g_assert_null(strstr(add, "\nflush ruleset"));
+    g_assert_null(strstr(del, "\nflush ruleset"));
+    g_assert_nonnull(strstr(add, "# network 'x\\nflush ruleset'"));
+}
+
 static void
 test_table(void)
 {
@@ -163,5 +189,6 @@ main(int argc, char **argv)
     g_test_add_func("/network/nft/table", test_table);
     g_test_add_func("/network/nft/expectations", test_expectations);
     g_test_add_func("/network/nft/refused", test_refused);
+    g_test_add_func("/network/nft/name-escaped", test_name_escaped);
     return g_test_run();
 }
