@@ -43,7 +43,7 @@ typedef struct {
     int first_free_slot;
     /* controllers the devices need and the definition lacks */
     gboolean need_usb, need_scsi, need_sata, need_vserial;
-    const char *usb_bus;             /* bus of the first USB controller */
+    char usb_bus[32];                /* bus of the first USB controller */
     const char *fw_code;             /* pflash code, NULL: BIOS or rom */
     const char *fw_nvram;
     int *disk_boot;                  /* bootindex per disk, 0 none */
@@ -319,24 +319,31 @@ check_unsupported(Build *b, GError **error)
 
 /* ---- 2. identity, machine, CPU, memory ---- */
 
+/* The memory backend object type the domain needs: "" for none (plain
+ * -m), NULL with @error when the backing is refused. */
 static const char *
 memory_backend_type(Build *b, GError **error)
 {
     const VmmDomainDef *def = b->def;
+    guint npages = def->hugepages ? def->hugepages->len : 0;
 
-    if (def->hugepages && def->hugepages->len > 1)
-        return unsupported(error, _("more than one <hugepages> <page> is not supported")),
-               NULL;
-    if (def->hugepages && def->hugepages->len == 1 &&
-        ((VmmDomainHugepage *)def->hugepages->pdata[0])->nodeset)
-        return unsupported(error, _("hugepages with a nodeset are not supported")), NULL;
+    if (npages > 1) {
+        unsupported(error, _("more than one <hugepages> <page> is not supported"));
+        return NULL;
+    }
+    if (npages == 1 && ((VmmDomainHugepage *)def->hugepages->pdata[0])->nodeset) {
+        unsupported(error, _("hugepages with a nodeset are not supported"));
+        return NULL;
+    }
     if (g_strcmp0(def->mem_source_type, "memfd") == 0)
         return "memory-backend-memfd";
     if (def->has_hugepages)
         return "memory-backend-file";
-    if (g_strcmp0(def->mem_source_type, "file") == 0)
-        return unsupported(error, _("memory source type 'file' without hugepages is not "
-                                    "supported")), NULL;
+    if (g_strcmp0(def->mem_source_type, "file") == 0) {
+        unsupported(error, _("memory source type 'file' without hugepages is not "
+                             "supported"));
+        return NULL;
+    }
     if (g_strcmp0(def->mem_access_mode, "shared") == 0 ||
         g_strcmp0(def->mem_allocation_mode, "immediate") == 0 || def->mem_discard)
         return "memory-backend-ram";
@@ -841,10 +848,10 @@ find_needs(Build *b, GError **error)
         return unsupported(error, _("USB input devices need a USB controller, and the "
                                     "domain has <controller type='usb' model='none'/>"));
     b->need_usb = wants_usb && !usb;
-    if (usb && !usb_none)
-        b->usb_bus = usb->index == 0 ? "usb.0" : NULL;
-    else if (b->need_usb)
-        b->usb_bus = "usb.0";
+    if (usb && !usb_none && usb->index != 0)
+        g_snprintf(b->usb_bus, sizeof(b->usb_bus), "usb%d.0", usb->index);
+    else
+        g_strlcpy(b->usb_bus, "usb.0", sizeof(b->usb_bus));
     return TRUE;
 }
 
@@ -1109,6 +1116,8 @@ check_disk(Build *b, const VmmDomainDiskDef *disk, GError **error)
                            vmm_disk_bus_to_string(disk->bus), disk->dst);
     if (disk->transient)
         return unsupported(error, _("transient disk '%s' is not supported"), disk->dst);
+    if (!disk->src_path && disk->device == VMM_DISK_DEVICE_DISK)
+        return unsupported(error, _("disk '%s' has no source"), disk->dst);
     if (disk->io == VMM_DISK_IO_NATIVE && disk->cache != VMM_DISK_CACHE_DISABLE &&
         disk->cache != VMM_DISK_CACHE_DIRECTSYNC)
         return unsupported(error, _("disk '%s': io='native' needs cache='none' or "
@@ -1527,7 +1536,7 @@ build_input(Build *b, const VmmDomainInputDef *in, guint pos, GError **error)
             if (in->info.addr.usb_port)
                 prop(s, "port", in->info.addr.usb_port);
         } else {
-            prop(s, "bus", b->usb_bus ? b->usb_bus : "usb.0");
+            prop(s, "bus", b->usb_bus);
         }
     } else {
         s = g_string_new(virtio_devs[in->type]);
