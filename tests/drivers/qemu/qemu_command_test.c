@@ -21,6 +21,8 @@
 #include "drivers/qemu/qemu_command.h"
 #include "util/vmm_error.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static char *caps_xml;
@@ -200,6 +202,12 @@ test_firmware_select(void)
     }
 }
 
+static void
+die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static char *
 qmp_exchange(GDataInputStream *in, GOutputStream *out, const char *cmd)
 {
@@ -292,6 +300,7 @@ test_real_qemu(gconstpointer data)
     g_autoptr(VmmDomainDef) def = NULL;
     g_autoptr(VmmQemuCaps) caps = load_caps(TRUE);
     g_autoptr(VmmQemuCommand) cmd = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
     g_autoptr(GSubprocess) proc = NULL;
     g_autoptr(GSocketClient) client = NULL;
     g_autoptr(GSocketConnection) conn = NULL;
@@ -341,9 +350,12 @@ test_real_qemu(gconstpointer data)
     cmd = vmm_qemu_build_command(def, caps, &params, &err);
     g_assert_no_error(err);
 
-    proc = g_subprocess_newv((const char *const *)cmd->argv->pdata,
-                             G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                             G_SUBPROCESS_FLAGS_STDERR_MERGE, &err);
+    /* QEMU dies with the test, also when an assertion aborts it. */
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                         G_SUBPROCESS_FLAGS_STDERR_MERGE);
+    g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)cmd->argv->pdata,
+                                        &err);
     g_assert_no_error(err);
     for (int i = 0; i < 200 && !g_file_test(mon, G_FILE_TEST_EXISTS); i++)
         g_usleep(50 * 1000);
