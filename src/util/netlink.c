@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define NL_BUFSIZE 4096
@@ -93,6 +94,7 @@ static int
 nl_open(GError **error)
 {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    struct timeval timeout = { .tv_sec = 10 };
     int one = 1;
 
     if (fd < 0) {
@@ -101,6 +103,9 @@ nl_open(GError **error)
     }
     /* Ask for the kernel's reason text with errors; older kernels ignore it. */
     setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+    /* Every wait has a deadline: the kernel answers at once, so a silent
+     * socket means something is badly wrong. */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
     return fd;
 }
 
@@ -149,11 +154,13 @@ typedef void (*NlDumpFunc)(const struct nlmsghdr *h, gpointer data);
 /*
  * Send @m and read replies until the ack (or, with @dump, NLMSG_DONE),
  * handing each data message to @func.  Returns 0 or an errno, with the
- * kernel's text in *@ext (caller frees) when there is one.
+ * kernel's text in *@ext (caller frees) when there is one; -1 with @error
+ * when there is no socket.  *@interrupted tells that the kernel's tables
+ * changed during a dump, so that it may be inconsistent.
  */
 static int
 nl_talk(NlMsg *m, gboolean dump, NlDumpFunc func, gpointer data, char **ext,
-        GError **error)
+        gboolean *interrupted, GError **error)
 {
     static guint32 seq_counter;
     g_autofree char *buf = NULL;
@@ -162,6 +169,7 @@ nl_talk(NlMsg *m, gboolean dump, NlDumpFunc func, gpointer data, char **ext,
     gboolean done = FALSE;
 
     *ext = NULL;
+    *interrupted = FALSE;
     if ((fd = nl_open(error)) < 0)
         return -1;
     m->u.hdr.nlmsg_flags |= dump ? NLM_F_DUMP : NLM_F_ACK;
@@ -195,6 +203,8 @@ nl_talk(NlMsg *m, gboolean dump, NlDumpFunc func, gpointer data, char **ext,
                 done = TRUE;
                 break;
             }
+            if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+                *interrupted = TRUE;
             if (func)
                 func(h, data);
         }
@@ -209,7 +219,8 @@ static gboolean
 nl_request(NlMsg *m, const char *what, const char *name, GError **error)
 {
     g_autofree char *ext = NULL;
-    int err = nl_talk(m, FALSE, NULL, NULL, &ext, error);
+    gboolean interrupted;
+    int err = nl_talk(m, FALSE, NULL, NULL, &ext, &interrupted, error);
 
     if (err < 0)
         return FALSE;
@@ -524,18 +535,28 @@ addr_cb(const struct nlmsghdr *h, gpointer data)
 static GArray *
 dump(int type, int family, NlDumpFunc func, const char *what, GError **error)
 {
-    g_autoptr(GArray) out = g_array_new(FALSE, TRUE, sizeof(VmmNetlinkPrefix));
+    g_autoptr(GArray) out = NULL;
     g_autofree char *ext = NULL;
     struct rtmsg rtm = { .rtm_family = family };
+    gboolean interrupted = TRUE;
     NlMsg m;
-    int err;
+    int err = 0, tries;
 
-    /* rtmsg and ifaddrmsg both start with the family byte, which is all a
-     * dump request needs. */
-    nl_init(&m, type, 0, &rtm, type == RTM_GETROUTE ? sizeof(rtm) : sizeof(struct ifaddrmsg));
-    err = nl_talk(&m, TRUE, func, out, &ext, error);
-    if (err < 0)
-        return NULL;
+    /* An interrupted dump may miss entries: try again a few times. */
+    for (tries = 0; tries < 5 && interrupted; tries++) {
+        g_clear_pointer(&out, g_array_unref);
+        g_clear_pointer(&ext, g_free);
+        out = g_array_new(FALSE, TRUE, sizeof(VmmNetlinkPrefix));
+        /* rtmsg and ifaddrmsg both start with the family byte, which is
+         * all a dump request needs. */
+        nl_init(&m, type, 0, &rtm,
+                type == RTM_GETROUTE ? sizeof(rtm) : sizeof(struct ifaddrmsg));
+        err = nl_talk(&m, TRUE, func, out, &ext, &interrupted, error);
+        if (err < 0)
+            return NULL;
+        if (err)
+            break;
+    }
     if (err) {
         vmm_error_set_errno(error, err, "%s%s%s", what, ext ? ": " : "", ext ? ext : "");
         return NULL;

@@ -164,6 +164,12 @@ test_bridge(void)
     assert_contains(err->message, "'nosuchdev0'");
     assert_contains(err->message, g_strerror(ENODEV));
     g_clear_error(&err);
+    /* The kernel's extended-ack text comes along. */
+    g_assert_false(vmm_netlink_link_set_mtu("vmmtbr0", 10, &err));
+    g_test_message("%s", err->message);
+    assert_contains(err->message, "cannot set the MTU of 'vmmtbr0': ");
+    assert_contains(err->message, "mtu less than device minimum");
+    g_clear_error(&err);
     g_assert_false(vmm_netlink_bridge_create(&(VmmNetlinkBridge){ .name = "bad name" }, &err));
     g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
     g_clear_error(&err);
