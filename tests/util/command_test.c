@@ -120,6 +120,34 @@ test_fds(void)
     close(leak);
 }
 
+/* Two fds passed onto each other's numbers (a swap) both arrive. */
+static void
+test_fds_swap(void)
+{
+    int a[2], b[2];
+    g_autoptr(VmmCommand) cmd = sh("cat /dev/fd/20; cat /dev/fd/21");
+    g_autofree char *out = NULL;
+    g_autoptr(GError) err = NULL;
+    int status = -1;
+
+    g_assert_cmpint(pipe(a), ==, 0);
+    g_assert_cmpint(pipe(b), ==, 0);
+    g_assert_cmpint(dup2(a[0], 20), ==, 20);
+    g_assert_cmpint(dup2(b[0], 21), ==, 21);
+    close(a[0]);
+    close(b[0]);
+    g_assert_cmpint(write(a[1], "A", 1), ==, 1);
+    g_assert_cmpint(write(b[1], "B", 1), ==, 1);
+    close(a[1]);
+    close(b[1]);
+    vmm_command_pass_fd(cmd, 20, 21, VMM_COMMAND_FD_CLOSE_PARENT);
+    vmm_command_pass_fd(cmd, 21, 20, VMM_COMMAND_FD_CLOSE_PARENT);
+    g_assert_true(vmm_command_run(cmd, 10000, &status, &out, NULL, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(status, ==, 0);
+    g_assert_cmpstr(out, ==, "BA");
+}
+
 static void
 test_redirects(void)
 {
@@ -372,6 +400,7 @@ main(int argc, char **argv)
     g_test_add_func("/command/env-clean", test_env_clean);
     g_test_add_func("/command/env-path-override", test_env_path_override);
     g_test_add_func("/command/fds", test_fds);
+    g_test_add_func("/command/fds-swap", test_fds_swap);
     g_test_add_func("/command/redirects", test_redirects);
     g_test_add_func("/command/exit-status", test_exit_status);
     g_test_add_func("/command/deadline", test_deadline);
