@@ -584,23 +584,39 @@ dhcp_client(const char *dir, const char *bridge, const char *peer, const char *m
  * ("[::ffff:10.200.0.1]"), or nc's complaint when nothing came back.  (busybox nc,
  * as the static busybox's wget crashes; its -w bounds only the connect.) */
 static char *
-fetch_remote_addr(void)
+fetch_remote_addr(const char *server)
 {
     g_autofree char *far = veth_add("vmmcl0", NULL, "vmmnat0");
-    g_autofree char *out = NULL;
+    g_autofree char *out = NULL, *sh = NULL;
     const char *links[] = { far, NULL };
     GPid pid;
     int fd = -1;
 
-    pid = ns_spawn("busybox ip addr add 192.168.170.5/24 dev vmmcl0c && "
-                   "busybox ip route add default via 192.168.170.1 && "
-                   "printf 'GET /cgi-bin/addr HTTP/1.0\\r\\n\\r\\n' | "
-                   "busybox timeout 10 busybox nc -w 3 10.200.0.2 8080; exit 0",
-                   links, &fd);
+    sh = g_strdup_printf("busybox ip addr add 192.168.170.5/24 dev vmmcl0c && "
+                         "busybox ip route add default via 192.168.170.1 && "
+                         "printf 'GET /cgi-bin/addr HTTP/1.0\\r\\n\\r\\n' | "
+                         "busybox timeout 10 busybox nc -w 3 %s 8080; exit 0", server);
+    pid = ns_spawn(sh, links, &fd);
     out = read_child(pid, fd, 30000);
     close(fd);
     veth_gone("vmmcl0");
     return g_strstrip(g_steal_pointer(&out));
+}
+
+/* A namespace on a veth from @bridge (NULL: none) with @addr/24, default
+ * route via @gw (NULL: none), serving @dir over HTTP on port 8080. */
+static GPid
+web_server(const char *veth, const char *bridge, const char *addr, const char *gw,
+           const char *dir, int *fd)
+{
+    g_autofree char *far = veth_add(veth, NULL, bridge);
+    g_autofree char *sh = NULL, *route = NULL;
+    const char *links[] = { far, NULL };
+
+    route = gw ? g_strdup_printf("busybox ip route add default via %s && ", gw) : g_strdup("");
+    sh = g_strdup_printf("busybox ip addr add %s/24 dev %s && %s"
+                         "exec busybox httpd -f -p 8080 -h %s", addr, far, route, dir);
+    return ns_spawn(sh, links, fd);
 }
 
 static void
@@ -611,12 +627,13 @@ test_nat(void)
     g_autofree char *dir = g_dir_make_tmp("vmm-nat-XXXXXX", NULL);
     g_autofree char *cgi_dir = g_build_filename(dir, "cgi-bin", NULL);
     g_autofree char *cgi = g_build_filename(cgi_dir, "addr", NULL);
-    g_autofree char *up_far = NULL, *sh = NULL, *rm = NULL;
-    g_autofree char *add = NULL, *del = NULL, *seen = NULL, *blocked = NULL;
+    g_autofree char *rm = NULL, *add = NULL, *del = NULL, *seen = NULL, *blocked = NULL;
+    g_autofree char *add_b = NULL, *del_b = NULL, *cross = NULL, *open_path = NULL;
+    g_autoptr(VmmNetworkDef) def_b = NULL;
     VmmNetlinkBridge br = { .name = "vmmnat0" };
-    const char *links[1 + 1] = { NULL };
-    GPid upstream;
-    int up_fd = -1;
+    VmmNetlinkBridge br_b = { .name = "vmmnat1" };
+    GPid upstream, server_b;
+    int up_fd = -1, b_fd = -1;
 
     def = vmm_network_def_parse_string(
         "<network><name>nattest</name><forward mode='nat'/>"
@@ -631,12 +648,8 @@ test_nat(void)
     g_assert_true(g_file_set_contents(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
                                       "echo \"$REMOTE_ADDR\"\n", -1, NULL));
     g_assert_cmpint(chmod(cgi, 0755), ==, 0);
-    up_far = veth_add("vmmup0", NULL, NULL);
+    upstream = web_server("vmmup0", NULL, "10.200.0.2", NULL, dir, &up_fd);
     g_assert_true(vmm_netlink_addr_add("vmmup0", "10.200.0.1", 24, &err));
-    links[0] = up_far;
-    sh = g_strdup_printf("busybox ip addr add 10.200.0.2/24 dev %s && "
-                         "exec busybox httpd -f -p 8080 -h %s", up_far, dir);
-    upstream = ns_spawn(sh, links, &up_fd);
 
     g_assert_true(vmm_netlink_bridge_create(&br, &err));
     g_assert_true(vmm_netlink_addr_add("vmmnat0", "192.168.170.1", 24, &err));
@@ -649,14 +662,43 @@ test_nat(void)
     nft_apply(add);
     g_usleep(300 * 1000);    /* httpd listening */
 
-    seen = fetch_remote_addr();
+    seen = fetch_remote_addr("10.200.0.2");
     assert_contains(seen, "200 OK");
     assert_contains(seen, ":10.200.0.1]");
+
+    /* A second network: its guests are out of reach of the first's... */
+    def_b = vmm_network_def_parse_string(
+        "<network><name>nattest2</name><forward mode='nat'/>"
+        "<bridge name='vmmnat1' stp='off'/>"
+        "<ip address='192.168.171.1' prefix='24'/></network>", NULL, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_netlink_bridge_create(&br_b, &err));
+    g_assert_true(vmm_netlink_addr_add("vmmnat1", "192.168.171.1", 24, &err));
+    g_assert_true(vmm_netlink_link_set_up("vmmnat1", TRUE, &err));
+    g_assert_no_error(err);
+    server_b = web_server("vmmsv0", "vmmnat1", "192.168.171.5", "192.168.171.1", dir, &b_fd);
+    add_b = vmm_nft_build_network_add(def_b, &err);
+    del_b = vmm_nft_build_network_remove(def_b, &err);
+    g_assert_no_error(err);
+    nft_apply(add_b);
+    g_usleep(300 * 1000);
+    cross = fetch_remote_addr("192.168.171.5");
+    assert_lacks(cross, "200 OK");
+    /* ...because of its rules: without them the path is open. */
+    nft_apply(del_b);
+    open_path = fetch_remote_addr("192.168.171.5");
+    /* (masqueraded on the way, like all traffic leaving the first network
+     * for another subnet, as under libvirt) */
+    assert_contains(open_path, "200 OK");
+    child_stop(server_b);
+    close(b_fd);
+    veth_gone("vmmsv0");
+    g_assert_true(vmm_netlink_link_delete("vmmnat1", &err));
 
     /* Without the network's rules nothing is masqueraded, and the forward
      * path stays open (no policy of ours), so the reply has no way back. */
     nft_apply(del);
-    blocked = fetch_remote_addr();
+    blocked = fetch_remote_addr("10.200.0.2");
     assert_lacks(blocked, "200 OK");
 
     child_stop(upstream);
