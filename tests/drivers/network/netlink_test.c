@@ -847,6 +847,26 @@ test_dhcp(DhcpFixture *f, gconstpointer data)
         g_assert_cmpint(fl->expiry, >, g_get_real_time() / G_USEC_PER_SEC);
     }
 
+    /* net-update of a static host takes effect live: rewrite the hosts
+     * file, SIGHUP dnsmasq. */
+    {
+        VmmNetworkIPDef *wip = g_ptr_array_index(def->ips, 0);
+        VmmNetworkDHCPHost *h = g_new0(VmmNetworkDHCPHost, 1);
+        g_autofree char *hosts2 = NULL, *late = NULL;
+
+        h->mac = g_strdup("52:54:00:aa:00:03");
+        h->name = g_strdup("late");
+        h->ip = g_strdup("192.168.160.60");
+        g_ptr_array_add(wip->hosts, h);
+        hosts2 = vmm_dnsmasq_build_hostsfile(def, &err);
+        g_assert_no_error(err);
+        write_file(f->paths->hosts_file, hosts2);
+        g_assert_cmpint(kill(f->dnsmasq, SIGHUP), ==, 0);
+        g_usleep(200 * 1000);
+        late = dhcp_client(f->dir, br.name, "vmmve2", "52:54:00:aa:00:03");
+        assert_contains(late, "BOUND vmmve2c 192.168.160.60 24");
+    }
+
     /* DNS answers from addn-hosts, on the bridge address. */
     {
         g_autoptr(VmmCommand) q = vmm_command_new("busybox");
