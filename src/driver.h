@@ -20,6 +20,10 @@ struct _VmmConnect {
     unsigned int flags;                /* VmmConnectFlags */
     const struct _VmmDriver *driver;
     gpointer priv;                     /* the driver's per-connection state */
+    /* Drivers serving the rest of the table alongside @driver (networks and
+     * storage on a qemu:// connection), asked in order for any entry that
+     * @driver leaves NULL.  They keep process-wide state, not conn->priv. */
+    const struct _VmmDriver *secondary[4];
 };
 
 struct _VmmDomain {
@@ -67,6 +71,9 @@ struct _VmmDriver {
     const char *name;    /* "test" */
     /* URI scheme(s) this driver serves without a transport, e.g. "test". */
     const char *scheme;
+    /* For a secondary driver (network, storage): the scheme of the primary
+     * drivers it joins, e.g. "qemu".  NULL for primary drivers. */
+    const char *hosted_by;
 
     /* Open: set conn->priv.  Close: release it. */
     gboolean (*connect_open)(VmmConnect *conn, GError **error);

@@ -21,6 +21,12 @@ static const VmmDriver *const drivers[] = {
     &vmm_test_driver,
 };
 
+/* Secondary drivers (networks, storage) joining primary ones by scheme;
+ * NULL-terminated. */
+static const VmmDriver *const secondary_drivers[] = {
+    NULL,
+};
+
 unsigned long
 vmm_get_lib_version(void)
 {
@@ -31,20 +37,39 @@ static const VmmDriver *
 entry_check(VmmConnect *conn, gsize offset, const char *func,
             gboolean writes, GError **error)
 {
+    const VmmDriver *drv;
+
     if (!conn || !conn->driver) {
         vmm_error_set(error, VMM_ERR_INVALID_CONN, _("invalid connection pointer in %s"), func);
         return NULL;
     }
-    if (G_STRUCT_MEMBER(gpointer, conn->driver, offset) == NULL) {
-        vmm_error_set(error, VMM_ERR_NO_SUPPORT, "%s", func);
-        return NULL;
+    drv = conn->driver;
+    for (size_t i = 0; G_STRUCT_MEMBER(gpointer, drv, offset) == NULL; i++) {
+        if (i >= G_N_ELEMENTS(conn->secondary) || !conn->secondary[i]) {
+            vmm_error_set(error, VMM_ERR_NO_SUPPORT, "%s", func);
+            return NULL;
+        }
+        drv = conn->secondary[i];
     }
     if (writes && (conn->flags & VMM_CONNECT_RO)) {
         vmm_error_set(error, VMM_ERR_OPERATION_DENIED,
                       _("read only access prevents %s"), func);
         return NULL;
     }
-    return conn->driver;
+    return drv;
+}
+
+/* Attach the secondary drivers that serve alongside conn->driver. */
+static void
+attach_secondary_drivers(VmmConnect *conn)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; secondary_drivers[i]; i++) {
+        if (n < G_N_ELEMENTS(conn->secondary) &&
+            g_strcmp0(secondary_drivers[i]->hosted_by, conn->driver->scheme) == 0)
+            conn->secondary[n++] = secondary_drivers[i];
+    }
 }
 
 /* Declares `drv` for the rest of the function, or returns @fail. */
@@ -106,6 +131,7 @@ vmm_connect_open(const char *uri, unsigned int flags, GError **error)
         conn->driver = NULL;   /* nothing to close */
         return NULL;
     }
+    attach_secondary_drivers(conn);
     return g_steal_pointer(&conn);
 }
 
