@@ -162,6 +162,17 @@ struct _VmmDriver {
      * drivers leave them NULL and just call vmm_event_emit_*(). */
     gboolean (*connect_event_register)(VmmConnect *conn, int kind, GError **error);
     void (*connect_event_deregister)(VmmConnect *conn, int kind);
+
+    char *(*connect_get_domain_capabilities)(VmmConnect *conn, const char *emulator,
+                                             const char *arch, const char *machine,
+                                             const char *virttype, unsigned int flags,
+                                             GError **error);
+
+    GPtrArray *(*network_get_dhcp_leases)(VmmNetwork *net, const char *mac, unsigned int flags,
+                                          GError **error);
+    gboolean (*network_update)(VmmNetwork *net, unsigned int command, unsigned int section,
+                               int parent_index, const char *xml, unsigned int flags,
+                               GError **error);
 };
 
 /* The drivers linked into libvmm. */

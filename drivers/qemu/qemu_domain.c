@@ -1,0 +1,1088 @@
+/*
+ * qemu_domain.c: the run state of QEMU domains, jobs and QMP events.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each domain has a QemuDomainPriv (kept by UUID for the driver's life,
+ * guarded by the domain object's lock) holding the modifying job in
+ * progress and the QemuRun of its running QEMU.
+ *
+ * Jobs: one modifying job per domain at a time, waited for at most the job
+ * deadline.  A job drops the object lock while it talks to QEMU, so queries
+ * (state, info, XML, lists) never wait for it.  destroy takes no job: it
+ * kills QEMU, which ends whatever job was talking to it.
+ *
+ * A QemuRun lives as long as someone needs its process: the domain (while
+ * running) and any call talking to it hold a reference.  The process is
+ * freed on the driver's context only, in an idle callback, so no process
+ * callback can run on a freed process.  The one that detaches a run from
+ * its domain (exit handler or destroy) does the stop bookkeeping.
+ */
+#include "qemu_driver_priv.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/vmm_file.h"
+
+/* libvirt's virDomainShutdownFlagValues (the reboot flags share them). */
+#define SHUTDOWN_ACPI_POWER_BTN (1 << 0)
+#define SHUTDOWN_GUEST_AGENT (1 << 1)
+#define SHUTDOWN_ALL_MODES 0x1f
+
+typedef struct {
+    char *path;
+    uid_t uid;
+    gid_t gid;
+} OwnedFile;
+
+typedef struct {
+    gint ref;
+    VmmDomainObj *obj;          /* referenced */
+    char *name;
+    unsigned char uuid[VMM_UUID_BUFLEN];
+    int id;
+    VmmQemuProcess *proc;
+    VmmQemuMonitor *mon;        /* referenced */
+    int vnc_port;               /* allocated by us, or 0 */
+    GPtrArray *owned;           /* OwnedFile*: chowned for the run */
+    char *dom_dir;              /* RUNDIR/NAME.d: monitor, channels */
+    gboolean got_shutdown;      /* SHUTDOWN seen: an exit is a shutdown */
+    gboolean destroying;
+    int stop_reason;            /* forced by on_crash, else -1 */
+    int stop_event;
+} QemuRun;
+
+struct _QemuDomainPriv {
+    QemuRun *run;               /* the running QEMU, or NULL */
+    const char *job;            /* the modifying job running, or NULL */
+    GCond job_cond;
+};
+
+static GMutex privs_lock;
+static GHashTable *privs;        /* uuid string -> QemuDomainPriv* */
+
+static void
+priv_free(QemuDomainPriv *priv)
+{
+    g_cond_clear(&priv->job_cond);
+    g_free(priv);
+}
+
+/* The run state of @obj (locked), created on first use. */
+static QemuDomainPriv *
+priv_get(VmmDomainObj *obj)
+{
+    char uuid[VMM_UUID_STRING_BUFLEN];
+    QemuDomainPriv *priv;
+
+    vmm_uuid_format(obj->parent.uuid, uuid);
+    g_mutex_lock(&privs_lock);
+    if (!privs)
+        privs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)priv_free);
+    if (!(priv = g_hash_table_lookup(privs, uuid))) {
+        priv = g_new0(QemuDomainPriv, 1);
+        g_cond_init(&priv->job_cond);
+        g_hash_table_insert(privs, g_strdup(uuid), priv);
+    }
+    g_mutex_unlock(&privs_lock);
+    return priv;
+}
+
+void
+qemu_domain_priv_drop(VmmDomainObj *obj)
+{
+    /* Privs stay until cleanup: a waiter may still sleep on the job
+     * condition of one.  They are small and keyed by UUID, so a domain
+     * defined again reuses its own. */
+}
+
+/* ------------------------------------------------------------------ */
+/* Runs                                                                */
+
+static QemuRun *
+run_ref(QemuRun *run)
+{
+    g_atomic_int_inc(&run->ref);
+    return run;
+}
+
+static void
+owned_restore(GPtrArray *owned)
+{
+    for (guint i = 0; owned && i < owned->len; i++) {
+        OwnedFile *f = owned->pdata[i];
+
+        if (chown(f->path, f->uid, f->gid) < 0 && errno != ENOENT)
+            g_warning("cannot give '%s' back to %u:%u: %s", f->path, (unsigned)f->uid,
+                      (unsigned)f->gid, g_strerror(errno));
+    }
+}
+
+static void
+owned_file_free(OwnedFile *f)
+{
+    g_free(f->path);
+    g_free(f);
+}
+
+static void
+run_free_now(QemuRun *run)
+{
+    vmm_qemu_process_free(run->proc);
+    if (run->mon)
+        vmm_qemu_monitor_unref(run->mon);
+    if (run->obj)
+        vmm_obj_unref(run->obj);
+    if (run->owned)
+        g_ptr_array_unref(run->owned);
+    g_free(run->dom_dir);
+    g_free(run->name);
+    g_free(run);
+}
+
+static gboolean
+run_free_idle(gpointer data)
+{
+    run_free_now(data);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+run_unref(QemuRun *run)
+{
+    GSource *src;
+
+    if (!run || !g_atomic_int_dec_and_test(&run->ref))
+        return;
+    if (!run->proc || !qemu_driver) {
+        run_free_now(run);
+        return;
+    }
+    /* Never inline: we may be inside one of the process's callbacks. */
+    src = g_idle_source_new();
+    g_source_set_callback(src, run_free_idle, run, NULL);
+    g_source_attach(src, qemu_driver->ctx);
+    g_source_unref(src);
+}
+
+static QemuRun *
+run_new(VmmDomainObj *obj, const VmmDomainDef *def, int id)
+{
+    QemuRun *run = g_new0(QemuRun, 1);
+
+    run->ref = 1;
+    run->obj = vmm_obj_ref(obj);
+    run->name = g_strdup(def->name);
+    memcpy(run->uuid, def->uuid, VMM_UUID_BUFLEN);
+    run->id = id;
+    run->stop_reason = -1;
+    run->owned = g_ptr_array_new_with_free_func((GDestroyNotify)owned_file_free);
+    run->dom_dir = g_strdup_printf("%s/%s.d", qemu_driver->run_dir, def->name);
+    return run;
+}
+
+/* Give back what the run borrowed (files, port, status file); once. */
+static void
+run_release(QemuRun *run)
+{
+    owned_restore(run->owned);
+    g_ptr_array_set_size(run->owned, 0);
+    qemu_driver_release_port(run->vnc_port);
+    run->vnc_port = 0;
+    if (run->proc)
+        vmm_qemu_process_remove_status(run->proc);
+}
+
+/* ------------------------------------------------------------------ */
+/* Events out                                                          */
+
+typedef struct {
+    char *name;
+    unsigned char uuid[VMM_UUID_BUFLEN];
+    int id;
+    int event, detail;
+} PendingEvent;
+
+/* Events are queued under the object lock and sent once it is dropped. */
+static void
+pending_add(GArray *q, VmmDomainObj *obj, int event, int detail)
+{
+    PendingEvent ev = { .name = g_strdup(obj->parent.name), .id = obj->parent.id,
+                        .event = event, .detail = detail };
+
+    memcpy(ev.uuid, obj->parent.uuid, VMM_UUID_BUFLEN);
+    g_array_append_val(q, ev);
+}
+
+static void
+pending_clear(gpointer p)
+{
+    g_free(((PendingEvent *)p)->name);
+}
+
+static GArray *
+pending_new(void)
+{
+    GArray *q = g_array_new(FALSE, TRUE, sizeof(PendingEvent));
+
+    g_array_set_clear_func(q, pending_clear);
+    return q;
+}
+
+static void
+pending_send(GArray *q)
+{
+    for (guint i = 0; i < q->len; i++) {
+        PendingEvent *ev = &g_array_index(q, PendingEvent, i);
+
+        qemu_driver_emit(ev->name, ev->uuid, ev->id, ev->event, ev->detail);
+    }
+    g_array_unref(q);
+}
+
+/* ------------------------------------------------------------------ */
+/* Stopping                                                            */
+
+static const char *
+state_word(int state)
+{
+    return state == VMM_DOMAIN_PAUSED ? "paused" :
+           state == VMM_DOMAIN_SHUTDOWN ? "shutdown" : "running";
+}
+
+static void
+save_status(QemuRun *run, int state)
+{
+    g_autoptr(GError) err = NULL;
+
+    if (run->proc && !vmm_qemu_process_save_status(run->proc, state_word(state), &err))
+        g_warning("%s", err->message);
+}
+
+/*
+ * The locked @obj's QEMU (@run, its current run) is gone: detach it, mark
+ * the domain shut off with @reason and queue the STOPPED/@detail event.
+ * Drops the domain's reference on @run.
+ */
+static void
+finish_stop(VmmDomainObj *obj, QemuDomainPriv *priv, QemuRun *run, int reason,
+            int detail, GArray *events)
+{
+    priv->run = NULL;
+    run_release(run);
+    pending_add(events, obj, VMM_DOMAIN_EVENT_STOPPED, detail);
+    vmm_domain_obj_stop(qemu_driver->domains, obj, reason);
+    run_unref(run);
+}
+
+/* Lock the domain of @run and return its priv when @run is still its
+ * current run; else unlock and return NULL. */
+static QemuDomainPriv *
+run_lock_current(QemuRun *run)
+{
+    QemuDomainPriv *priv;
+
+    if (!run->obj)
+        return NULL;
+    vmm_obj_lock(run->obj);
+    priv = priv_get(run->obj);
+    if (priv->run != run) {
+        vmm_obj_unlock(run->obj);
+        return NULL;
+    }
+    return priv;
+}
+
+static void
+on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
+{
+    QemuRun *run = opaque;
+    QemuDomainPriv *priv;
+    GArray *events;
+    int reason, detail;
+
+    if (!qemu_driver || !(priv = run_lock_current(run)))
+        return;
+    events = pending_new();
+    if (run->stop_reason >= 0) {
+        reason = run->stop_reason;
+        detail = run->stop_event;
+    } else if (run->got_shutdown) {
+        reason = VMM_DOMAIN_SHUTOFF_SHUTDOWN;
+        detail = VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    } else if (run->destroying) {
+        reason = VMM_DOMAIN_SHUTOFF_DESTROYED;
+        detail = VMM_DOMAIN_EVENT_STOPPED_DESTROYED;
+    } else {
+        /* As libvirt: QEMU went away without a SHUTDOWN first. */
+        g_warning("QEMU of domain '%s' died unexpectedly (status %d)", run->name, wait_status);
+        reason = VMM_DOMAIN_SHUTOFF_CRASHED;
+        detail = VMM_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+    finish_stop(run->obj, priv, run, reason, detail, events);
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+/* ------------------------------------------------------------------ */
+/* QMP events in (on the driver's context)                             */
+
+static void
+set_state(VmmDomainObj *obj, QemuRun *run, int state, int reason)
+{
+    vmm_domain_obj_set_state(obj, state, reason);
+    save_status(run, state);
+}
+
+static void
+on_stop(VmmQemuMonitor *mon, gpointer opaque)
+{
+    QemuRun *run = opaque;
+    GArray *events;
+
+    if (!run_lock_current(run))
+        return;
+    events = pending_new();
+    /* After SHUTDOWN, QEMU (-no-shutdown) stops: that is no pause. */
+    if (run->obj->state == VMM_DOMAIN_RUNNING && !run->got_shutdown) {
+        set_state(run->obj, run, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+        pending_add(events, run->obj, VMM_DOMAIN_EVENT_SUSPENDED,
+                    VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+static void
+on_resume(VmmQemuMonitor *mon, gpointer opaque)
+{
+    QemuRun *run = opaque;
+    GArray *events;
+
+    if (!run_lock_current(run))
+        return;
+    events = pending_new();
+    if (run->obj->state == VMM_DOMAIN_PAUSED) {
+        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED);
+        pending_add(events, run->obj, VMM_DOMAIN_EVENT_RESUMED,
+                    VMM_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+/* Reset the guest and let it run: on_poweroff/on_reboot/on_crash
+ * 'restart' with a QEMU kept alive (-no-shutdown). */
+static void
+restart_guest(QemuRun *run)
+{
+    vmm_qemu_monitor_send(run->mon, "system_reset", NULL, qemu_driver->job_timeout_ms,
+                          NULL, NULL);
+    vmm_qemu_monitor_send(run->mon, "cont", NULL, qemu_driver->job_timeout_ms, NULL, NULL);
+}
+
+static void
+on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer opaque)
+{
+    QemuRun *run = opaque;
+    VmmDomainDef *def;
+    GArray *events;
+
+    if (!run_lock_current(run))
+        return;
+    events = pending_new();
+    if (!run->destroying) {
+        def = vmm_domain_obj_def(run->obj);
+        pending_add(events, run->obj, VMM_DOMAIN_EVENT_SHUTDOWN,
+                    guest ? VMM_DOMAIN_EVENT_SHUTDOWN_GUEST : VMM_DOMAIN_EVENT_SHUTDOWN_HOST);
+        if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
+            def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) {
+            /* QEMU stays (-no-shutdown): boot the guest again. */
+            restart_guest(run);
+            set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+        } else {
+            /* destroy: QEMU exits by itself; preserve: it stays, stopped. */
+            run->got_shutdown = TRUE;
+            set_state(run->obj, run, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
+        }
+    }
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+static void
+on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
+            gpointer opaque)
+{
+    QemuRun *run = opaque;
+    VmmDomainDef *def;
+    GArray *events;
+
+    if (!run_lock_current(run))
+        return;
+    events = pending_new();
+    def = vmm_domain_obj_def(run->obj);
+    pending_add(events, run->obj, VMM_DOMAIN_EVENT_CRASHED, 0 /* panicked */);
+    switch (def->on_crash) {
+    case VMM_DOMAIN_LIFECYCLE_DESTROY:
+    case VMM_DOMAIN_LIFECYCLE_COREDUMP_DESTROY:
+        /* The exit handler finishes: shut off (crashed). */
+        run->stop_reason = VMM_DOMAIN_SHUTOFF_CRASHED;
+        run->stop_event = VMM_DOMAIN_EVENT_STOPPED_CRASHED;
+        kill(vmm_qemu_process_get_pid(run->proc), SIGKILL);
+        break;
+    case VMM_DOMAIN_LIFECYCLE_RESTART:
+    case VMM_DOMAIN_LIFECYCLE_RENAME_RESTART:
+    case VMM_DOMAIN_LIFECYCLE_COREDUMP_RESTART:
+        restart_guest(run);
+        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+        break;
+    default:
+        set_state(run->obj, run, VMM_DOMAIN_CRASHED, 1 /* panicked */);
+        break;
+    }
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+static const VmmQemuProcessCallbacks process_callbacks = {
+    .monitor = {
+        .shutdown = on_shutdown,
+        .stop = on_stop,
+        .resume = on_resume,
+        .guest_panicked = on_panicked,
+    },
+    .exited = on_exited,
+};
+
+/* ------------------------------------------------------------------ */
+/* Jobs                                                                */
+
+static gboolean
+job_begin(VmmDomainObj *obj, QemuDomainPriv *priv, const char *job, GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)qemu_driver->job_timeout_ms * 1000;
+
+    while (priv->job) {
+        if (!g_cond_wait_until(&priv->job_cond, &obj->parent.lock, deadline) && priv->job) {
+            vmm_error_set(error, VMM_ERR_OPERATION_TIMEOUT,
+                          _("cannot acquire state change lock of domain '%s' "
+                            "(held by %s, waited %d s)"),
+                          obj->parent.name, priv->job, qemu_driver->job_timeout_ms / 1000);
+            return FALSE;
+        }
+    }
+    priv->job = job;
+    return TRUE;
+}
+
+static void
+job_end(QemuDomainPriv *priv)
+{
+    priv->job = NULL;
+    g_cond_broadcast(&priv->job_cond);
+}
+
+static gboolean
+check_running(VmmDomainObj *obj, QemuDomainPriv *priv, GError **error)
+{
+    if (!obj->parent.active || !priv->run) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Run @command on the locked @obj's QEMU within the job deadline, the
+ * object unlocked meanwhile.  Fails when the domain stopped meanwhile. */
+static gboolean
+job_command(VmmDomainObj *obj, QemuDomainPriv *priv, const char *command,
+            const char *job, GError **error)
+{
+    QemuRun *run = priv->run;
+    g_autoptr(VmmJsonNode) ret = NULL;
+
+    if (!check_running(obj, priv, error))
+        return FALSE;
+    run_ref(run);
+    vmm_obj_unlock(obj);
+    ret = vmm_qemu_monitor_command(run->mon, command, NULL, qemu_driver->job_timeout_ms,
+                                   job, error);
+    vmm_obj_lock(obj);
+    if (ret && priv->run != run) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("domain is not running"));
+        g_clear_pointer(&ret, vmm_json_node_free);
+    }
+    run_unref(run);
+    return ret != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start                                                               */
+
+/* chown @path to @uid:@gid for the run, remembering its owner. */
+static gboolean
+own_file(QemuRun *run, const char *path, uid_t uid, gid_t gid, GError **error)
+{
+    struct stat st;
+    OwnedFile *f;
+
+    if (!path || stat(path, &st) < 0)
+        return TRUE;    /* QEMU will say what is missing */
+    if (st.st_uid == uid && st.st_gid == gid)
+        return TRUE;
+    if (chown(path, uid, gid) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot hand '%s' to the QEMU user"), path);
+        return FALSE;
+    }
+    f = g_new0(OwnedFile, 1);
+    f->path = g_strdup(path);
+    f->uid = st.st_uid;
+    f->gid = st.st_gid;
+    g_ptr_array_add(run->owned, f);
+    return TRUE;
+}
+
+/* The user QEMU runs as: *@switch_user FALSE when it runs as we do. */
+static gboolean
+qemu_user(uid_t *uid, gid_t *gid, gboolean *switch_user, GError **error)
+{
+    QemuDriver *d = qemu_driver;
+    struct passwd *pw;
+    struct group *gr;
+
+    *switch_user = FALSE;
+    if (!d->privileged || !d->user || g_str_equal(d->user, "root") ||
+        g_str_equal(d->user, "+0"))
+        return TRUE;
+    if (!(pw = getpwnam(d->user))) {
+        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
+                      _("QEMU user '%s' (qemu.conf) does not exist"), d->user);
+        return FALSE;
+    }
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    if (d->group && !g_str_equal(d->group, d->user)) {
+        if (!(gr = getgrnam(d->group))) {
+            vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
+                          _("QEMU group '%s' (qemu.conf) does not exist"), d->group);
+            return FALSE;
+        }
+        *gid = gr->gr_gid;
+    }
+    *switch_user = TRUE;
+    return TRUE;
+}
+
+/* The NVRAM of a UEFI domain: copied from its template on first start. */
+static gboolean
+prepare_nvram(VmmDomainDef *def, GError **error)
+{
+    const char *code = NULL, *vars = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *data = NULL;
+    gsize len;
+    GError *err = NULL;
+
+    if (!vmm_qemu_firmware_select(def, qemu_driver->firmware, &code, &vars, error))
+        return FALSE;
+    if (!code || !vars)
+        return TRUE;
+    path = def->os.nvram ? g_strdup(def->os.nvram) :
+           g_strdup_printf("%s/nvram/%s_VARS.fd", qemu_driver->lib_dir, def->name);
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_autofree char *dir = g_path_get_dirname(path);
+
+        if (!vmm_file_mkdir_p(dir, 0755, error))
+            return FALSE;
+        if (!g_file_get_contents(vars, &data, &len, &err) ||
+            !vmm_file_write_atomic(path, data, len, 0600, error)) {
+            if (err) {
+                vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                              _("cannot copy NVRAM template '%s': %s"), vars, err->message);
+                g_error_free(err);
+            }
+            return FALSE;
+        }
+    }
+    if (!def->os.nvram)
+        def->os.nvram = g_steal_pointer(&path);
+    return TRUE;
+}
+
+/*
+ * Start QEMU for @def (the live definition, completed here with the VNC
+ * port and NVRAM path).  Blocks; called with no lock held.
+ */
+static gboolean
+start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
+{
+    QemuDriver *d = qemu_driver;
+    g_autofree char *binary = NULL;
+    const VmmQemuCaps *caps;
+    g_autoptr(VmmQemuCommand) qc = NULL;
+    VmmQemuBuildParams params = { 0 };
+    VmmQemuProcessConfig cfg = { 0 };
+    g_autofree char *mon_path = NULL;
+    VmmCommand *cmd;
+    uid_t uid = 0;
+    gid_t gid = 0;
+    gboolean switch_user;
+
+    binary = def->devices.emulator ? g_strdup(def->devices.emulator) :
+             qemu_driver_find_binary(def->os_arch, error);
+    if (!binary || !(caps = qemu_driver_get_caps(binary, error)) ||
+        !vmm_qemu_caps_check_virt_type(caps, def->virt_type, error) ||
+        !qemu_user(&uid, &gid, &switch_user, error))
+        return FALSE;
+
+    for (guint i = 0; def->devices.graphics && i < def->devices.graphics->len; i++) {
+        VmmDomainGraphicsDef *g = def->devices.graphics->pdata[i];
+
+        if (g->type == VMM_GRAPHICS_TYPE_VNC && (g->autoport || g->port < 0) &&
+            !run->vnc_port) {
+            if ((run->vnc_port = qemu_driver_alloc_port(error)) < 0) {
+                run->vnc_port = 0;
+                return FALSE;
+            }
+            g->port = run->vnc_port;
+        }
+    }
+    if (!prepare_nvram(def, error))
+        return FALSE;
+    if (!vmm_file_mkdir_p(run->dom_dir, 0750, error))
+        return FALSE;
+    mon_path = g_strdup_printf("%s/monitor.sock", run->dom_dir);
+    params.monitor_path = mon_path;
+    params.start_paused = TRUE;
+    params.session = !d->privileged;
+    params.vnc_port = run->vnc_port;
+    params.nvram_path = def->os.nvram;
+    params.channel_dir = run->dom_dir;
+    params.firmware = d->firmware;
+    if (!(qc = vmm_qemu_build_command(def, caps, &params, error)))
+        return FALSE;
+
+    if (switch_user) {
+        if (!own_file(run, run->dom_dir, uid, gid, error) ||
+            !own_file(run, def->os.nvram, uid, gid, error) ||
+            !own_file(run, def->os.kernel, uid, gid, error) ||
+            !own_file(run, def->os.initrd, uid, gid, error) ||
+            !own_file(run, def->os.loader, uid, gid, error))
+            return FALSE;
+        for (guint i = 0; def->devices.disks && i < def->devices.disks->len; i++) {
+            VmmDomainDiskDef *disk = def->devices.disks->pdata[i];
+
+            if ((disk->type == VMM_DISK_TYPE_FILE || disk->type == VMM_DISK_TYPE_BLOCK) &&
+                !own_file(run, disk->src_path, uid, gid, error))
+                return FALSE;
+        }
+    }
+
+    cmd = vmm_qemu_process_command_new(qc);
+    if (switch_user)
+        vmm_command_set_user(cmd, uid, gid);
+    cfg.name = def->name;
+    cfg.def = def;
+    cfg.id = run->id;
+    cfg.monitor_path = mon_path;
+    cfg.log_dir = d->log_dir;
+    cfg.run_dir = d->run_dir;
+    cfg.start_paused = paused;
+    cfg.monitor_timeout_ms = d->job_timeout_ms;
+    cfg.ctx = d->ctx;
+    if (!(run->proc = vmm_qemu_process_start(&cfg, cmd, &process_callbacks, run, error)))
+        return FALSE;
+    run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(run->proc));
+    return TRUE;
+}
+
+gboolean
+qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    g_autoptr(VmmDomainDef) def = NULL;
+    gboolean paused = (flags & VMM_DOMAIN_START_PAUSED) != 0;
+    QemuRun *run;
+    GArray *events;
+    int id;
+
+    if (!job_begin(obj, priv, "job start", error))
+        return FALSE;
+    if (obj->parent.active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
+        job_end(priv);
+        return FALSE;
+    }
+    def = vmm_domain_def_copy(vmm_domain_obj_def(obj));
+    id = g_atomic_int_add(&qemu_driver->next_id, 1);
+    run = run_new(obj, def, id);
+
+    vmm_obj_unlock(obj);
+    if (!start_qemu(run, def, paused, error)) {
+        vmm_obj_lock(obj);
+        run_release(run);
+        run_unref(run);
+        job_end(priv);
+        return FALSE;
+    }
+    vmm_obj_lock(obj);
+
+    events = pending_new();
+    vmm_domain_obj_start(qemu_driver->domains, obj, id, VMM_DOMAIN_RUNNING_BOOTED);
+    /* The live definition is the one QEMU runs (VNC port, NVRAM). */
+    vmm_obj_prepare_live_change(obj);
+    vmm_domain_def_free(obj->parent.def);
+    obj->parent.def = g_steal_pointer(&def);
+    priv->run = run;
+    pending_add(events, obj, VMM_DOMAIN_EVENT_STARTED, VMM_DOMAIN_EVENT_STARTED_BOOTED);
+    if (paused) {
+        vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+        pending_add(events, obj, VMM_DOMAIN_EVENT_SUSPENDED, VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    }
+    /* An exit before priv->run was set went unhandled. */
+    if (vmm_qemu_process_has_exited(run->proc))
+        finish_stop(obj, priv, run, VMM_DOMAIN_SHUTOFF_CRASHED,
+                    VMM_DOMAIN_EVENT_STOPPED_FAILED, events);
+    job_end(priv);
+    vmm_obj_unlock(obj);
+    pending_send(events);
+    vmm_obj_lock(obj);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stop and the others                                                 */
+
+/* A SIGSTOPped process would sit on SIGTERM for the whole grace. */
+static gboolean
+process_is_stopped(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')))
+        return FALSE;
+    return p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+}
+
+gboolean
+qemu_domain_destroy(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    gboolean graceful = (flags & VMM_DOMAIN_DESTROY_GRACEFUL) != 0;
+    QemuRun *run;
+    gboolean ok;
+    GArray *events;
+
+    if (!check_running(obj, priv, error))
+        return FALSE;
+    run = run_ref(priv->run);
+    run->destroying = TRUE;
+    vmm_obj_unlock(obj);
+
+    if (!graceful && process_is_stopped(vmm_qemu_process_get_pid(run->proc)))
+        kill(vmm_qemu_process_get_pid(run->proc), SIGKILL);
+    ok = vmm_qemu_process_kill(run->proc, graceful, qemu_driver->destroy_grace_ms, error);
+
+    vmm_obj_lock(obj);
+    if (!ok) {
+        run->destroying = FALSE;
+        run_unref(run);
+        return FALSE;
+    }
+    events = pending_new();
+    if (priv->run == run)
+        finish_stop(obj, priv, run, VMM_DOMAIN_SHUTOFF_DESTROYED,
+                    VMM_DOMAIN_EVENT_STOPPED_DESTROYED, events);
+    run_unref(run);
+    vmm_obj_unlock(obj);
+    pending_send(events);
+    vmm_obj_lock(obj);
+    return TRUE;
+}
+
+gboolean
+qemu_domain_shutdown(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    gboolean ok;
+
+    if (flags & ~SHUTDOWN_ACPI_POWER_BTN) {
+        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      (flags & SHUTDOWN_GUEST_AGENT) ?
+                      _("shutdown mode 'agent' is not supported yet; use 'acpi'") :
+                      _("only the ACPI shutdown mode is supported"));
+        return FALSE;
+    }
+    if (!check_running(obj, priv, error) || !job_begin(obj, priv, "job shutdown", error))
+        return FALSE;
+    ok = job_command(obj, priv, "system_powerdown", "job shutdown", error);
+    job_end(priv);
+    return ok;
+}
+
+gboolean
+qemu_domain_reboot(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    gboolean ok;
+
+    /* libvirt reboots with the ACPI button and a fake reboot on SHUTDOWN;
+     * vmm resets the machine (system_reset) for now, whatever the guest
+     * would have done with the button. */
+    if (flags & ~SHUTDOWN_ACPI_POWER_BTN) {
+        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      _("only the ACPI reboot mode is supported"));
+        return FALSE;
+    }
+    if (!check_running(obj, priv, error) || !job_begin(obj, priv, "job reboot", error))
+        return FALSE;
+    ok = job_command(obj, priv, "system_reset", "job reboot", error);
+    job_end(priv);
+    return ok;
+}
+
+gboolean
+qemu_domain_reset(VmmDomainObj *obj, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    gboolean ok;
+
+    if (!check_running(obj, priv, error) || !job_begin(obj, priv, "job reset", error))
+        return FALSE;
+    ok = job_command(obj, priv, "system_reset", "job reset", error);
+    job_end(priv);
+    return ok;
+}
+
+/* suspend/resume: @command, then the state QMP's STOP/RESUME would set. */
+static gboolean
+pause_change(VmmDomainObj *obj, const char *command, const char *job, int from, int to,
+             int reason, int event, int detail, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    GArray *events;
+    gboolean ok;
+
+    if (!check_running(obj, priv, error) || !job_begin(obj, priv, job, error))
+        return FALSE;
+    if (!check_running(obj, priv, error)) {
+        job_end(priv);
+        return FALSE;
+    }
+    if (obj->state == to) {
+        /* Already there: nothing to do, as libvirt. */
+        job_end(priv);
+        return TRUE;
+    }
+    if (obj->state != from) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, _("domain is %s"),
+                      vmm_domain_state_to_string(obj->state));
+        job_end(priv);
+        return FALSE;
+    }
+    ok = job_command(obj, priv, command, job, error);
+    events = pending_new();
+    if (ok && priv->run && obj->state != to) {
+        set_state(obj, priv->run, to, reason);
+        pending_add(events, obj, event, detail);
+    }
+    job_end(priv);
+    vmm_obj_unlock(obj);
+    pending_send(events);
+    vmm_obj_lock(obj);
+    return ok;
+}
+
+gboolean
+qemu_domain_suspend(VmmDomainObj *obj, GError **error)
+{
+    return pause_change(obj, "stop", "job suspend", VMM_DOMAIN_RUNNING, VMM_DOMAIN_PAUSED,
+                        VMM_DOMAIN_PAUSED_USER, VMM_DOMAIN_EVENT_SUSPENDED,
+                        VMM_DOMAIN_EVENT_SUSPENDED_PAUSED, error);
+}
+
+gboolean
+qemu_domain_resume(VmmDomainObj *obj, GError **error)
+{
+    return pause_change(obj, "cont", "job resume", VMM_DOMAIN_PAUSED, VMM_DOMAIN_RUNNING,
+                        VMM_DOMAIN_RUNNING_UNPAUSED, VMM_DOMAIN_EVENT_RESUMED,
+                        VMM_DOMAIN_EVENT_RESUMED_UNPAUSED, error);
+}
+
+guint64
+qemu_domain_cpu_time(VmmDomainObj *obj)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *p;
+    guint64 ticks;
+
+    if (!priv->run || !priv->run->proc)
+        return 0;
+    path = g_strdup_printf("/proc/%d/stat", (int)vmm_qemu_process_get_pid(priv->run->proc));
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')))
+        return 0;
+    /* After "pid (comm)": state is field 3; utime and stime are 14, 15. */
+    fields = g_strsplit(p + 2, " ", 16);
+    if (g_strv_length(fields) < 14)
+        return 0;
+    ticks = g_ascii_strtoull(fields[11], NULL, 10) + g_ascii_strtoull(fields[12], NULL, 10);
+    return ticks * (G_GUINT64_CONSTANT(1000000000) / (guint64)sysconf(_SC_CLK_TCK));
+}
+
+/* ------------------------------------------------------------------ */
+/* Reconnect, autostart, forget                                        */
+
+static int
+status_file_id(const char *path)
+{
+    g_autofree char *xml = vmm_file_read_all(path, 16 << 20, NULL);
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *id = NULL;
+
+    if (!xml || !(doc = vmm_xml_parse(xml, path, "domstatus", &ctxt, NULL)))
+        return -1;
+    id = vmm_xml_string(ctxt, "string(./domain/@id)");
+    return id && *id ? atoi(id) : -1;
+}
+
+static void
+reconnect_one(const char *path)
+{
+    QemuDriver *d = qemu_driver;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    VmmDomainDef *read_def = NULL;
+    gboolean dead = FALSE, created;
+    VmmQemuProcess *proc;
+    VmmDomainObj *obj;
+    QemuRun *run;
+    int id = status_file_id(path);
+    const char *state;
+
+    /* The run is the callbacks' opaque before its object is known; its
+     * callbacks ignore it until run->obj is set (the loop does not run
+     * yet at daemon start-up). */
+    run = g_new0(QemuRun, 1);
+    run->ref = 1;
+    run->id = id;
+    run->stop_reason = -1;
+    run->owned = g_ptr_array_new_with_free_func((GDestroyNotify)owned_file_free);
+    proc = vmm_qemu_process_reconnect(path, d->log_dir, d->ctx, &process_callbacks, run,
+                                      &read_def, &dead, &err);
+    def = read_def;
+    run->proc = proc;
+    if (!proc) {
+        if (!def) {
+            g_warning("cannot read status file '%s': %s", path, err ? err->message : "?");
+        } else {
+            if (!dead)
+                g_warning("cannot re-adopt QEMU of domain '%s': %s", def->name,
+                          err ? err->message : "?");
+            if ((obj = vmm_obj_list_find_by_uuid(d->domains, def->uuid))) {
+                /* As libvirt: a QEMU lost while vmmd was away crashed. */
+                vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+                vmm_obj_end(obj);
+            }
+            if (dead) {
+                unlink(path);
+                g_message("domain '%s' stopped while vmmd was away", def->name);
+            }
+        }
+        run_unref(run);
+        return;
+    }
+    if (!(obj = vmm_obj_list_create(d->domains, vmm_domain_def_copy(def), &created, &err))) {
+        g_warning("cannot re-adopt domain '%s': %s", def->name, err->message);
+        run_free_now(run);
+        return;
+    }
+    run->name = g_strdup(def->name);
+    memcpy(run->uuid, def->uuid, VMM_UUID_BUFLEN);
+    run->dom_dir = g_strdup_printf("%s/%s.d", d->run_dir, def->name);
+    run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(proc));
+    state = vmm_qemu_process_get_state(proc);
+    vmm_domain_obj_start(d->domains, obj, id, VMM_DOMAIN_RUNNING_UNKNOWN);
+    if (g_strcmp0(state, "paused") == 0)
+        vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_UNKNOWN);
+    else if (g_strcmp0(state, "shutdown") == 0)
+        vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
+    priv_get(obj)->run = run;
+    if (id >= g_atomic_int_get(&d->next_id))
+        g_atomic_int_set(&d->next_id, id + 1);
+    run->obj = vmm_obj_ref(obj);
+    vmm_obj_end(obj);
+}
+
+void
+qemu_domain_reconnect_all(void)
+{
+    g_autoptr(GDir) dir = g_dir_open(qemu_driver->run_dir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *path = NULL;
+
+        if (!g_str_has_suffix(name, ".xml"))
+            continue;
+        path = g_build_filename(qemu_driver->run_dir, name, NULL);
+        reconnect_one(path);
+    }
+}
+
+void
+qemu_domain_autostart_all(void)
+{
+    g_autoptr(GPtrArray) all = NULL;
+
+    if (!qemu_driver)
+        return;
+    all = vmm_obj_list_collect(qemu_driver->domains);
+    for (guint i = 0; i < all->len; i++) {
+        VmmDomainObj *obj = all->pdata[i];
+        g_autoptr(GError) err = NULL;
+
+        vmm_obj_lock(obj);
+        if (!obj->parent.removed && obj->parent.autostart && !obj->parent.active &&
+            !qemu_domain_start(obj, 0, &err))
+            g_warning("cannot autostart domain '%s': %s", obj->parent.name, err->message);
+        vmm_obj_unlock(obj);
+    }
+}
+
+void
+qemu_domain_forget_all(void)
+{
+    g_autoptr(GPtrArray) all = vmm_obj_list_collect(qemu_driver->domains);
+
+    for (guint i = 0; i < all->len; i++) {
+        VmmDomainObj *obj = all->pdata[i];
+        QemuDomainPriv *priv;
+        QemuRun *run;
+
+        vmm_obj_lock(obj);
+        priv = priv_get(obj);
+        run = g_steal_pointer(&priv->run);
+        vmm_obj_unlock(obj);
+        /* The loop no longer runs: free at once; QEMU keeps running. */
+        if (run && g_atomic_int_dec_and_test(&run->ref))
+            run_free_now(run);
+    }
+    g_mutex_lock(&privs_lock);
+    g_clear_pointer(&privs, g_hash_table_unref);
+    g_mutex_unlock(&privs_lock);
+}
