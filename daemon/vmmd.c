@@ -32,7 +32,10 @@
 #include "vmm.h"
 #include "vmmd_config.h"
 #include "remote_dispatch.h"
+#include "remote/remote_driver.h"
 #include "remote/stdio_proxy.h"
+#include "drivers/network/network_driver.h"
+#include "drivers/qemu/qemu_driver.h"
 #include "rpc/rpc_server.h"
 
 typedef struct {
@@ -417,6 +420,29 @@ main(int argc, char **argv)
         .keepalive_count = cfg->keepalive_count,
     };
     srv = vmm_rpc_server_new(&scfg, &vmmd_dispatch_callbacks, NULL);
+    /* Networks before guests: autostarted guests need theirs.  Running
+     * networks are adopted untouched. */
+    if (root || geteuid() == 0) {
+        VmmNetworkDriverConfig ncfg = { .root = root, .default_network = TRUE,
+                                        .autostart = TRUE };
+
+        if (!vmm_network_driver_state_init(&ncfg, &err))
+            goto fail;
+    }
+    /* qemu:///system is served in-process here, by the QEMU driver, whose
+     * monitors live on the server's loop; guests found running are
+     * re-adopted before the sockets appear. */
+    vmm_remote_driver_set_inside_daemon(TRUE);
+    {
+        VmmQemuDriverConfig qcfg = {
+            .root = root,
+            .ctx = vmm_rpc_server_get_context(srv),
+            .autostart = TRUE,
+        };
+
+        if (!vmm_qemu_driver_state_init(&qcfg, &err))
+            goto fail;
+    }
     /* Before the sockets appear: whoever sees them may send SIGTERM. */
     g_unix_signal_add(SIGTERM, on_signal, srv);
     g_unix_signal_add(SIGINT, on_signal, srv);
@@ -434,6 +460,10 @@ main(int argc, char **argv)
     vmm_rpc_server_run(srv);
 
     vmm_rpc_server_free(srv);
+    /* Networks keep running too. */
+    vmm_network_driver_state_cleanup();
+    /* Guests keep running: the next vmmd re-adopts them. */
+    vmm_qemu_driver_state_cleanup();
     unlink(pid_path);
     close(pid_fd);
     return 0;

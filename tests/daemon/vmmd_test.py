@@ -267,10 +267,10 @@ def test_handshake(d):
     c.call_ok(2)
     c.close()
 
-    # Only the mock driver is served for now.
+    # A driver vmmd does not have.
     c = Client(d.sock)
-    expect_error(c.call(1, xdr_ostr("qemu:///system") + xdr_u32(0)), 5,
-                 "no connection driver available for URI 'qemu:///system'")
+    expect_error(c.call(1, xdr_ostr("xen:///system") + xdr_u32(0)), 5,
+                 "no connection driver available for URI 'xen:///system'")
     c.close()
 
 
