@@ -10,7 +10,6 @@
 #include "driver.h"
 #include "remote/remote_driver.h"
 #include "remote/remote_uri.h"
-#include "drivers/network/network_driver.h"
 #include "drivers/qemu/qemu_driver.h"
 
 #include <string.h>
@@ -27,7 +26,6 @@ static const VmmDriver *const drivers[] = {
 /* Secondary drivers (networks, storage) joining primary ones by scheme;
  * NULL-terminated. */
 static const VmmDriver *const secondary_drivers[] = {
-    &vmm_network_driver,
     NULL,
 };
 
@@ -787,36 +785,4 @@ vmm_connect_get_domain_capabilities(VmmConnect *conn, const char *emulator, cons
     ENTRY(conn, connect_get_domain_capabilities, FALSE, NULL);
     return drv->connect_get_domain_capabilities(conn, emulator, arch, machine, virttype,
                                                 flags, error);
-}
-
-void
-vmm_network_lease_free(VmmNetworkLease *lease)
-{
-    if (!lease)
-        return;
-    g_free(lease->iface);
-    g_free(lease->mac);
-    g_free(lease->iaid);
-    g_free(lease->ipaddr);
-    g_free(lease->hostname);
-    g_free(lease->clientid);
-    g_free(lease);
-}
-
-GPtrArray *
-vmm_network_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags,
-                            GError **error)
-{
-    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
-    ENTRY(net->conn, network_get_dhcp_leases, FALSE, NULL);
-    return drv->network_get_dhcp_leases(net, mac, flags, error);
-}
-
-gboolean
-vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
-                   int parent_index, const char *xml, unsigned int flags, GError **error)
-{
-    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", FALSE);
-    ENTRY(net->conn, network_update, TRUE, FALSE);
-    return drv->network_update(net, command, section, parent_index, xml, flags, error);
 }
