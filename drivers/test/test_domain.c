@@ -189,10 +189,16 @@ test_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GE
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_DEFINE_VALIDATE, NULL);
     if (!(def = parse_def(xml, flags, error)))
         return NULL;
+    VmmDomain *ret;
+
     /* The mock driver keeps definitions in memory only: no store. */
     if (!(obj = vmm_obj_list_define(drv->domains, NULL, def, &created, error)))
         return NULL;
-    return domain_handle_end(conn, obj);
+    ret = domain_handle_end(conn, obj);
+    vmm_event_emit_domain_lifecycle(conn, ret, VMM_DOMAIN_EVENT_DEFINED,
+                                    created ? VMM_DOMAIN_EVENT_DEFINED_ADDED
+                                            : VMM_DOMAIN_EVENT_DEFINED_UPDATED);
+    return ret;
 }
 
 gboolean
@@ -208,6 +214,9 @@ test_domain_undefine(VmmDomain *dom, unsigned int flags, GError **error)
         return FALSE;
     ok = vmm_obj_list_undefine(drv->domains, NULL, obj, error);
     vmm_obj_end(obj);
+    if (ok)
+        vmm_event_emit_domain_lifecycle(dom->conn, dom, VMM_DOMAIN_EVENT_UNDEFINED,
+                                        VMM_DOMAIN_EVENT_UNDEFINED_REMOVED);
     return ok;
 }
 
@@ -219,6 +228,17 @@ start_obj(TestDriver *drv, VmmDomainObj *obj, unsigned int flags)
     vmm_domain_obj_start(drv->domains, obj, id, VMM_DOMAIN_RUNNING_BOOTED);
     if (flags & VMM_DOMAIN_START_PAUSED)
         vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+}
+
+/* After start_obj(), with no lock held. */
+static void
+emit_started(VmmDomain *dom, unsigned int flags)
+{
+    vmm_event_emit_domain_lifecycle(dom->conn, dom, VMM_DOMAIN_EVENT_STARTED,
+                                    VMM_DOMAIN_EVENT_STARTED_BOOTED);
+    if (flags & VMM_DOMAIN_START_PAUSED)
+        vmm_event_emit_domain_lifecycle(dom->conn, dom, VMM_DOMAIN_EVENT_SUSPENDED,
+                                        VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
 }
 
 VmmDomain *
@@ -235,10 +255,14 @@ test_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GE
                                             (flags & VMM_DOMAIN_START_VALIDATE) ?
                                             VMM_DOMAIN_DEF_PARSE_VALIDATE : 0, error)))
         return NULL;
+    VmmDomain *ret;
+
     if (!(obj = vmm_obj_list_create(drv->domains, def, &created, error)))
         return NULL;
     start_obj(drv, obj, flags);
-    return domain_handle_end(conn, obj);
+    ret = domain_handle_end(conn, obj);
+    emit_started(ret, flags);
+    return ret;
 }
 
 gboolean
@@ -256,8 +280,11 @@ test_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
         vmm_obj_end(obj);
         return FALSE;
     }
+    g_autoptr(VmmDomain) started = NULL;
+
     start_obj(drv, obj, flags);
-    vmm_obj_end(obj);
+    started = domain_handle_end(dom->conn, obj);   /* carries the new id */
+    emit_started(started, flags);
     return TRUE;
 }
 
@@ -273,8 +300,15 @@ stop_domain(VmmDomain *dom, int reason, GError **error)
         vmm_obj_end(obj);
         return FALSE;
     }
+    g_autoptr(VmmDomain) stopped = NULL;
+
     vmm_domain_obj_stop(drv->domains, obj, reason);
     vmm_obj_end(obj);
+    stopped = vmm_domain_new_handle(dom->conn, dom->name, dom->uuid, -1);
+    vmm_event_emit_domain_lifecycle(dom->conn, stopped, VMM_DOMAIN_EVENT_STOPPED,
+                                    reason == VMM_DOMAIN_SHUTOFF_SHUTDOWN ?
+                                    VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN :
+                                    VMM_DOMAIN_EVENT_STOPPED_DESTROYED);
     return TRUE;
 }
 
@@ -334,15 +368,23 @@ test_domain_reset(VmmDomain *dom, unsigned int flags, GError **error)
 gboolean
 test_domain_suspend(VmmDomain *dom, GError **error)
 {
-    return change_state(dom, VMM_DOMAIN_RUNNING, _("domain is not running"),
-                        VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER, error);
+    if (!change_state(dom, VMM_DOMAIN_RUNNING, _("domain is not running"),
+                      VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER, error))
+        return FALSE;
+    vmm_event_emit_domain_lifecycle(dom->conn, dom, VMM_DOMAIN_EVENT_SUSPENDED,
+                                    VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return TRUE;
 }
 
 gboolean
 test_domain_resume(VmmDomain *dom, GError **error)
 {
-    return change_state(dom, VMM_DOMAIN_PAUSED, _("domain is not paused"),
-                        VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED, error);
+    if (!change_state(dom, VMM_DOMAIN_PAUSED, _("domain is not paused"),
+                      VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED, error))
+        return FALSE;
+    vmm_event_emit_domain_lifecycle(dom->conn, dom, VMM_DOMAIN_EVENT_RESUMED,
+                                    VMM_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return TRUE;
 }
 
 /* ------------------------------------------------------------------ */

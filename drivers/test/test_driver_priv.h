@@ -9,6 +9,7 @@
 #pragma once
 
 #include "driver.h"
+#include "events.h"
 #include "conf/domain_obj.h"
 #include "conf/network_obj.h"
 #include "conf/storage_obj.h"

@@ -97,6 +97,14 @@ test_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError 
     return network_handle_end(conn, obj);
 }
 
+/* Emit @event for @net (no lock held) and return it. */
+static VmmNetwork *
+network_event(VmmNetwork *net, int event)
+{
+    vmm_event_emit_network_lifecycle(net->conn, net, event, 0);
+    return net;
+}
+
 static VmmNetworkDef *
 network_parse(const char *xml, unsigned int flags, GError **error)
 {
@@ -118,7 +126,7 @@ test_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
         !(obj = vmm_obj_list_define(test_driver_of(conn)->networks, NULL, def,
                                     &created, error)))
         return NULL;
-    return network_handle_end(conn, obj);
+    return network_event(network_handle_end(conn, obj), VMM_NETWORK_EVENT_DEFINED);
 }
 
 VmmNetwork *
@@ -134,7 +142,7 @@ test_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
         !(obj = vmm_obj_list_create(test_driver_of(conn)->networks, def, &created, error)))
         return NULL;
     vmm_obj_set_active(obj);
-    return network_handle_end(conn, obj);
+    return network_event(network_handle_end(conn, obj), VMM_NETWORK_EVENT_STARTED);
 }
 
 gboolean
@@ -147,6 +155,8 @@ test_network_undefine(VmmNetwork *net, GError **error)
         return FALSE;
     ok = vmm_obj_list_undefine(test_driver_of(net->conn)->networks, NULL, obj, error);
     vmm_obj_end(obj);
+    if (ok)
+        network_event(net, VMM_NETWORK_EVENT_UNDEFINED);
     return ok;
 }
 
@@ -165,6 +175,8 @@ test_network_create(VmmNetwork *net, GError **error)
         vmm_obj_set_active(obj);
     }
     vmm_obj_end(obj);
+    if (ok)
+        network_event(net, VMM_NETWORK_EVENT_STARTED);
     return ok;
 }
 
@@ -185,6 +197,8 @@ test_network_destroy(VmmNetwork *net, GError **error)
             vmm_obj_list_remove(test_driver_of(net->conn)->networks, obj);
     }
     vmm_obj_end(obj);
+    if (ok)
+        network_event(net, VMM_NETWORK_EVENT_STOPPED);
     return ok;
 }
 

@@ -182,6 +182,14 @@ pool_parse(const char *xml, unsigned int flags, GError **error)
     return def;
 }
 
+/* Emit @event for @pool (no lock held) and return it. */
+static VmmStoragePool *
+pool_event(VmmStoragePool *pool, int event)
+{
+    vmm_event_emit_storage_pool_lifecycle(pool->conn, pool, event, 0);
+    return pool;
+}
+
 VmmStoragePool *
 test_storage_pool_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
                              GError **error)
@@ -194,7 +202,7 @@ test_storage_pool_define_xml(VmmConnect *conn, const char *xml, unsigned int fla
     if (!(def = pool_parse(xml, flags, error)) ||
         !(obj = vmm_obj_list_define(test_driver_of(conn)->pools, NULL, def, &created, error)))
         return NULL;
-    return pool_handle_end(conn, obj);
+    return pool_event(pool_handle_end(conn, obj), VMM_STORAGE_POOL_EVENT_DEFINED);
 }
 
 VmmStoragePool *
@@ -211,7 +219,7 @@ test_storage_pool_create_xml(VmmConnect *conn, const char *xml, unsigned int fla
         !(obj = vmm_obj_list_create(test_driver_of(conn)->pools, def, &created, error)))
         return NULL;
     vmm_obj_set_active(obj);
-    return pool_handle_end(conn, obj);
+    return pool_event(pool_handle_end(conn, obj), VMM_STORAGE_POOL_EVENT_STARTED);
 }
 
 /* Run a state change on the locked pool when its active flag is @active;
@@ -239,6 +247,7 @@ test_storage_pool_build(VmmStoragePool *pool, unsigned int flags, GError **error
     if (!(obj = pool_find_state(pool, FALSE, _("already active"), error)))
         return FALSE;
     vmm_obj_end(obj);
+    pool_event(pool, VMM_STORAGE_POOL_EVENT_CREATED);
     return TRUE;
 }
 
@@ -252,6 +261,8 @@ test_storage_pool_undefine(VmmStoragePool *pool, GError **error)
         return FALSE;
     ok = vmm_obj_list_undefine(test_driver_of(pool->conn)->pools, NULL, obj, error);
     vmm_obj_end(obj);
+    if (ok)
+        pool_event(pool, VMM_STORAGE_POOL_EVENT_UNDEFINED);
     return ok;
 }
 
@@ -265,6 +276,7 @@ test_storage_pool_create(VmmStoragePool *pool, unsigned int flags, GError **erro
         return FALSE;
     vmm_obj_set_active(obj);
     vmm_obj_end(obj);
+    pool_event(pool, VMM_STORAGE_POOL_EVENT_STARTED);
     return TRUE;
 }
 
@@ -279,6 +291,7 @@ test_storage_pool_destroy(VmmStoragePool *pool, GError **error)
     if (!obj->parent.persistent)
         vmm_obj_list_remove(test_driver_of(pool->conn)->pools, obj);
     vmm_obj_end(obj);
+    pool_event(pool, VMM_STORAGE_POOL_EVENT_STOPPED);
     return TRUE;
 }
 
@@ -291,6 +304,7 @@ test_storage_pool_delete(VmmStoragePool *pool, unsigned int flags, GError **erro
     if (!(obj = pool_find_state(pool, FALSE, _("still active"), error)))
         return FALSE;
     vmm_obj_end(obj);
+    pool_event(pool, VMM_STORAGE_POOL_EVENT_DELETED);
     return TRUE;
 }
 
