@@ -559,7 +559,31 @@ def test_python(d):
         assert events == [("vmmd-t1", 0, 0), ("vmmd-t1", 2, 0), ("vmmd-t1", 5, 1),
                           ("vmmd-t1", 1, 0)], events
         conn.domainEventDeregisterAny(cbid)
+
+        objevents = []
+        net_cb = conn.networkEventRegisterAny(
+            None, libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE,
+            lambda c, net, ev, det, o: objevents.append(("net", net.name(), ev)), None)
+        pool_cb = conn.storagePoolEventRegisterAny(
+            None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE,
+            lambda c, pool, ev, det, o: objevents.append(("pool", pool.name(), ev)), None)
         check_python_objects(libvirt, conn)
+        pool = conn.storagePoolDefineXML(
+            "<pool type='dir'><name>vmmd-pool</name><target><path>/vmmd-pool</path>"
+            "</target></pool>", 0)
+        pool.build(0)
+        pool.create(0)
+        pool.destroy()
+        pool.delete(0)
+        pool.undefine()
+        want = [("net", "vmmd-net", e) for e in (0, 2, 3, 1)] + \
+               [("pool", "vmmd-pool", e) for e in (0, 4, 2, 3, 5, 1)]
+        end = time.monotonic() + 10
+        while len(objevents) < len(want) and time.monotonic() < end:
+            time.sleep(0.05)
+        assert objevents == want, objevents
+        conn.networkEventDeregisterAny(net_cb)
+        conn.storagePoolEventDeregisterAny(pool_cb)
     finally:
         conn.close()
         stop.set()
