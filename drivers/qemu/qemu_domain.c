@@ -310,6 +310,12 @@ on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
 
     if (!qemu_driver || !(priv = run_lock_current(run)))
         return;
+    if (run->destroying) {
+        /* destroy does the bookkeeping once its kill returned, so that
+         * the STOPPED event precedes its reply. */
+        vmm_obj_unlock(run->obj);
+        return;
+    }
     events = pending_new();
     if (run->stop_reason >= 0) {
         reason = run->stop_reason;
@@ -317,12 +323,10 @@ on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
     } else if (run->got_shutdown) {
         reason = VMM_DOMAIN_SHUTOFF_SHUTDOWN;
         detail = VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN;
-    } else if (run->destroying) {
-        reason = VMM_DOMAIN_SHUTOFF_DESTROYED;
-        detail = VMM_DOMAIN_EVENT_STOPPED_DESTROYED;
     } else {
         /* As libvirt: QEMU went away without a SHUTDOWN first. */
-        g_warning("QEMU of domain '%s' died unexpectedly (status %d)", run->name, wait_status);
+        g_message("QEMU of domain '%s' died unexpectedly (status %d)", run->name,
+                  wait_status);
         reason = VMM_DOMAIN_SHUTOFF_CRASHED;
         detail = VMM_DOMAIN_EVENT_STOPPED_FAILED;
     }

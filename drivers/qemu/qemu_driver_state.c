@@ -151,10 +151,33 @@ loop_thread(gpointer data)
 {
     QemuDriver *d = data;
 
-    g_main_context_push_thread_default(d->ctx);
     g_main_loop_run(d->own_loop);
-    g_main_context_pop_thread_default(d->ctx);
     return NULL;
+}
+
+static gboolean
+loop_quit_cb(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
+/* Stop the driver's own loop thread.  Quit from inside the loop: a
+ * g_main_loop_quit() before the thread entered g_main_loop_run() would
+ * be lost. */
+static void
+own_loop_stop(QemuDriver *d)
+{
+    GSource *src;
+
+    if (!d->own_loop)
+        return;
+    src = g_idle_source_new();
+    g_source_set_callback(src, loop_quit_cb, d->own_loop, NULL);
+    g_source_attach(src, d->ctx);
+    g_source_unref(src);
+    g_thread_join(d->own_thread);
+    g_clear_pointer(&d->own_loop, g_main_loop_unref);
 }
 
 static gpointer
@@ -169,11 +192,7 @@ driver_free(QemuDriver *d)
 {
     if (!d)
         return;
-    if (d->own_loop) {
-        g_main_loop_quit(d->own_loop);
-        g_thread_join(d->own_thread);
-        g_main_loop_unref(d->own_loop);
-    }
+    own_loop_stop(d);
     vmm_obj_list_free(d->domains);
     vmm_config_store_free(d->store);
     if (d->caps)
@@ -248,17 +267,17 @@ vmm_qemu_driver_state_init(const VmmQemuDriverConfig *cfg, GError **error)
     d->vnc_ports = g_hash_table_new(g_direct_hash, g_direct_equal);
     d->firmware = vmm_qemu_firmware_find(g_getenv("VMM_QEMU_FIRMWARE_DIR"));
     d->next_id = 1;
-    if (cfg->ctx) {
-        d->ctx = g_main_context_ref(cfg->ctx);
-    } else {
-        d->ctx = g_main_context_new();
-        d->own_loop = g_main_loop_new(d->ctx, FALSE);
-        d->own_thread = g_thread_new("vmm-qemu-loop", loop_thread, d);
-    }
+    d->ctx = cfg->ctx ? g_main_context_ref(cfg->ctx) : g_main_context_new();
     qemu_driver = d;
 
     vmm_obj_list_load(d->domains, d->store);
+    /* Monitor commands iterate the context themselves while no loop runs
+     * it: re-adopt before our own loop thread takes it over. */
     qemu_domain_reconnect_all();
+    if (!cfg->ctx) {
+        d->own_loop = g_main_loop_new(d->ctx, FALSE);
+        d->own_thread = g_thread_new("vmm-qemu-loop", loop_thread, d);
+    }
     if (cfg->autostart)
         g_thread_unref(g_thread_new("vmm-qemu-autostart", autostart_thread, NULL));
     return TRUE;
@@ -271,6 +290,8 @@ vmm_qemu_driver_state_cleanup(void)
 
     if (!d)
         return;
+    /* No process callback may run while the runs are dropped. */
+    own_loop_stop(d);
     qemu_domain_forget_all();
     qemu_driver = NULL;
     driver_free(d);

@@ -1,0 +1,630 @@
+/*
+ * qemu_driver_test.c: the QEMU driver embedded in the test process, against
+ * a temporary root, with real QEMU.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Guests boot nothing: a 64 KiB ROM of HLT instructions as <loader
+ * type='rom'> is enough to start, pause, resume and destroy QEMU (TCG, and
+ * KVM with -machine pc when /dev/kvm works).  The test runs in a child
+ * process; the parent kills whatever QEMU the status files still name
+ * once it is done, so a failed assertion leaves no guest behind.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "testutils.h"
+#include "vmm.h"
+#include "driver.h"
+#include "remote/remote_driver.h"
+#include "drivers/qemu/qemu_driver.h"
+#include "util/vmm_file.h"
+
+#define QEMU "/usr/bin/qemu-system-x86_64"
+
+static char *tmpdir;
+static char *root;
+static char *hlt_rom;
+static gboolean kvm_ok;
+static char *kvm_reason;
+static VmmConnect *conn;
+
+static char *
+hlt_xml(const char *name, const char *type, const char *uuid, const char *extra)
+{
+    return g_strdup_printf(
+        "<domain type='%s'>\n"
+        "  <name>%s</name>\n"
+        "%s%s%s"
+        "  <memory unit='MiB'>16</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os>\n"
+        "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+        "    <loader type='rom'>%s</loader>\n"
+        "  </os>\n"
+        "  <devices>\n%s"
+        "  </devices>\n"
+        "</domain>\n",
+        type, name, uuid ? "  <uuid>" : "", uuid ? uuid : "", uuid ? "</uuid>\n" : "",
+        hlt_rom, extra ? extra : "");
+}
+
+static void
+write_conf(const char *dir, const char *text)
+{
+    g_autofree char *etc = g_build_filename(dir, "etc", "vmm", NULL);
+    g_autofree char *path = g_build_filename(etc, "qemu.conf", NULL);
+
+    g_assert_cmpint(g_mkdir_with_parents(etc, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+}
+
+static void
+driver_up(const char *dir)
+{
+    VmmQemuDriverConfig cfg = { .root = dir };
+    g_autoptr(GError) err = NULL;
+
+    g_assert_true(vmm_qemu_driver_state_init(&cfg, &err));
+    g_assert_no_error(err);
+    conn = vmm_connect_open("qemu:///system", 0, &err);
+    g_assert_no_error(err);
+}
+
+static void
+driver_down(void)
+{
+    g_clear_pointer(&conn, vmm_connect_unref);
+    vmm_qemu_driver_state_cleanup();
+}
+
+static void
+assert_state(VmmDomain *dom, int state, int reason)
+{
+    g_autoptr(GError) err = NULL;
+    int s = -1, r = -1;
+
+    g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpstr(vmm_domain_state_to_string(s), ==, vmm_domain_state_to_string(state));
+    g_assert_cmpstr(vmm_domain_reason_to_string(s, r), ==,
+                    vmm_domain_reason_to_string(state, reason));
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_define_persist(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("persist", "qemu", "11111111-2222-4333-8444-555555555555",
+                                   NULL);
+    g_autofree char *path = g_build_filename(root, "etc", "vmm", "qemu", "persist.xml", NULL);
+    g_autofree char *link = g_build_filename(root, "etc", "vmm", "qemu", "autostart",
+                                             "persist.xml", NULL);
+    g_autofree char *saved = NULL;
+    g_autofree char *other = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    g_autoptr(GDir) dir = NULL;
+    g_autofree char *store = g_build_filename(root, "etc", "vmm", "qemu", NULL);
+    const char *f;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    /* On disk before the call returned, and no temporary file left. */
+    g_assert_true(g_file_get_contents(path, &saved, NULL, NULL));
+    g_assert_nonnull(strstr(saved, "<name>persist</name>"));
+    dir = g_dir_open(store, 0, NULL);
+    while ((f = g_dir_read_name(dir)))
+        g_assert_true(g_str_has_suffix(f, ".xml") || g_str_equal(f, "autostart"));
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
+    g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 1);
+
+    /* Same name, other UUID; same UUID, other name. */
+    other = hlt_xml("persist", "qemu", "11111111-2222-4333-8444-666666666666", NULL);
+    g_assert_null(vmm_domain_define_xml(conn, other, 0, &err));
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, "domain 'persist' already exists with uuid"));
+    g_clear_error(&err);
+    g_free(other);
+    other = hlt_xml("persist2", "qemu", "11111111-2222-4333-8444-555555555555", NULL);
+    g_assert_null(vmm_domain_define_xml(conn, other, 0, &err));
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, "domain 'persist' is already defined with uuid"));
+    g_clear_error(&err);
+
+    g_assert_true(vmm_domain_set_autostart(dom, TRUE, &err));
+    g_assert_no_error(err);
+    g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+
+    /* A new driver state (vmmd restarted) loads it again. */
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+    dom = vmm_domain_lookup_by_name(conn, "persist", &err);
+    g_assert_no_error(err);
+    {
+        gboolean autostart = FALSE;
+
+        g_assert_true(vmm_domain_get_autostart(dom, &autostart, NULL));
+        g_assert_true(autostart);
+        g_assert_true(vmm_domain_set_autostart(dom, FALSE, NULL));
+    }
+
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(link, G_FILE_TEST_EXISTS));
+    g_clear_pointer(&dom, vmm_domain_unref);
+    g_assert_null(vmm_domain_lookup_by_name(conn, "persist", &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_NO_DOMAIN);
+}
+
+typedef struct {
+    GMutex lock;
+    GArray *events;   /* int pairs: event, detail */
+} Seen;
+
+static void
+on_event(VmmConnect *c, VmmDomain *dom, int event, int detail, gpointer opaque)
+{
+    Seen *seen = opaque;
+    int pair[2] = { event, detail };
+
+    g_mutex_lock(&seen->lock);
+    g_array_append_vals(seen->events, pair, 2);
+    g_mutex_unlock(&seen->lock);
+}
+
+static gboolean
+seen_has(Seen *seen, int event, int detail)
+{
+    gboolean found = FALSE;
+
+    g_mutex_lock(&seen->lock);
+    for (guint i = 0; i + 1 < seen->events->len; i += 2) {
+        if (g_array_index(seen->events, int, i) == event &&
+            g_array_index(seen->events, int, i + 1) == detail)
+            found = TRUE;
+    }
+    g_mutex_unlock(&seen->lock);
+    return found;
+}
+
+/* Start, suspend, resume, destroy a HLT guest of @type. */
+static void
+run_lifecycle(const char *type)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *name = g_strdup_printf("life-%s", type);
+    g_autofree char *xml = hlt_xml(name, type, NULL, NULL);
+    g_autofree char *live = NULL;
+    g_autofree char *status = g_strdup_printf("%s/run/vmm/qemu/%s.xml", root, name);
+    g_autoptr(VmmDomain) dom = NULL;
+    VmmDomainInfo info;
+    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    int id;
+
+    g_mutex_init(&seen.lock);
+    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    g_assert_no_error(err);
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STARTED, VMM_DOMAIN_EVENT_STARTED_BOOTED));
+    g_assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(live, " id='"));
+    g_assert_true(vmm_domain_get_info(dom, &info, &err));
+    g_assert_cmpint(info.state, ==, VMM_DOMAIN_RUNNING);
+    g_assert_cmpuint(info.max_mem, ==, 16 * 1024);
+
+    g_assert_true(vmm_domain_suspend(dom, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+    g_assert_true(vmm_domain_resume(dom, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED);
+    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_SUSPENDED,
+                           VMM_DOMAIN_EVENT_SUSPENDED_PAUSED));
+    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_RESUMED, VMM_DOMAIN_EVENT_RESUMED_UNPAUSED));
+
+    /* Starting twice is refused. */
+    g_assert_false(vmm_domain_create(dom, 0, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STOPPED,
+                           VMM_DOMAIN_EVENT_STOPPED_DESTROYED));
+    g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+    g_assert_false(vmm_domain_suspend(dom, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+
+    /* Started paused. */
+    g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+
+    vmm_connect_domain_event_deregister(conn, id, NULL);
+    g_array_unref(seen.events);
+    g_mutex_clear(&seen.lock);
+}
+
+static void
+test_lifecycle_tcg(void)
+{
+    run_lifecycle("qemu");
+}
+
+static void
+test_lifecycle_kvm(void)
+{
+    if (!kvm_ok) {
+        g_test_skip(kvm_reason);
+        return;
+    }
+    run_lifecycle("kvm");
+}
+
+static void
+test_transient(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("transient", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+
+    dom = vmm_domain_create_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 0);
+    assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    /* A transient domain is gone once stopped. */
+    g_clear_pointer(&dom, vmm_domain_unref);
+    g_assert_null(vmm_domain_lookup_by_name(conn, "transient", &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_NO_DOMAIN);
+}
+
+static void
+test_kvm_error(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("nokvm", "kvm", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_setenv("VMM_KVM_DEVICE", "/nonexistent/kvm", TRUE);
+    g_assert_false(vmm_domain_create(dom, 0, &err));
+    g_unsetenv("VMM_KVM_DEVICE");
+    g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+    g_assert_nonnull(strstr(err->message, "KVM is not available: cannot open /nonexistent/kvm"));
+    g_clear_error(&err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+}
+
+static void
+test_unsupported(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("odd", "qemu", NULL,
+                                   "    <filesystem type='mount'>\n"
+                                   "      <source dir='/tmp'/>\n"
+                                   "      <target dir='share'/>\n"
+                                   "    </filesystem>\n");
+    g_autoptr(VmmDomain) dom = NULL;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_false(vmm_domain_create(dom, 0, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+    g_assert_cmpstr(err->message, ==,
+                    "unsupported configuration: device 'filesystem' is not supported by the "
+                    "QEMU driver");
+    g_clear_error(&err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+}
+
+static pid_t
+status_pid(const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/run/vmm/qemu/%s.xml", root, name);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull((p = strstr(text, "pid='")));
+    return (pid_t)atoi(p + 5);
+}
+
+/* A SIGSTOPped QEMU: its monitor calls fail at the deadline (2 s here),
+ * queries and other domains go on, destroy works. */
+static void
+test_stalled(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml1 = hlt_xml("stalled", "qemu", NULL, NULL);
+    g_autofree char *xml2 = hlt_xml("lively", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) d1 = NULL;
+    g_autoptr(VmmDomain) d2 = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    g_autofree char *xml = NULL;
+    gint64 t0;
+    pid_t pid;
+
+    d1 = vmm_domain_create_xml(conn, xml1, 0, &err);
+    g_assert_no_error(err);
+    d2 = vmm_domain_create_xml(conn, xml2, 0, &err);
+    g_assert_no_error(err);
+    pid = status_pid("stalled");
+    g_assert_cmpint(kill(pid, SIGSTOP), ==, 0);
+
+    t0 = g_get_monotonic_time();
+    g_assert_false(vmm_domain_suspend(d1, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_cmpstr(err->message, ==,
+                    "Timed out during operation: monitor of domain 'stalled' not responding "
+                    "(job suspend, waited 2 s)");
+    g_clear_error(&err);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+
+    /* Queries answer at once, the other domain works. */
+    t0 = g_get_monotonic_time();
+    list = vmm_connect_list_all_domains(conn, 0, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(list->len, ==, 2);
+    xml = vmm_domain_get_xml_desc(d1, 0, &err);
+    g_assert_no_error(err);
+    assert_state(d1, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(vmm_domain_suspend(d2, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_resume(d2, &err));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
+
+    t0 = g_get_monotonic_time();
+    g_assert_true(vmm_domain_destroy(d1, 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+    g_assert_true(vmm_domain_destroy(d2, 0, &err));
+    g_assert_no_error(err);
+}
+
+/* QEMU killed behind our back: shut off (crashed), STOPPED_FAILED. */
+static void
+test_crash(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("crashy", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    gint64 deadline;
+    int id, s = -1, r = -1;
+
+    g_mutex_init(&seen.lock);
+    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(kill(status_pid("crashy"), SIGKILL), ==, 0);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    do {
+        g_usleep(10000);
+        g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
+    } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    vmm_connect_domain_event_deregister(conn, id, NULL);
+    g_array_unref(seen.events);
+    g_mutex_clear(&seen.lock);
+}
+
+/* The driver state goes away (vmmd exits) and comes back: QEMU kept
+ * running and is managed again. */
+static void
+test_reconnect(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("survivor", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+    pid_t pid;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    pid = status_pid("survivor");
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    g_assert_cmpint(kill(pid, 0), ==, 0);
+    driver_up(root);
+    dom = vmm_domain_lookup_by_name(conn, "survivor", &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
+    g_assert_cmpint(status_pid("survivor"), ==, pid);
+    g_assert_true(vmm_domain_suspend(dom, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+}
+
+static uid_t
+proc_uid(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull((p = strstr(text, "\nUid:")));
+    return (uid_t)atoi(p + 5);
+}
+
+/* The default qemu.conf user: QEMU runs as vmm-qemu, the ROM is its own
+ * for the run and given back after. */
+static void
+test_qemu_user(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *root2 = g_build_filename(tmpdir, "root-user", NULL);
+    g_autofree char *xml = hlt_xml("asuser", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+    struct passwd *pw = getpwnam("vmm-qemu");
+    struct stat st;
+
+    if (geteuid() != 0) {
+        g_test_skip("QEMU runs as the caller when vmmd is not root");
+        return;
+    }
+    if (!pw) {
+        g_test_skip("user vmm-qemu does not exist (tools/scripts/install-deps creates it)");
+        return;
+    }
+    driver_down();
+    write_conf(root2, "job_timeout = 5\n");
+    driver_up(root2);
+    dom = vmm_domain_create_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    {
+        g_autofree char *path = g_strdup_printf("%s/run/vmm/qemu/asuser.xml", root2);
+        g_autofree char *text = NULL;
+
+        g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+        g_assert_cmpuint(proc_uid(atoi(strstr(text, "pid='") + 5)), ==, pw->pw_uid);
+    }
+    g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
+    g_assert_cmpuint(st.st_uid, ==, pw->pw_uid);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
+    g_assert_cmpuint(st.st_uid, ==, 0);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Kill every QEMU a status file under @dir names (the test failed). */
+static void
+kill_leftovers(const char *dir)
+{
+    g_autofree char *cmd = g_strdup_printf("%s/run/vmm/qemu", dir);
+    g_autoptr(GDir) d = g_dir_open(cmd, 0, NULL);
+    const char *f;
+
+    while (d && (f = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(cmd, f, NULL);
+        g_autofree char *text = NULL;
+        const char *p;
+
+        if (g_str_has_suffix(f, ".xml") && g_file_get_contents(path, &text, NULL, NULL) &&
+            (p = strstr(text, "pid='")))
+            kill(atoi(p + 5), SIGKILL);
+    }
+}
+
+static void
+rm_rf(const char *path)
+{
+    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+    const char *f;
+
+    while (d && (f = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(path, f, NULL);
+
+        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+            rm_rf(p);
+        else
+            g_unlink(p);
+    }
+    g_rmdir(path);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *rom = NULL;
+    int fd, status = 0, ret;
+    pid_t child;
+
+    g_test_init(&argc, &argv, NULL);
+    if (!g_file_test(QEMU, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_print("1..0 # SKIP " QEMU " is not installed\n");
+        return 77;
+    }
+    if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) >= 0) {
+        kvm_ok = TRUE;
+        close(fd);
+    } else {
+        kvm_reason = g_strdup_printf("/dev/kvm is not usable: %s", g_strerror(errno));
+    }
+
+    tmpdir = g_dir_make_tmp("vmm-qemu-driver-XXXXXX", NULL);
+    g_assert_nonnull(tmpdir);
+    /* The vmm-qemu user must reach the ROM. */
+    g_assert_cmpint(chmod(tmpdir, 0755), ==, 0);
+    root = g_build_filename(tmpdir, "root", NULL);
+    hlt_rom = g_build_filename(tmpdir, "hlt.rom", NULL);
+    rom = g_malloc(64 * 1024);
+    memset(rom, 0xf4, 64 * 1024);     /* HLT everywhere, reset vector included */
+    g_assert_true(g_file_set_contents(hlt_rom, rom, 64 * 1024, NULL));
+    g_assert_cmpint(chmod(hlt_rom, 0644), ==, 0);
+    write_conf(root, "# tests run QEMU as root\nuser = \"root\"\ngroup = \"root\"\n"
+                     "job_timeout = 2\ndestroy_grace = 5\n");
+
+    child = fork();
+    g_assert_cmpint(child, >=, 0);
+    if (child == 0) {
+        /* The driver is embedded here as vmmd embeds it. */
+        vmm_remote_driver_set_inside_daemon(TRUE);
+        driver_up(root);
+        g_test_add_func("/qemu-driver/define-persist", test_define_persist);
+        g_test_add_func("/qemu-driver/lifecycle-tcg", test_lifecycle_tcg);
+        g_test_add_func("/qemu-driver/lifecycle-kvm", test_lifecycle_kvm);
+        g_test_add_func("/qemu-driver/transient", test_transient);
+        g_test_add_func("/qemu-driver/kvm-error", test_kvm_error);
+        g_test_add_func("/qemu-driver/unsupported", test_unsupported);
+        g_test_add_func("/qemu-driver/stalled", test_stalled);
+        g_test_add_func("/qemu-driver/crash", test_crash);
+        g_test_add_func("/qemu-driver/reconnect", test_reconnect);
+        g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
+        ret = g_test_run();
+        driver_down();
+        _exit(ret);
+    }
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+        ;
+    kill_leftovers(root);
+    {
+        g_autofree char *root2 = g_build_filename(tmpdir, "root-user", NULL);
+        kill_leftovers(root2);
+    }
+    rm_rf(tmpdir);
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    g_printerr("test child died with signal %d\n", WTERMSIG(status));
+    return 1;
+}
