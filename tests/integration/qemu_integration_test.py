@@ -1,0 +1,382 @@
+#!/usr/bin/python3
+# qemu_integration_test.py: vmmd with the QEMU driver under a temporary
+# --root, driving the real tiny Linux guest (TCG) with vshell and stock virsh.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: qemu_integration_test.py VMMD VSHELL BUILD_TINY_GUEST CASE
+# Exit 77 (skip) only when a prerequisite is absent: no QEMU, or no guest
+# (build-tiny-guest says why, e.g. no network to fetch the kernel).
+# Every wait polls with a deadline; nothing sleeps to synchronise.
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+QEMU = "/usr/bin/qemu-system-x86_64"
+MARKER = "VMM-GUEST-READY"
+
+GUEST_XML = """<domain type='qemu'>
+  <name>{name}</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <initrd>{initrd}</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline>
+  </os>
+  <features><acpi/></features>
+  <devices>
+    <serial type='file'>
+      <source path='{serial}'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+"""
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def wait_until(what, pred, timeout=60.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = pred()
+        if got:
+            return got
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+class Vmmd:
+    def __init__(self, vmmd, vshell, kernel, initrd):
+        self.vmmd_bin = vmmd
+        self.vshell_bin = vshell
+        self.kernel = kernel
+        self.initrd = initrd
+        self.root = tempfile.mkdtemp(prefix="vmm-it-")
+        os.makedirs(os.path.join(self.root, "etc", "vmm"))
+        # Tests run QEMU as root; job deadline short for the stalled case.
+        with open(os.path.join(self.root, "etc", "vmm", "qemu.conf"), "w") as f:
+            f.write('user = "root"\ngroup = "root"\njob_timeout = 3\n')
+        self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
+        self.uri = "qemu+unix:///system?socket=" + self.sock
+        self.proc = None
+        self.start()
+
+    def start(self):
+        self.log = open(os.path.join(self.root, "vmmd.log"), "a")
+        self.proc = subprocess.Popen([self.vmmd_bin, "--root", self.root],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until("vmmd's socket", lambda: self.proc.poll() is None and
+                   self.vshell_ok("uri"), timeout=30)
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def cleanup(self):
+        self.stop()
+        # Guests left by a failed test: kill them by their status files.
+        run = os.path.join(self.root, "run", "vmm", "qemu")
+        for f in os.listdir(run) if os.path.isdir(run) else []:
+            if f.endswith(".xml"):
+                pid = self.qemu_pid(f[:-4])
+                if pid:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def vshell(self, *args, check=True, timeout=60):
+        p = subprocess.run([self.vshell_bin, "-c", self.uri] + list(args),
+                           capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode != 0:
+            raise AssertionError("vshell %s failed (%d): %s%s" %
+                                 (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p
+
+    def vshell_ok(self, *args):
+        try:
+            return self.vshell(*args, check=False, timeout=10).returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+    def virsh(self, *args, check=True):
+        env = dict(os.environ, LC_ALL="C")
+        p = subprocess.run(["virsh", "-c", self.uri] + list(args), capture_output=True,
+                           text=True, timeout=60, env=env)
+        if check and p.returncode != 0:
+            raise AssertionError("virsh %s failed (%d): %s%s" %
+                                 (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p
+
+    def serial(self, name):
+        return os.path.join(self.root, "serial-%s.log" % name)
+
+    def define(self, name):
+        path = os.path.join(self.root, name + ".xml")
+        with open(path, "w") as f:
+            f.write(GUEST_XML.format(name=name, kernel=self.kernel, initrd=self.initrd,
+                                     serial=self.serial(name)))
+        self.vshell("define", path)
+        return path
+
+    def state(self, name):
+        out = self.vshell("domstate", name, "--reason").stdout.strip()
+        return out
+
+    def wait_state(self, name, want, timeout=60):
+        wait_until("domain %s to be '%s'" % (name, want),
+                   lambda: self.state(name) == want, timeout=timeout)
+
+    def markers(self, name):
+        try:
+            with open(self.serial(name), errors="replace") as f:
+                return f.read().count(MARKER)
+        except FileNotFoundError:
+            return 0
+
+    def wait_markers(self, name, n, timeout=90):
+        wait_until("%d marker(s) of %s on its serial port" % (n, name),
+                   lambda: self.markers(name) >= n, timeout=timeout)
+
+    def qemu_pid(self, name):
+        try:
+            with open(os.path.join(self.root, "run", "vmm", "qemu", name + ".xml")) as f:
+                m = re.search(r"pid='(\d+)'", f.read())
+                return int(m.group(1)) if m else None
+        except FileNotFoundError:
+            return None
+
+
+class EventWatch:
+    """virsh event --loop in the background, collecting its lines."""
+
+    def __init__(self, d):
+        env = dict(os.environ, LC_ALL="C")
+        self.proc = subprocess.Popen(["virsh", "-c", d.uri, "event", "--event", "lifecycle",
+                                      "--loop", "--timeout", "120"],
+                                     stdout=subprocess.PIPE, text=True, env=env)
+        self.lines = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            with self.lock:
+                self.lines.append(line.strip())
+
+    def has(self, text):
+        with self.lock:
+            return any(text in l for l in self.lines)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+# ---------------------------------------------------------------------
+# Cases
+
+def case_lifecycle(d):
+    """vshell: define, start (marker), suspend/resume, reboot (marker twice),
+    shutdown (the guest powers off), start, destroy, undefine."""
+    d.define("tiny")
+    d.vshell("start", "tiny")
+    assert d.state("tiny") == "running (booted)", d.state("tiny")
+    assert "tiny" in d.vshell("list").stdout
+    d.wait_markers("tiny", 1)
+
+    d.vshell("suspend", "tiny")
+    assert d.state("tiny") == "paused (user)", d.state("tiny")
+    info = d.vshell("dominfo", "tiny").stdout
+    assert re.search(r"State:\s+paused", info), info
+    d.vshell("resume", "tiny")
+    assert d.state("tiny") == "running (unpaused)", d.state("tiny")
+
+    d.vshell("reboot", "tiny")
+    d.wait_markers("tiny", 2)
+
+    # The guest powers itself off on the ACPI button; QEMU then exits.
+    d.vshell("shutdown", "tiny")
+    d.wait_state("tiny", "shut off (shutdown)", timeout=30)
+
+    d.vshell("start", "tiny")
+    d.wait_state("tiny", "running (booted)", timeout=5)
+    d.vshell("destroy", "tiny")
+    assert d.state("tiny") == "shut off (destroyed)", d.state("tiny")
+    d.vshell("undefine", "tiny")
+    assert "tiny" not in d.vshell("list", "--all").stdout
+
+
+def case_virsh(d):
+    """Stock virsh: define, start, marker, dominfo, shutdown, undefine."""
+    if not shutil.which("virsh"):
+        log("SKIP: virsh is not installed")
+        return 77
+    path = os.path.join(d.root, "vguest.xml")
+    with open(path, "w") as f:
+        f.write(GUEST_XML.format(name="vguest", kernel=d.kernel, initrd=d.initrd,
+                                 serial=d.serial("vguest")))
+    d.virsh("define", path)
+    d.virsh("start", "vguest")
+    info = d.virsh("dominfo", "vguest").stdout
+    assert re.search(r"State:\s+running", info), info
+    assert re.search(r"Persistent:\s+yes", info), info
+    d.wait_markers("vguest", 1)
+    assert "running" in d.virsh("list").stdout
+    d.virsh("shutdown", "vguest")
+    wait_until("virsh domstate shut off",
+               lambda: d.virsh("domstate", "vguest", "--reason").stdout.strip() ==
+               "shut off (shutdown)", timeout=30)
+    d.virsh("undefine", "vguest")
+    assert "vguest" not in d.virsh("list", "--all").stdout
+
+
+def case_crash(d):
+    """kill -9 of QEMU: shut off (crashed), and virsh event sees it."""
+    d.define("crashy")
+    ev = EventWatch(d) if shutil.which("virsh") else None
+    try:
+        d.vshell("start", "crashy")
+        if ev:
+            wait_until("the Started event", lambda: ev.has("Started"), timeout=20)
+        pid = d.qemu_pid("crashy")
+        assert pid
+        os.kill(pid, signal.SIGKILL)
+        d.wait_state("crashy", "shut off (crashed)", timeout=20)
+        if ev:
+            # libvirt reports an unexpected QEMU exit as STOPPED_FAILED.
+            wait_until("the Stopped Failed event", lambda: ev.has("Stopped Failed"),
+                       timeout=20)
+    finally:
+        if ev:
+            ev.close()
+    d.vshell("undefine", "crashy")
+
+
+def case_vmmd_restart(d):
+    """kill -9 of vmmd and a restart: the guest still runs and is managed."""
+    d.define("keeper")
+    d.vshell("start", "keeper")
+    d.wait_markers("keeper", 1)
+    pid = d.qemu_pid("keeper")
+    d.kill9()
+    # QEMU lives on without vmmd.
+    with open("/proc/%d/status" % pid) as f:
+        assert "State:\tZ" not in f.read()
+    d.start()
+    assert d.qemu_pid("keeper") == pid
+    assert d.state("keeper").startswith("running"), d.state("keeper")
+    d.vshell("suspend", "keeper")
+    assert d.state("keeper") == "paused (user)", d.state("keeper")
+    d.vshell("resume", "keeper")
+    # Still the same guest: ACPI shutdown reaches it through the new vmmd.
+    d.vshell("shutdown", "keeper")
+    d.wait_state("keeper", "shut off (shutdown)", timeout=30)
+    d.vshell("start", "keeper")
+    d.vshell("destroy", "keeper")
+    assert d.state("keeper") == "shut off (destroyed)", d.state("keeper")
+    d.vshell("undefine", "keeper")
+
+
+def case_stalled(d):
+    """A SIGSTOPped QEMU: its calls fail at the deadline, others go on."""
+    d.define("stuck")
+    d.define("fine")
+    d.vshell("start", "stuck")
+    d.vshell("start", "fine")
+    pid = d.qemu_pid("stuck")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        p = d.vshell("suspend", "stuck", check=False)
+        took = time.monotonic() - t0
+        assert p.returncode != 0
+        assert "monitor of domain 'stuck' not responding (job suspend, waited 3 s)" in \
+            p.stderr, p.stderr
+        assert took < 10, took
+        t0 = time.monotonic()
+        out = d.vshell("list").stdout
+        assert "stuck" in out and "fine" in out, out
+        assert "<name>stuck</name>" in d.vshell("dumpxml", "stuck").stdout
+        assert re.search(r"State:\s+running", d.vshell("dominfo", "stuck").stdout)
+        d.vshell("suspend", "fine")
+        assert d.state("fine") == "paused (user)"
+        d.vshell("resume", "fine")
+        assert time.monotonic() - t0 < 5
+        t0 = time.monotonic()
+        d.vshell("destroy", "stuck")
+        assert time.monotonic() - t0 < 5
+        assert d.state("stuck") == "shut off (destroyed)", d.state("stuck")
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+    d.vshell("destroy", "fine")
+    d.vshell("undefine", "stuck")
+    d.vshell("undefine", "fine")
+
+
+CASES = {
+    "lifecycle": case_lifecycle,
+    "virsh": case_virsh,
+    "crash": case_crash,
+    "vmmd-restart": case_vmmd_restart,
+    "stalled": case_stalled,
+}
+
+
+def main():
+    vmmd, vshell, build_guest, case = sys.argv[1:5]
+    if not os.access(QEMU, os.X_OK):
+        log("SKIP: %s is not installed" % QEMU)
+        return 77
+    p = subprocess.run([build_guest], capture_output=True, text=True, timeout=900)
+    if p.returncode == 77:
+        log("SKIP: no tiny guest: %s" % p.stderr.strip())
+        return 77
+    if p.returncode != 0:
+        raise AssertionError("build-tiny-guest failed: %s" % p.stderr)
+    paths = dict(l.split("=", 1) for l in p.stdout.split() if "=" in l)
+    d = Vmmd(vmmd, vshell, paths["KERNEL"], paths["INITRD"])
+    ok = False
+    try:
+        rc = CASES[case](d)
+        ok = True
+        return rc or 0
+    finally:
+        if not ok:
+            try:
+                with open(os.path.join(d.root, "vmmd.log")) as f:
+                    log("--- vmmd log ---\n" + f.read())
+            except OSError:
+                pass
+        d.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
