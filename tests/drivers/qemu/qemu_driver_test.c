@@ -198,6 +198,20 @@ seen_has(Seen *seen, int event, int detail)
     return found;
 }
 
+/* Events caused by QMP come from the driver's loop thread: wait a bit. */
+static gboolean
+seen_wait(Seen *seen, int event, int detail)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+
+    while (!seen_has(seen, event, detail)) {
+        if (g_get_monotonic_time() > deadline)
+            return FALSE;
+        g_usleep(5000);
+    }
+    return TRUE;
+}
+
 /* Start, suspend, resume, destroy a HLT guest of @type. */
 static void
 run_lifecycle(const char *type)
@@ -221,7 +235,7 @@ run_lifecycle(const char *type)
     g_assert_true(vmm_domain_create(dom, 0, &err));
     g_assert_no_error(err);
     assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
-    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STARTED, VMM_DOMAIN_EVENT_STARTED_BOOTED));
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STARTED, VMM_DOMAIN_EVENT_STARTED_BOOTED));
     g_assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
     g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
     live = vmm_domain_get_xml_desc(dom, 0, &err);
@@ -237,9 +251,9 @@ run_lifecycle(const char *type)
     g_assert_true(vmm_domain_resume(dom, &err));
     g_assert_no_error(err);
     assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED);
-    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_SUSPENDED,
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_SUSPENDED,
                            VMM_DOMAIN_EVENT_SUSPENDED_PAUSED));
-    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_RESUMED, VMM_DOMAIN_EVENT_RESUMED_UNPAUSED));
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_RESUMED, VMM_DOMAIN_EVENT_RESUMED_UNPAUSED));
 
     /* Starting twice is refused. */
     g_assert_false(vmm_domain_create(dom, 0, &err));
@@ -249,7 +263,7 @@ run_lifecycle(const char *type)
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_no_error(err);
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
-    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STOPPED,
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
                            VMM_DOMAIN_EVENT_STOPPED_DESTROYED));
     g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
     g_assert_false(vmm_domain_suspend(dom, &err));
@@ -432,7 +446,7 @@ test_crash(void)
         g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
     } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
-    g_assert_true(seen_has(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
     vmm_connect_domain_event_deregister(conn, id, NULL);
     g_array_unref(seen.events);
@@ -591,6 +605,7 @@ main(int argc, char **argv)
     rom = g_malloc(64 * 1024);
     memset(rom, 0xf4, 64 * 1024);     /* HLT everywhere, reset vector included */
     g_assert_true(g_file_set_contents(hlt_rom, rom, 64 * 1024, NULL));
+    g_clear_pointer(&rom, g_free);
     g_assert_cmpint(chmod(hlt_rom, 0644), ==, 0);
     write_conf(root, "# tests run QEMU as root\nuser = \"root\"\ngroup = \"root\"\n"
                      "job_timeout = 2\ndestroy_grace = 5\n");
