@@ -797,9 +797,51 @@ HANDLER(h_domain_get_metadata, remote_domain_get_metadata_args,
 /* Consoles need streams, which vmmd does not serve yet. */
 NOT_SUPPORTED(h_domain_open_console, remote_domain_open_console_args, void,
               "virDomainOpenConsole")
-/* No lease API in vmm.h yet (libvirt's test driver lacks it too). */
-NOT_SUPPORTED(h_network_get_dhcp_leases, remote_network_get_dhcp_leases_args,
-              remote_network_get_dhcp_leases_ret, "virNetworkGetDHCPLeases")
+
+static remote_string
+opt_string(const char *s)
+{
+    char **p;
+
+    if (!s)
+        return NULL;
+    p = g_new(char *, 1);
+    *p = g_strdup(s);
+    return p;
+}
+
+HANDLER(h_network_get_dhcp_leases, remote_network_get_dhcp_leases_args,
+        remote_network_get_dhcp_leases_ret)
+{
+    g_autoptr(VmmNetwork) net = get_net(c, &args->net);
+    g_autoptr(GPtrArray) leases = vmm_network_get_dhcp_leases(net, args->mac ? *args->mac
+                                                                              : NULL,
+                                                              args->flags, error);
+
+    if (!leases ||
+        !check_list_len(leases->len, REMOTE_NETWORK_DHCP_LEASES_MAX, "leases", error))
+        return FALSE;
+    if (args->need_results && leases->len) {
+        ret->leases.leases_val = g_new0(remote_network_dhcp_lease, leases->len);
+        ret->leases.leases_len = leases->len;
+        for (guint i = 0; i < leases->len; i++) {
+            const VmmNetworkLease *l = leases->pdata[i];
+            remote_network_dhcp_lease *o = &ret->leases.leases_val[i];
+
+            o->iface = g_strdup(l->iface ? l->iface : "");
+            o->expirytime = l->expirytime;
+            o->type = l->type;
+            o->mac = opt_string(l->mac);
+            o->iaid = opt_string(l->iaid);
+            o->ipaddr = g_strdup(l->ipaddr);
+            o->prefix = l->prefix;
+            o->hostname = opt_string(l->hostname);
+            o->clientid = opt_string(l->clientid);
+        }
+    }
+    ret->ret = leases->len;
+    return TRUE;
+}
 
 /* --- networks --- */
 

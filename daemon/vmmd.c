@@ -34,6 +34,7 @@
 #include "remote_dispatch.h"
 #include "remote/remote_driver.h"
 #include "remote/stdio_proxy.h"
+#include "drivers/network/network_driver.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "rpc/rpc_server.h"
 
@@ -419,6 +420,20 @@ main(int argc, char **argv)
         .keepalive_count = cfg->keepalive_count,
     };
     srv = vmm_rpc_server_new(&scfg, &vmmd_dispatch_callbacks, NULL);
+    /* Networks before guests: autostarted guests need theirs.  Running
+     * networks are adopted untouched.  The default network is made on the
+     * first system start; under --root (tests, which run it inside a
+     * network namespace of their own) only when asked to. */
+    if (root || geteuid() == 0) {
+        VmmNetworkDriverConfig ncfg = {
+            .root = root,
+            .default_network = !root || g_getenv("VMM_PROVISION_DEFAULT_NETWORK"),
+            .autostart = TRUE,
+        };
+
+        if (!vmm_network_driver_state_init(&ncfg, &err))
+            goto fail;
+    }
     /* qemu:///system is served in-process here, by the QEMU driver, whose
      * monitors live on the server's loop; guests found running are
      * re-adopted before the sockets appear. */
@@ -450,6 +465,8 @@ main(int argc, char **argv)
     vmm_rpc_server_run(srv);
 
     vmm_rpc_server_free(srv);
+    /* Networks keep running too. */
+    vmm_network_driver_state_cleanup();
     /* Guests keep running: the next vmmd re-adopts them. */
     vmm_qemu_driver_state_cleanup();
     unlink(pid_path);

@@ -167,6 +167,12 @@ struct _VmmDriver {
                                              const char *arch, const char *machine,
                                              const char *virttype, unsigned int flags,
                                              GError **error);
+
+    GPtrArray *(*network_get_dhcp_leases)(VmmNetwork *net, const char *mac, unsigned int flags,
+                                          GError **error);
+    gboolean (*network_update)(VmmNetwork *net, unsigned int command, unsigned int section,
+                               int parent_index, const char *xml, unsigned int flags,
+                               GError **error);
 };
 
 /* The drivers linked into libvmm. */

@@ -10,6 +10,7 @@
 #include "driver.h"
 #include "remote/remote_driver.h"
 #include "remote/remote_uri.h"
+#include "drivers/network/network_driver.h"
 #include "drivers/qemu/qemu_driver.h"
 
 #include <string.h>
@@ -26,6 +27,7 @@ static const VmmDriver *const drivers[] = {
 /* Secondary drivers (networks, storage) joining primary ones by scheme;
  * NULL-terminated. */
 static const VmmDriver *const secondary_drivers[] = {
+    &vmm_network_driver,
     NULL,
 };
 
@@ -785,4 +787,46 @@ vmm_connect_get_domain_capabilities(VmmConnect *conn, const char *emulator, cons
     ENTRY(conn, connect_get_domain_capabilities, FALSE, NULL);
     return drv->connect_get_domain_capabilities(conn, emulator, arch, machine, virttype,
                                                 flags, error);
+}
+
+void
+vmm_network_lease_free(VmmNetworkLease *lease)
+{
+    if (!lease)
+        return;
+    g_free(lease->iface);
+    g_free(lease->mac);
+    g_free(lease->iaid);
+    g_free(lease->ipaddr);
+    g_free(lease->hostname);
+    g_free(lease->clientid);
+    g_free(lease);
+}
+
+GPtrArray *
+vmm_network_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags,
+                            GError **error)
+{
+    const VmmDriver *drv;
+
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
+    /* libvirt's name: virsh prints it, e.g. for the mock driver that has
+     * no leases. */
+    if (!(drv = entry_check(net->conn, G_STRUCT_OFFSET(VmmDriver, network_get_dhcp_leases),
+                            "virNetworkGetDHCPLeases", FALSE, error)))
+        return NULL;
+    return drv->network_get_dhcp_leases(net, mac, flags, error);
+}
+
+gboolean
+vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
+                   int parent_index, const char *xml, unsigned int flags, GError **error)
+{
+    const VmmDriver *drv;
+
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", FALSE);
+    if (!(drv = entry_check(net->conn, G_STRUCT_OFFSET(VmmDriver, network_update),
+                            "virNetworkUpdate", TRUE, error)))
+        return FALSE;
+    return drv->network_update(net, command, section, parent_index, xml, flags, error);
 }

@@ -537,3 +537,78 @@ char *vmm_connect_get_domain_capabilities(VmmConnect *conn, const char *emulator
                                           GError **error);
 
 G_END_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Network DHCP leases and live updates                                */
+G_BEGIN_DECLS
+
+typedef enum {
+    VMM_IP_ADDR_TYPE_IPV4 = 0,
+    VMM_IP_ADDR_TYPE_IPV6 = 1,
+} VmmIPAddrType;
+
+/* One lease of a network's DHCP server (libvirt's virNetworkDHCPLease). */
+typedef struct {
+    char *iface;          /* the network's bridge */
+    gint64 expirytime;    /* seconds since the epoch; 0: never */
+    int type;             /* VmmIPAddrType */
+    char *mac;            /* NULL for DHCPv6 */
+    char *iaid;           /* DHCPv6 only */
+    char *ipaddr;
+    unsigned int prefix;
+    char *hostname;       /* may be NULL */
+    char *clientid;       /* may be NULL */
+} VmmNetworkLease;
+
+void vmm_network_lease_free(VmmNetworkLease *lease);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmNetworkLease, vmm_network_lease_free)
+
+/* The current leases of @net, all or those of @mac (may be NULL).
+ * Returns a GPtrArray of VmmNetworkLease* (free func set), or NULL. */
+GPtrArray *vmm_network_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags,
+                                       GError **error);
+
+/* libvirt's virNetworkUpdateCommand, virNetworkUpdateSection and
+ * virNetworkUpdateFlags values. */
+typedef enum {
+    VMM_NETWORK_UPDATE_COMMAND_NONE = 0,
+    VMM_NETWORK_UPDATE_COMMAND_MODIFY = 1,
+    VMM_NETWORK_UPDATE_COMMAND_DELETE = 2,
+    VMM_NETWORK_UPDATE_COMMAND_ADD_LAST = 3,
+    VMM_NETWORK_UPDATE_COMMAND_ADD_FIRST = 4,
+} VmmNetworkUpdateCommand;
+
+typedef enum {
+    VMM_NETWORK_SECTION_NONE = 0,
+    VMM_NETWORK_SECTION_BRIDGE = 1,
+    VMM_NETWORK_SECTION_DOMAIN = 2,
+    VMM_NETWORK_SECTION_IP = 3,
+    VMM_NETWORK_SECTION_IP_DHCP_HOST = 4,
+    VMM_NETWORK_SECTION_IP_DHCP_RANGE = 5,
+    VMM_NETWORK_SECTION_FORWARD = 6,
+    VMM_NETWORK_SECTION_FORWARD_INTERFACE = 7,
+    VMM_NETWORK_SECTION_FORWARD_PF = 8,
+    VMM_NETWORK_SECTION_PORTGROUP = 9,
+    VMM_NETWORK_SECTION_DNS_HOST = 10,
+    VMM_NETWORK_SECTION_DNS_TXT = 11,
+    VMM_NETWORK_SECTION_DNS_SRV = 12,
+} VmmNetworkUpdateSection;
+
+typedef enum {
+    VMM_NETWORK_UPDATE_AFFECT_CURRENT = 0,
+    VMM_NETWORK_UPDATE_AFFECT_LIVE = 1 << 0,
+    VMM_NETWORK_UPDATE_AFFECT_CONFIG = 1 << 1,
+} VmmNetworkUpdateFlags;
+
+/*
+ * Add, delete or modify one element (@xml, e.g. "<host mac=... ip=.../>")
+ * of @section (the network driver supports IP_DHCP_HOST and DNS_HOST) in
+ * the live definition, the persistent one, or both (@flags).  @parent_index
+ * picks the <ip> of a DHCP host (-1: the first).  Live changes to static
+ * hosts take effect at once.
+ */
+gboolean vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
+                            int parent_index, const char *xml, unsigned int flags,
+                            GError **error);
+
+G_END_DECLS
