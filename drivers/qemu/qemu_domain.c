@@ -188,11 +188,63 @@ run_new(VmmDomainObj *obj, const VmmDomainDef *def, int id)
     return run;
 }
 
+/*
+ * The files a run chowned are listed in RUNDIR/NAME.owned ("UID GID PATH"
+ * lines), so that a vmmd restarted meanwhile still gives them back.
+ */
+static char *
+owned_list_path(const char *name)
+{
+    return g_strdup_printf("%s/%s.owned", qemu_driver->run_dir, name);
+}
+
+static gboolean
+owned_save(QemuRun *run, GError **error)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *path = owned_list_path(run->name);
+
+    if (run->owned->len == 0)
+        return TRUE;
+    for (guint i = 0; i < run->owned->len; i++) {
+        OwnedFile *f = run->owned->pdata[i];
+
+        g_string_append_printf(text, "%u %u %s\n", (unsigned)f->uid, (unsigned)f->gid, f->path);
+    }
+    return vmm_file_write_atomic(path, text->str, text->len, 0600, error);
+}
+
+static void
+owned_load(GPtrArray *owned, const char *name)
+{
+    g_autofree char *path = owned_list_path(name);
+    g_autofree char *text = vmm_file_read_all(path, 1 << 20, NULL);
+    g_auto(GStrv) lines = text ? g_strsplit(text, "\n", -1) : NULL;
+
+    for (guint i = 0; lines && lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], " ", 3);
+        OwnedFile *o;
+
+        if (g_strv_length(f) != 3)
+            continue;
+        o = g_new0(OwnedFile, 1);
+        o->uid = (uid_t)g_ascii_strtoull(f[0], NULL, 10);
+        o->gid = (gid_t)g_ascii_strtoull(f[1], NULL, 10);
+        o->path = g_strdup(f[2]);
+        g_ptr_array_add(owned, o);
+    }
+}
+
 /* Give back what the run borrowed (files, port, status file); once. */
 static void
 run_release(QemuRun *run)
 {
     owned_restore(run->owned);
+    if (run->owned->len > 0 && run->name) {
+        g_autofree char *path = owned_list_path(run->name);
+
+        unlink(path);
+    }
     g_ptr_array_set_size(run->owned, 0);
     qemu_driver_release_port(run->vnc_port);
     run->vnc_port = 0;
@@ -691,6 +743,8 @@ start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
         }
     }
 
+    if (!owned_save(run, error))
+        return FALSE;
     cmd = vmm_qemu_process_command_new(qc);
     if (switch_user)
         vmm_command_set_user(cmd, uid, gid);
@@ -997,6 +1051,13 @@ reconnect_one(const char *path)
             if (!dead)
                 g_warning("cannot re-adopt QEMU of domain '%s': %s", def->name,
                           err ? err->message : "?");
+            if (dead) {
+                g_autofree char *list = owned_list_path(def->name);
+
+                owned_load(run->owned, def->name);
+                owned_restore(run->owned);
+                unlink(list);
+            }
             if ((obj = vmm_obj_list_find_by_uuid(d->domains, def->uuid))) {
                 /* As libvirt: a QEMU lost while vmmd was away crashed. */
                 vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
@@ -1018,6 +1079,7 @@ reconnect_one(const char *path)
     run->name = g_strdup(def->name);
     memcpy(run->uuid, def->uuid, VMM_UUID_BUFLEN);
     run->dom_dir = g_strdup_printf("%s/%s.d", d->run_dir, def->name);
+    owned_load(run->owned, def->name);
     run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(proc));
     state = vmm_qemu_process_get_state(proc);
     vmm_domain_obj_start(d->domains, obj, id, VMM_DOMAIN_RUNNING_UNKNOWN);

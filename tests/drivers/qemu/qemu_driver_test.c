@@ -497,7 +497,7 @@ proc_uid(pid_t pid)
 }
 
 /* The default qemu.conf user: QEMU runs as vmm-qemu, the ROM is its own
- * for the run and given back after. */
+ * for the run and given back after, even by a restarted driver. */
 static void
 test_qemu_user(void)
 {
@@ -530,6 +530,12 @@ test_qemu_user(void)
     }
     g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
     g_assert_cmpuint(st.st_uid, ==, pw->pw_uid);
+    /* A restarted driver still knows what to give back. */
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root2);
+    dom = vmm_domain_lookup_by_name(conn, "asuser", &err);
+    g_assert_no_error(err);
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_no_error(err);
     g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
