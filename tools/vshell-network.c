@@ -460,6 +460,8 @@ const VshCmdDef vsh_network_cmds[] = {
       N_("Output the network information as an XML dump to stdout."), 0 },
     { "net-edit", cmd_net_edit, network_only_opts, N_("edit XML configuration for a network"),
       N_("Edit the XML configuration for a network."), 0 },
+    { "net-event", vsh_cmd_net_event, vsh_net_event_opts, N_("Network Events"),
+      N_("List event types, or wait for network events to occur"), 0 },
     { "net-info", cmd_net_info, net_info_opts, N_("network information"),
       N_("Returns basic information about the network"), 0 },
     { "net-list", cmd_net_list, net_list_opts, N_("list networks"),

@@ -856,6 +856,8 @@ const VshCmdDef vsh_pool_cmds[] = {
       N_("Output the pool information as an XML dump to stdout."), 0 },
     { "pool-edit", cmd_pool_edit, pool_only_opts, N_("edit XML configuration for a storage pool"),
       N_("Edit the XML configuration for a storage pool."), 0 },
+    { "pool-event", vsh_cmd_pool_event, vsh_pool_event_opts, N_("Storage Pool Events"),
+      N_("List event types, or wait for storage pool events to occur"), 0 },
     { "pool-info", cmd_pool_info, pool_only_opts, N_("storage pool information"),
       N_("Returns basic information about the storage pool."), 0 },
     { "pool-list", cmd_pool_list, pool_list_opts, N_("list pools"),

@@ -81,6 +81,14 @@ extern const VshCmdDef vsh_network_cmds[];
 extern const VshCmdDef vsh_pool_cmds[];
 extern const VshCmdDef vsh_volume_cmds[];
 extern const VshCmdDef vsh_host_cmds[];
+extern const VshCmdDef vsh_event_cmds[];
+
+/* net-event and pool-event (vshell-event.c), rows of the network and pool
+ * groups. */
+extern const VshOptDef vsh_net_event_opts[];
+extern const VshOptDef vsh_pool_event_opts[];
+gboolean vsh_cmd_net_event(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_pool_event(Vsh *ctl, const VshCmd *cmd);
 
 /* ---- option access ---- */
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);

@@ -4,19 +4,33 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Usage: vshell_test.py PATH/TO/vshell
+# Usage: vshell_test.py PATH/TO/vshell [PATH/TO/vmmd]
+#
+# The functional sequences run twice: in-process against test:///default,
+# then (given vmmd) against the same mock driver inside a vmmd started
+# under a temporary --root, through test+unix:///default?socket=..., with
+# the same expected outputs.  The event tests need the daemon: the events
+# come from another client.
 
 import json
 import os
 import pty
 import select
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 VSHELL = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VSHELL", "vshell")
+VMMD = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("VMMD")
+# The URI every test connects to; a vmmd's socket in the daemon pass.
+URI = "test:///default"
+# Prefixed to the test names of the daemon pass.
+PREFIX = ""
 TMP = tempfile.mkdtemp(prefix="vshell-test-")
 BASE_ENV = dict(os.environ)
 BASE_ENV.update({
@@ -32,13 +46,16 @@ BASE_ENV.pop("VISUAL", None)
 WRAPPER = os.environ.get("VSHELL_WRAPPER", "").split()
 
 results = []
+DEFAULT = object()
 
 
-def run(*args, stdin="", env=None, uri="test:///default"):
+def run(*args, stdin="", env=None, uri=DEFAULT):
     """Runs vshell; returns (rc, stdout, stderr)."""
     e = dict(BASE_ENV)
     if env:
         e.update(env)
+    if uri is DEFAULT:
+        uri = URI
     argv = WRAPPER + [VSHELL] + (["-c", uri] if uri else []) + list(args)
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True,
                        env=e, timeout=60)
@@ -46,7 +63,7 @@ def run(*args, stdin="", env=None, uri="test:///default"):
 
 
 def check(name, cond, detail=""):
-    results.append((name, bool(cond), detail))
+    results.append((PREFIX + name, bool(cond), detail))
 
 
 def check_eq(name, got, want):
@@ -173,7 +190,7 @@ def test_quoting():
 # ---------------------------------------------------------------- host
 
 def test_host():
-    check_run("uri", ["uri"], out="test:///default\n\n")
+    check_run("uri", ["uri"], out=URI + "\n\n")
     o = check_run("version", ["version"])
     lines = o.split("\n")
     check("version layout",
@@ -199,12 +216,12 @@ def test_host():
         check("nodeinfo --json parses", False, str(ex))
     o = check_run("capabilities", ["capabilities"])
     check("capabilities is XML", o.lstrip().startswith("<capabilities"), o[:80])
-    check_run("connect then uri", ["connect test:///default; uri"],
-              out="\ntest:///default\n\n", uri=None)
+    check_run("connect then uri", ["connect '%s'; uri" % URI],
+              out="\n%s\n\n" % URI, uri=None)
     check_run("connect failure", ["connect bogus://x"], rc=1, uri=None)
-    check_run("default URI from VMM_DEFAULT_URI", ["uri"], out="test:///default\n\n",
-              env={"VMM_DEFAULT_URI": "test:///default"}, uri=None)
-    check_run("--connect=URI", ["--connect=test:///default", "uri"], out="test:///default\n\n",
+    check_run("default URI from VMM_DEFAULT_URI", ["uri"], out=URI + "\n\n",
+              env={"VMM_DEFAULT_URI": URI}, uri=None)
+    check_run("--connect=URI", ["--connect=" + URI, "uri"], out=URI + "\n\n",
               uri=None)
     check_run("-v", ["-v"], uri=None)
     check_run("-V", ["-V"], uri=None)
@@ -561,11 +578,11 @@ def test_fixture():
 
 def test_stdin_mode():
     check_run("stdin mode", [], stdin="uri\nlist --name; domid test\n# comment\n\nquit\nuri\n",
-              out="test:///default\n\ntest\n\n1\n\n")
+              out=URI + "\n\ntest\n\n1\n\n")
     check_run("stdin mode failure status", [], stdin="domid nosuch\nuri\n", rc=1,
-              out="\ntest:///default\n\n")
+              out="\n%s\n\n" % URI)
     check_run("argv mode with separate words", ["list", "--name", ";", "uri"],
-              out="test\n\ntest:///default\n\n")
+              out="test\n\n%s\n\n" % URI)
 
 
 def test_interactive():
@@ -616,18 +633,279 @@ def test_interactive():
     check("history written", os.path.exists(hist) and "domid" in open(hist).read())
 
 
-def main():
-    tests = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
-             test_domain_lifecycle, test_json_escaping, test_domain_errors, test_edit, test_networks,
-             test_pools, test_fixture, test_stdin_mode, test_interactive]
-    only = os.environ.get("VSHELL_TEST_ONLY")
-    for t in tests:
-        if only and t.__name__ != only:
-            continue
+# ---------------------------------------------------------------- the daemon
+
+class Daemon:
+    """A vmmd under a temporary --root, stopped with SIGTERM by stop()."""
+
+    def __init__(self):
+        self.root = tempfile.mkdtemp(prefix="vshell-vmmd-")
+        self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
+        self.log = open(os.path.join(self.root, "vmmd.log"), "w+")
+        # e.g. VMMD_WRAPPER="valgrind --error-exitcode=1": its status shows in stop().
+        wrapper = os.environ.get("VMMD_WRAPPER", "").split()
+        self.proc = subprocess.Popen(wrapper + [VMMD, "--root", self.root],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        end = time.monotonic() + 20
+        while True:
+            if self.proc.poll() is not None:
+                raise AssertionError("vmmd exited early (%d): %s"
+                                     % (self.proc.returncode, self.logtext()))
+            try:
+                # The read-only socket comes last.
+                for path in (self.sock, self.sock + "-ro"):
+                    with socket.socket(socket.AF_UNIX) as s:
+                        s.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    self.proc.kill()
+                    self.proc.wait()
+                    raise AssertionError("vmmd socket did not appear within 20s")
+                time.sleep(0.02)
+        self.uri = "test+unix:///default?socket=" + self.sock
+
+    def logtext(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self):
+        """Returns vmmd's exit status (0 on a clean SIGTERM shutdown)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                self.log.close()
+                return "ignored SIGTERM"
+        self.log.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+        return self.proc.returncode
+
+
+# ---------------------------------------------------------------- events
+
+class Listener:
+    """A background `vshell` (or virsh) event command; collects stdout lines."""
+
+    def __init__(self, argv):
+        e = dict(BASE_ENV)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, env=e)
+        self.lines = []
+        self.err = ""
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def stop(self, sig=signal.SIGINT, timeout=10):
+        """Sends @sig (None: none), waits; returns (rc, lines, stderr)."""
+        if sig is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
         try:
-            t()
-        except Exception as ex:   # a crash is a failure, not an abort
-            check(t.__name__ + " raised", False, repr(ex))
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.thread.join(5)
+        self.err = self.proc.stderr.read()
+        self.proc.stderr.close()
+        return self.proc.returncode, list(self.lines), self.err
+
+
+def wait_for(cond, timeout=20, poke=None):
+    """Waits until cond(); runs poke() between checks; False at the deadline."""
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        if poke:
+            poke()
+        time.sleep(0.05)
+    return True
+
+
+def test_event_errors():
+    """Argument checks, --list, and a timeout with no events: virsh's words."""
+    check_run("event without type", ["event"], rc=1, out="\n",
+              err="error: one of --list, --all, or --event <type> is required\n")
+    check_run("event unknown type", ["event", "--event", "foo"], rc=1, out="\n",
+              err="error: unknown event type foo\n")
+    check_run("event --list --all", ["event", "--list", "--all"], rc=1, out="\n",
+              err="error: Options --list and --all are mutually exclusive\n")
+    check_run("event --timeout 0", ["event", "--all", "--timeout", "0"], rc=1, out="\n",
+              err="error: Numeric value '0' for <timeout> option is malformed or out of range\n")
+    check_run("event --timeout abc", ["event", "--all", "--timeout", "abc"], rc=1, out="\n",
+              err="error: Numeric value 'abc' for <timeout> option is malformed or out of range\n")
+    check_run("event --domain nosuch", ["event", "--domain", "nosuch", "--all"], rc=1,
+              out="\n", err="error: failed to get domain 'nosuch'\n")
+    check_run("event of an unsupported type", ["event", "--event", "reboot"], rc=1, out="\n",
+              err="error: this function is not supported by the connection driver: event ID 1\n")
+    o = check_run("event --list", ["event", "--list"])
+    check("event --list names", o.startswith("lifecycle\nreboot\nrtc-change\n")
+          and o.endswith("\nmemory-device-size-change\n\n") and o.count("\n") == 28, o)
+    check_run("net-event --list", ["net-event", "--list"], out="lifecycle\n\n")
+    check_run("pool-event --list", ["pool-event", "--list"], out="lifecycle\nrefresh\n\n")
+    check_run("net-event without type", ["net-event"], rc=1, out="\n",
+              err="error: either --list or --event <type> is required\n")
+    check_run("event timeout, nothing received", ["event", "--all", "--timeout", "1"], rc=1,
+              out="event loop timed out\nevents received: 0\n\n", err="")
+    check_run("net-event timeout", ["net-event", "--event", "lifecycle", "--timeout", "1"],
+              rc=1, out="event loop timed out\nevents received: 0\n\n", err="")
+
+
+SYNC = ("suspend test; resume test; net-destroy default; net-start default; "
+        "pool-destroy default-pool; pool-start default-pool")
+SYNC_LAST = {
+    "domain": "event 'lifecycle' for domain 'test': Resumed Unpaused",
+    "net": "event 'lifecycle' for network default: Started",
+    "pool": "event 'lifecycle' for storage pool default-pool: Started",
+}
+
+DOMAIN_EVENTS = [
+    "event 'lifecycle' for domain 'demo': Defined Added",
+    "event 'lifecycle' for domain 'demo': Started Booted",
+    "event 'lifecycle' for domain 'demo': Suspended Paused",
+    "event 'lifecycle' for domain 'demo': Resumed Unpaused",
+    "event 'lifecycle' for domain 'demo': Stopped Destroyed",
+    "event 'lifecycle' for domain 'demo': Undefined Removed",
+    "event 'lifecycle' for domain 'test': Suspended Paused",
+    "event 'lifecycle' for domain 'test': Resumed Unpaused",
+]
+NET_EVENTS = [
+    "event 'lifecycle' for network net2: Defined",
+    "event 'lifecycle' for network net2: Started",
+    "event 'lifecycle' for network net2: Stopped",
+    "event 'lifecycle' for network net2: Undefined",
+]
+POOL_EVENTS = [
+    "event 'lifecycle' for storage pool p2: Defined",
+    "event 'lifecycle' for storage pool p2: Undefined",
+    "event 'lifecycle' for storage pool default-pool: Stopped",
+    "event 'lifecycle' for storage pool default-pool: Started",
+]
+TIMESTAMP = r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d\d\d\+0000: "
+
+
+def test_events():
+    """vshell event --loop (and net-event, pool-event, a --domain filter with
+    --timestamp, a one-shot event) print what another client causes, line
+    for line as virsh does; SIGINT ends the loops cleanly."""
+    import re
+    dom = write("dom.xml", DOM_XML)
+    net = write("net.xml", NET_XML)
+    pool = write("pool.xml", POOL_XML)
+    vsh = WRAPPER + [VSHELL, "-c", URI]
+    ls = {
+        "all": (Listener(vsh + ["event", "--all", "--loop", "--timeout", "60"]), "domain"),
+        "test": (Listener(vsh + ["event", "--domain", "test", "--event", "lifecycle",
+                                 "--loop", "--timestamp"]), "domain"),
+        "net": (Listener(vsh + ["net-event", "--event", "lifecycle", "--loop"]), "net"),
+        "pool": (Listener(vsh + ["pool-event", "--event", "lifecycle", "--loop"]), "pool"),
+    }
+    if shutil.which("virsh"):
+        ls["virsh"] = (Listener(["virsh", "-c", URI, "event", "--all", "--loop"]), "domain")
+    try:
+        # Until a listener has registered, events go nowhere: poke until
+        # every listener's last line is the last event of a poke.
+        def synced():
+            return all(l.lines and re.sub(TIMESTAMP, "", l.lines[-1]) == SYNC_LAST[kind]
+                       for l, kind in ls.values())
+        pokes = []
+        ok = wait_for(synced, timeout=30,
+                      poke=lambda: pokes.append(run(SYNC)) if not synced() else None)
+        check("event listeners registered", ok,
+              {k: l.lines for k, (l, _) in ls.items()})
+        if not ok:
+            return
+        skip = {k: len(l.lines) for k, (l, _) in ls.items()}
+        shot = Listener(vsh + ["event", "--event", "lifecycle", "--timeout", "60"])
+        # The one-shot listener registers unseen: poke with a domain of its own.
+        xml1 = write("shot.xml", DOM_XML.replace("<name>demo</name>", "<name>shot</name>"))
+        ok = wait_for(lambda: shot.proc.poll() is not None, timeout=30,
+                      poke=lambda: run("define %s; undefine shot" % xml1))
+        rc, lines, err = shot.stop(sig=None)
+        check("one-shot event prints one and exits", ok and rc == 0 and err == "" and
+              lines[1:] == ["events received: 1", ""] and
+              lines[0] in ("event 'lifecycle' for domain 'shot': Defined Added",
+                           "event 'lifecycle' for domain 'shot': Undefined Removed"),
+              (rc, lines, err))
+
+        check_run("events: the other client's sequence",
+                  ["define %s; start demo; suspend demo; resume demo; destroy demo; "
+                   "undefine demo; suspend test; resume test; "
+                   "net-define %s; net-start net2; net-destroy net2; net-undefine net2; "
+                   "pool-define %s; pool-undefine p2; "
+                   "pool-destroy default-pool; pool-start default-pool" % (dom, net, pool)])
+        want = {"all": DOMAIN_EVENTS, "virsh": DOMAIN_EVENTS, "test": DOMAIN_EVENTS[6:],
+                "net": NET_EVENTS, "pool": POOL_EVENTS}
+        # Events of "shot" reach the --all listeners too, between the two.
+        shot_lines = lambda l: [x for x in l.lines[skip_of(l):] if "'shot'" in x]
+
+        def skip_of(l):
+            return next(skip[k] for k, (m, _) in ls.items() if m is l)
+
+        def complete():
+            return all(len(l.lines) - skip[k] - len(shot_lines(l)) >= len(want[k])
+                       for k, (l, _) in ls.items())
+        wait_for(complete, timeout=20)
+        for k, (l, _) in ls.items():
+            rc, lines, err = l.stop()
+            new = [x for x in lines[skip[k]:] if "'shot'" not in x]
+            tail = new[len(want[k]):]
+            new = new[:len(want[k])]
+            if k == "test":
+                check("event --timestamp prefix", all(re.match(TIMESTAMP, x) for x in new), new)
+                new = [re.sub(TIMESTAMP, "", x) for x in new]
+            check_eq("event lines (%s)" % k, new, want[k])
+            check_eq("event loop ends on SIGINT (%s)" % k, (rc, tail, err),
+                     (0, ["event loop interrupted", "events received: %d" % (len(lines) - 3),
+                          ""], ""))
+    finally:
+        for l, _ in ls.values():
+            if l.proc.poll() is None:
+                l.stop(sig=signal.SIGKILL)
+
+
+def main():
+    global URI, PREFIX
+    # Everything that needs neither a node fixture file nor a terminal runs
+    # against the daemon too.
+    functional = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
+                  test_domain_lifecycle, test_json_escaping, test_domain_errors, test_edit,
+                  test_networks, test_pools, test_stdin_mode]
+    passes = [("", "test:///default",
+               functional + [test_fixture, test_interactive, test_event_errors])]
+    if VMMD:
+        passes.append(("vmmd: ", None, functional + [test_event_errors, test_events]))
+    only = os.environ.get("VSHELL_TEST_ONLY")
+    for prefix, uri, tests in passes:
+        PREFIX = prefix
+        daemon = None
+        try:
+            if uri is None:
+                daemon = Daemon()
+                uri = daemon.uri
+            URI = uri
+            for t in tests:
+                if only and t.__name__ != only:
+                    continue
+                try:
+                    t()
+                except Exception as ex:   # a crash is a failure, not an abort
+                    check(t.__name__ + " raised", False, repr(ex))
+        except Exception as ex:
+            check("daemon started", False, repr(ex))
+        if daemon:
+            log = daemon.logtext()
+            status = daemon.stop()
+            check("vmmd stops cleanly", status == 0, "status %r\n%s" % (status, log))
     fails = 0
     for i, (name, ok, detail) in enumerate(results, 1):
         print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
