@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+# network_integration_test.py: vmmd's network driver for real, inside a
+# private network namespace, driven by vshell and stock virsh.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Usage: network_integration_test.py VMMD VSHELL
+# The script re-runs itself under `unshare -n`, so vmmd, its bridges,
+# nft rules and dnsmasq, and every client namespace (made with
+# `unshare -n` again, joined by veth pairs) exist only there; the
+# namespace goes away with the last process in it.  Exit 77 (skip) only
+# when not root, without namespaces, or without nft/dnsmasq/busybox/virsh.
+# Every wait polls with a deadline; nothing sleeps to synchronise.
+#
+# Steps: 192.168.122.0/24 is taken in the namespace, so the default
+# network comes up on 192.168.123.0/24; bridge, rules and dnsmasq are
+# checked; a DHCP client gets a lease that net-dhcp-leases lists; a client
+# reaches an "upstream" namespace masqueraded; kill -9 of vmmd and a
+# restart keep the same dnsmasq serving and the rules intact; net-destroy
+# leaves nothing; net-undefine removes the files and the default network
+# stays removed over a restart.
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+CHILD_ENV = "VMM_NETWORK_IT_IN_NETNS"
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def wait_until(what, pred, timeout=30.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = pred()
+        if got:
+            return got
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+def run(*args, check=True, timeout=30):
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("%s failed (%d): %s%s" % (" ".join(args), p.returncode,
+                                                       p.stdout, p.stderr))
+    return p.stdout
+
+
+def contains(text, needle, what):
+    if needle not in text:
+        raise AssertionError("%s: '%s' not found in:\n%s" % (what, needle, text))
+
+
+def lacks(text, needle, what):
+    if needle in text:
+        raise AssertionError("%s: '%s' unexpectedly found in:\n%s" % (what, needle, text))
+
+
+def link_exists(name):
+    # Not /sys/class/net: sysfs shows the namespace that mounted it.
+    return subprocess.run(["ip", "link", "show", name], capture_output=True).returncode == 0
+
+
+def pid_alive(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return len(f.read()) > 0      # a zombie has none
+    except (OSError, ValueError):
+        return False
+
+
+class Vmmd:
+    def __init__(self, vmmd, vshell):
+        self.vmmd_bin = vmmd
+        self.vshell_bin = vshell
+        self.root = tempfile.mkdtemp(prefix="vmm-net-it-")
+        os.chmod(self.root, 0o755)     # dnsmasq drops root, must reach its files
+        self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
+        self.uri = "qemu+unix:///system?socket=" + self.sock
+        self.proc = None
+        self.children = []
+
+    def path(self, *rel):
+        return os.path.join(self.root, *rel)
+
+    def start(self):
+        env = dict(os.environ, VMM_PROVISION_DEFAULT_NETWORK="1")
+        self.log = open(self.path("vmmd.log"), "a")
+        self.proc = subprocess.Popen([self.vmmd_bin, "--verbose", "--root", self.root],
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        wait_until("vmmd's socket", lambda: self.proc.poll() is None and
+                   self.vshell_ok("uri"), timeout=60)
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def dnsmasq_pid(self, net):
+        try:
+            with open(self.path("run", "vmm", "network", "pid", net + ".pid")) as f:
+                return int(f.read().strip() or 0)
+        except (OSError, ValueError):
+            return 0
+
+    def cleanup(self):
+        self.stop()
+        piddir = self.path("run", "vmm", "network", "pid")
+        for f in os.listdir(piddir) if os.path.isdir(piddir) else []:
+            pid = self.dnsmasq_pid(f[:-4])
+            if pid and pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        for p in self.children:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def vshell(self, *args, check=True):
+        p = subprocess.run([self.vshell_bin, "-c", self.uri] + list(args),
+                           capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("vshell %s failed (%d): %s%s" %
+                                 (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p.stdout
+
+    def vshell_ok(self, *args):
+        try:
+            return subprocess.run([self.vshell_bin, "-c", self.uri] + list(args),
+                                  capture_output=True, timeout=10).returncode == 0
+        except subprocess.TimeoutExpired:
+            return False
+
+    def virsh(self, *args, check=True):
+        p = subprocess.run(["virsh", "-q", "-c", self.uri] + list(args),
+                           capture_output=True, text=True, timeout=60)
+        if check and p.returncode != 0:
+            raise AssertionError("virsh %s failed (%d): %s%s" %
+                                 (" ".join(args), p.returncode, p.stdout, p.stderr))
+        return p.stdout
+
+
+# ---- client namespaces ----
+
+def ns_spawn(d, script, links):
+    """busybox sh -c SCRIPT in a new namespace holding LINKS (brought up)."""
+    pre = "exec 2>&1; "
+    for l in links:
+        pre += ("i=0; while ! busybox ip link show %s >/dev/null 2>&1; do "
+                "i=$((i+1)); [ $i -gt 200 ] && exit 3; busybox sleep 0.05; done; "
+                "busybox ip link set %s up; " % (l, l))
+    pre += "busybox ip link set lo up; "
+    p = subprocess.Popen(["unshare", "-n", "--", "busybox", "sh", "-c", pre + script],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    d.children.append(p)
+    mine = os.readlink("/proc/self/ns/net")
+    # Move the links only once unshare made the namespace (earlier, they
+    # would stay in ours).
+    wait_until("the client namespace",
+               lambda: p.poll() is not None or
+               os.readlink("/proc/%d/ns/net" % p.pid) != mine, timeout=10)
+    for l in links:
+        run("ip", "link", "set", l, "netns", str(p.pid))
+    return p
+
+
+def ns_output(p, timeout=60):
+    out, _ = p.communicate(timeout=timeout)
+    return out
+
+
+def veth_add(name, mac=None, bridge=None):
+    far = name + "c"
+    args = ["ip", "link", "add", name, "type", "veth", "peer", "name", far]
+    if mac:
+        args += ["address", mac]
+    run(*args)
+    if bridge:
+        run("ip", "link", "set", name, "master", bridge)
+    run("ip", "link", "set", name, "up")
+    return far
+
+
+def veth_gone(name):
+    try:
+        wait_until("veth %s to go" % name, lambda: not link_exists(name), timeout=5)
+    except AssertionError:
+        run("ip", "link", "del", name, check=False)
+
+
+def dhcp_client(d, bridge, peer, mac):
+    script = d.path("udhcpc.sh")
+    with open(script, "w") as f:
+        f.write('#!/bin/sh\n[ "$1" = bound ] && echo "BOUND $interface $ip $mask"\nexit 0\n')
+    os.chmod(script, 0o755)
+    far = veth_add(peer, mac, bridge)
+    p = ns_spawn(d, "exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s" % (far, script),
+                 [far])
+    out = ns_output(p)
+    veth_gone(peer)
+    return out
+
+
+# ---- the steps ----
+
+def step_first_start(d):
+    # 192.168.122.0/24 is in use here before vmmd's first start.
+    run("ip", "link", "add", "vmmhost0", "type", "bridge")
+    run("ip", "addr", "add", "192.168.122.7/24", "dev", "vmmhost0")
+    run("ip", "link", "set", "vmmhost0", "up")
+    d.start()
+
+    out = d.vshell("net-list", "--all")
+    contains(out, "default", "net-list")
+    assert re.search(r"default\s+active\s+yes\s+yes", out), out
+    out = d.virsh("net-info", "default")
+    contains(out, "virbr0", "net-info")
+    assert re.search(r"Active:\s+yes", out), out
+    assert re.search(r"Autostart:\s+yes", out), out
+    contains(d.virsh("net-dumpxml", "default"), "192.168.123.1", "net-dumpxml")
+    assert os.path.exists(d.path("etc", "vmm", "networks", "default.xml"))
+    assert os.path.islink(d.path("etc", "vmm", "networks", "autostart", "default.xml"))
+    contains(open(d.path("vmmd.log")).read(), "using 192.168.123.0/24", "vmmd log")
+
+    addr = run("ip", "-4", "addr", "show", "virbr0")
+    contains(addr, "inet 192.168.123.1/24", "virbr0 address")
+    rules = run("nft", "list", "ruleset")
+    contains(rules, "masquerade", "nft ruleset")
+    contains(rules, "ip saddr 192.168.123.0/24 accept", "forward rule out")
+    contains(rules, "ip daddr 192.168.123.0/24 ct state established,related accept",
+             "forward rule in")
+    pid = d.dnsmasq_pid("default")
+    assert pid_alive(pid), "dnsmasq %d not running" % pid
+    ss = run("ss", "-lnup")
+    contains(ss, "192.168.123.1:53 ", "dnsmasq sockets")
+    lacks(ss, "0.0.0.0:53 ", "dnsmasq sockets")
+    lacks(ss, "127.0.0.1:53 ", "dnsmasq sockets")
+    log("ok first start: default on 192.168.123.0/24, dnsmasq pid %d" % pid)
+
+
+def step_dhcp(d):
+    out = dhcp_client(d, "virbr0", "vmmve0", "52:54:00:aa:10:01")
+    m = re.search(r"BOUND vmmve0c (192\.168\.123\.\d+) ", out)
+    assert m, "no lease:\n" + out
+    leases = d.virsh("net-dhcp-leases", "default")
+    contains(leases, "52:54:00:aa:10:01", "net-dhcp-leases")
+    contains(leases, m.group(1) + "/24", "net-dhcp-leases")
+    log("ok DHCP lease %s listed by net-dhcp-leases" % m.group(1))
+
+
+def step_nat(d):
+    www = d.path("www")
+    os.makedirs(os.path.join(www, "cgi-bin"))
+    cgi = os.path.join(www, "cgi-bin", "addr")
+    with open(cgi, "w") as f:
+        f.write("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"$REMOTE_ADDR\"\n")
+    os.chmod(cgi, 0o755)
+    # Upstream: no route back to the guests' subnet, so only masqueraded
+    # traffic gets an answer; its web server echoes the client's address.
+    far = veth_add("vmmup0")
+    up = ns_spawn(d, "busybox ip addr add 10.200.0.2/24 dev %s && "
+                  "exec busybox httpd -f -p 8080 -h %s" % (far, www), [far])
+    run("ip", "addr", "add", "10.200.0.1/24", "dev", "vmmup0")
+
+    cl = veth_add("vmmcl0", None, "virbr0")
+    p = ns_spawn(d, "busybox ip addr add 192.168.123.5/24 dev %s && "
+                 "busybox ip route add default via 192.168.123.1 && "
+                 "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                 "  printf 'GET /cgi-bin/addr HTTP/1.0\\r\\n\\r\\n' | "
+                 "  busybox timeout 5 busybox nc -w 3 10.200.0.2 8080 && exit 0; "
+                 "  busybox sleep 0.3; "
+                 "done; exit 0" % cl, [cl])
+    out = ns_output(p, timeout=90)
+    veth_gone("vmmcl0")
+    up.kill()
+    up.wait()
+    veth_gone("vmmup0")
+    contains(out, "200 OK", "upstream answer")
+    contains(out, "10.200.0.1", "masqueraded source")
+    lacks(out, "192.168.123.5", "masqueraded source")
+    log("ok NAT: upstream saw 10.200.0.1")
+
+
+def step_restart(d):
+    pid = d.dnsmasq_pid("default")
+    rules = run("nft", "list", "ruleset")
+    d.kill9()
+    d.start()
+    assert d.dnsmasq_pid("default") == pid, "dnsmasq pid changed"
+    assert pid_alive(pid)
+    assert run("nft", "list", "ruleset") == rules, "rules changed over the restart"
+    assert re.search(r"default\s+active", d.vshell("net-list")), "default not active"
+    out = dhcp_client(d, "virbr0", "vmmve1", "52:54:00:aa:10:02")
+    contains(out, "BOUND vmmve1c 192.168.123.", "DHCP after the restart")
+    log("ok kill -9 and restart: same dnsmasq %d serving, rules intact" % pid)
+
+
+def step_destroy_undefine(d):
+    pid = d.dnsmasq_pid("default")
+    d.virsh("net-destroy", "default")
+    assert not link_exists("virbr0"), "virbr0 left behind"
+    rules = run("nft", "list", "ruleset")
+    lacks(rules, "virbr0", "nft ruleset after destroy")
+    lacks(rules, "192.168.123.", "nft ruleset after destroy")
+    wait_until("dnsmasq to go", lambda: not pid_alive(pid), timeout=10)
+    assert not os.path.exists(d.path("run", "vmm", "network", "default.xml"))
+
+    d.virsh("net-undefine", "default")
+    assert not os.path.exists(d.path("etc", "vmm", "networks", "default.xml"))
+    assert not os.path.lexists(d.path("etc", "vmm", "networks", "autostart", "default.xml"))
+    assert os.path.exists(d.path("var", "lib", "vmm", "network", "default-removed"))
+    d.stop()
+    d.start()
+    lacks(d.vshell("net-list", "--all"), "default", "net-list after undefine")
+    assert not link_exists("virbr0")
+    log("ok destroy leaves nothing; undefine removes the files and sticks")
+
+
+def in_netns(vmmd, vshell):
+    run("ip", "link", "set", "lo", "up")
+    d = Vmmd(vmmd, vshell)
+    try:
+        step_first_start(d)
+        step_dhcp(d)
+        step_nat(d)
+        step_restart(d)
+        step_destroy_undefine(d)
+    except BaseException:
+        try:
+            log("--- vmmd.log ---\n" + open(d.path("vmmd.log")).read())
+        except OSError:
+            pass
+        raise
+    finally:
+        d.cleanup()
+    return 0
+
+
+def main():
+    vmmd, vshell = sys.argv[1], sys.argv[2]
+    if os.environ.get(CHILD_ENV):
+        return in_netns(vmmd, vshell)
+    if os.geteuid() != 0:
+        log("SKIP: needs root for network namespaces")
+        return 77
+    for prog in ("unshare", "nft", "dnsmasq", "busybox", "virsh", "ip", "ss"):
+        if not shutil.which(prog):
+            log("SKIP: %s is not installed" % prog)
+            return 77
+    if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        log("SKIP: cannot create a network namespace")
+        return 77
+    env = dict(os.environ, **{CHILD_ENV: "1"})
+    return subprocess.run(["unshare", "-n", "--", sys.executable] + sys.argv,
+                          env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
