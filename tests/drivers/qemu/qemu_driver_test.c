@@ -359,6 +359,78 @@ test_unsupported(void)
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 }
 
+/* VNC autoport: the live definition gets the port vmmd chose from 5900
+ * up; two guests get two ports; the inactive one keeps autoport. */
+static void
+test_vnc_autoport(void)
+{
+    g_autoptr(GError) err = NULL;
+    const char *vnc = "    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>\n";
+    g_autofree char *xml1 = hlt_xml("vnc1", "qemu", NULL, vnc);
+    g_autofree char *xml2 = hlt_xml("vnc2", "qemu", NULL, vnc);
+    g_autoptr(VmmDomain) d1 = NULL;
+    g_autoptr(VmmDomain) d2 = NULL;
+    g_autofree char *live1 = NULL;
+    g_autofree char *live2 = NULL;
+    g_autofree char *inactive = NULL;
+    const char *p1, *p2;
+
+    d1 = vmm_domain_create_xml(conn, xml1, 0, &err);
+    g_assert_no_error(err);
+    d2 = vmm_domain_create_xml(conn, xml2, 0, &err);
+    g_assert_no_error(err);
+    live1 = vmm_domain_get_xml_desc(d1, 0, &err);
+    live2 = vmm_domain_get_xml_desc(d2, 0, &err);
+    g_assert_nonnull((p1 = strstr(live1, "port='")));
+    g_assert_nonnull((p2 = strstr(live2, "port='")));
+    g_assert_cmpint(atoi(p1 + 6), >=, 5900);
+    g_assert_cmpint(atoi(p2 + 6), >=, 5900);
+    g_assert_cmpint(atoi(p1 + 6), !=, atoi(p2 + 6));
+    inactive = vmm_domain_get_xml_desc(d1, VMM_DOMAIN_XML_INACTIVE, &err);
+    g_assert_nonnull(strstr(inactive, "autoport='yes'"));
+    g_assert_true(vmm_domain_destroy(d1, 0, &err));
+    g_assert_true(vmm_domain_destroy(d2, 0, &err));
+    g_assert_no_error(err);
+}
+
+/* firmware='efi': the per-domain NVRAM is copied from the template. */
+static void
+test_uefi_nvram(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *nvram = g_build_filename(root, "var", "lib", "vmm", "qemu", "nvram",
+                                              "uefi_VARS.fd", NULL);
+    g_autofree char *live = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    const char *xml =
+        "<domain type='qemu'>\n"
+        "  <name>uefi</name>\n"
+        "  <memory unit='MiB'>64</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os firmware='efi'>\n"
+        "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "</domain>\n";
+
+    if (!g_file_test("/usr/share/OVMF/OVMF_VARS_4M.fd", G_FILE_TEST_EXISTS) &&
+        !g_file_test("/usr/share/OVMF/OVMF_VARS.fd", G_FILE_TEST_EXISTS)) {
+        g_test_skip("no OVMF firmware in /usr/share/OVMF (package ovmf)");
+        return;
+    }
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &err));
+    g_assert_no_error(err);
+    g_assert_true(g_file_test(nvram, G_FILE_TEST_IS_REGULAR));
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_nonnull(strstr(live, nvram));
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_true(vmm_domain_undefine(dom, 1 << 2 /* NVRAM */, &err));
+    g_assert_no_error(err);
+    g_assert_false(g_file_test(nvram, G_FILE_TEST_EXISTS));
+}
+
 static pid_t
 status_pid(const char *name)
 {
@@ -628,6 +700,8 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/transient", test_transient);
         g_test_add_func("/qemu-driver/kvm-error", test_kvm_error);
         g_test_add_func("/qemu-driver/unsupported", test_unsupported);
+        g_test_add_func("/qemu-driver/vnc-autoport", test_vnc_autoport);
+        g_test_add_func("/qemu-driver/uefi-nvram", test_uefi_nvram);
         g_test_add_func("/qemu-driver/stalled", test_stalled);
         g_test_add_func("/qemu-driver/crash", test_crash);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
