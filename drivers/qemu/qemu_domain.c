@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "util/vmm_file.h"
+#include "drivers/network/network_port.h"
 
 /* libvirt's virDomainShutdownFlagValues (the reboot flags share them). */
 #define SHUTDOWN_ACPI_POWER_BTN (1 << 0)
@@ -54,6 +55,8 @@ typedef struct {
     char *dom_dir;              /* RUNDIR/NAME.d: monitor, channels */
     gboolean got_shutdown;      /* SHUTDOWN seen: an exit is a shutdown */
     gboolean destroying;
+    gboolean starting;          /* not yet the domain's run: see run_lock_early() */
+    gboolean early_panic;       /* panicked while starting */
     int stop_reason;            /* forced by on_crash, else -1 */
     int stop_event;
 } QemuRun;
@@ -183,6 +186,7 @@ run_new(VmmDomainObj *obj, const VmmDomainDef *def, int id)
     memcpy(run->uuid, def->uuid, VMM_UUID_BUFLEN);
     run->id = id;
     run->stop_reason = -1;
+    run->starting = TRUE;
     run->owned = g_ptr_array_new_with_free_func((GDestroyNotify)owned_file_free);
     run->dom_dir = g_strdup_printf("%s/%s.d", qemu_driver->run_dir, def->name);
     return run;
@@ -352,10 +356,47 @@ run_lock_current(QemuRun *run)
     return priv;
 }
 
-static void
-on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
+/* Like run_lock_current(), but also for a run still starting: QEMU may
+ * shut down or panic right after `cont`, before the start finished.
+ * *@current tells whether @run is already the domain's run. */
+static QemuDomainPriv *
+run_lock_early(QemuRun *run, gboolean *current)
 {
-    QemuRun *run = opaque;
+    QemuDomainPriv *priv;
+
+    if (!run->obj)
+        return NULL;
+    vmm_obj_lock(run->obj);
+    priv = priv_get(run->obj);
+    *current = priv->run == run;
+    if (!*current && !run->starting) {
+        vmm_obj_unlock(run->obj);
+        return NULL;
+    }
+    return priv;
+}
+
+/* How the exit of @run is to be read, from what QEMU said before. */
+static void
+exit_reason(QemuRun *run, int *reason, int *detail)
+{
+    if (run->stop_reason >= 0) {
+        *reason = run->stop_reason;
+        *detail = run->stop_event;
+    } else if (run->got_shutdown) {
+        *reason = VMM_DOMAIN_SHUTOFF_SHUTDOWN;
+        *detail = VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    } else {
+        /* As libvirt: QEMU went away without a SHUTDOWN first. */
+        g_message("QEMU of domain '%s' died unexpectedly", run->name);
+        *reason = VMM_DOMAIN_SHUTOFF_CRASHED;
+        *detail = VMM_DOMAIN_EVENT_STOPPED_FAILED;
+    }
+}
+
+static void
+handle_exit(QemuRun *run, int wait_status)
+{
     QemuDomainPriv *priv;
     GArray *events;
     int reason, detail;
@@ -369,22 +410,53 @@ on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
         return;
     }
     events = pending_new();
-    if (run->stop_reason >= 0) {
-        reason = run->stop_reason;
-        detail = run->stop_event;
-    } else if (run->got_shutdown) {
-        reason = VMM_DOMAIN_SHUTOFF_SHUTDOWN;
-        detail = VMM_DOMAIN_EVENT_STOPPED_SHUTDOWN;
-    } else {
-        /* As libvirt: QEMU went away without a SHUTDOWN first. */
-        g_message("QEMU of domain '%s' died unexpectedly (status %d)", run->name,
-                  wait_status);
-        reason = VMM_DOMAIN_SHUTOFF_CRASHED;
-        detail = VMM_DOMAIN_EVENT_STOPPED_FAILED;
-    }
+    exit_reason(run, &reason, &detail);
     finish_stop(run->obj, priv, run, reason, detail, events);
     vmm_obj_unlock(run->obj);
     pending_send(events);
+}
+
+typedef struct {
+    QemuRun *run;            /* referenced */
+    int wait_status;
+    int tries;
+} ExitWait;
+
+static gboolean
+exit_wait_cb(gpointer data)
+{
+    ExitWait *w = data;
+
+    /* Up to half a second for the monitor to read what QEMU said last. */
+    if (vmm_qemu_monitor_is_open(w->run->mon) && ++w->tries < 50)
+        return G_SOURCE_CONTINUE;
+    handle_exit(w->run, w->wait_status);
+    run_unref(w->run);
+    g_free(w);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
+{
+    QemuRun *run = opaque;
+    ExitWait *w;
+    GSource *src;
+
+    /* SIGCHLD may come before the monitor read QEMU's last events
+     * (SHUTDOWN, GUEST_PANICKED), which say how the exit is to be read:
+     * wait for the monitor's EOF first. */
+    if (!run->mon || !vmm_qemu_monitor_is_open(run->mon)) {
+        handle_exit(run, wait_status);
+        return;
+    }
+    w = g_new0(ExitWait, 1);
+    w->run = run_ref(run);
+    w->wait_status = wait_status;
+    src = g_timeout_source_new(10);
+    g_source_set_callback(src, exit_wait_cb, w, NULL);
+    g_source_attach(src, qemu_driver->ctx);
+    g_source_unref(src);
 }
 
 /* ------------------------------------------------------------------ */
@@ -450,9 +522,16 @@ on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer op
     QemuRun *run = opaque;
     VmmDomainDef *def;
     GArray *events;
+    gboolean current;
 
-    if (!run_lock_current(run))
+    if (!run_lock_early(run, &current))
         return;
+    if (!current) {
+        /* Still starting: the start reads the exit as a shutdown. */
+        run->got_shutdown = TRUE;
+        vmm_obj_unlock(run->obj);
+        return;
+    }
     events = pending_new();
     if (!run->destroying) {
         def = vmm_domain_obj_def(run->obj);
@@ -473,18 +552,36 @@ on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer op
     pending_send(events);
 }
 
+static void panic_action(QemuRun *run, GArray *events);
+
 static void
 on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
             gpointer opaque)
 {
     QemuRun *run = opaque;
-    VmmDomainDef *def;
     GArray *events;
+    gboolean current;
 
-    if (!run_lock_current(run))
+    if (!run_lock_early(run, &current))
         return;
+    if (!current) {
+        /* The start acts on it once the run is the domain's. */
+        run->early_panic = TRUE;
+        vmm_obj_unlock(run->obj);
+        return;
+    }
     events = pending_new();
-    def = vmm_domain_obj_def(run->obj);
+    panic_action(run, events);
+    vmm_obj_unlock(run->obj);
+    pending_send(events);
+}
+
+/* on_crash for the locked domain of its current @run. */
+static void
+panic_action(QemuRun *run, GArray *events)
+{
+    VmmDomainDef *def = vmm_domain_obj_def(run->obj);
+
     pending_add(events, run->obj, VMM_DOMAIN_EVENT_CRASHED, 0 /* panicked */);
     switch (def->on_crash) {
     case VMM_DOMAIN_LIFECYCLE_DESTROY:
@@ -492,7 +589,8 @@ on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
         /* The exit handler finishes: shut off (crashed). */
         run->stop_reason = VMM_DOMAIN_SHUTOFF_CRASHED;
         run->stop_event = VMM_DOMAIN_EVENT_STOPPED_CRASHED;
-        kill(vmm_qemu_process_get_pid(run->proc), SIGKILL);
+        if (!vmm_qemu_process_has_exited(run->proc))
+            kill(vmm_qemu_process_get_pid(run->proc), SIGKILL);
         break;
     case VMM_DOMAIN_LIFECYCLE_RESTART:
     case VMM_DOMAIN_LIFECYCLE_RENAME_RESTART:
@@ -504,8 +602,6 @@ on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
         set_state(run->obj, run, VMM_DOMAIN_CRASHED, 1 /* panicked */);
         break;
     }
-    vmm_obj_unlock(run->obj);
-    pending_send(events);
 }
 
 static const VmmQemuProcessCallbacks process_callbacks = {
@@ -679,7 +775,8 @@ prepare_nvram(VmmDomainDef *def, GError **error)
  * port and NVRAM path).  Blocks; called with no lock held.
  */
 static gboolean
-start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
+start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
+                GError **error)
 {
     QemuDriver *d = qemu_driver;
     g_autofree char *binary = NULL;
@@ -724,6 +821,8 @@ start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
     params.nvram_path = def->os.nvram;
     params.channel_dir = run->dom_dir;
     params.firmware = d->firmware;
+    params.tap_fds = taps ? (const int *)(gpointer)taps->data : NULL;
+    params.n_tap_fds = taps ? taps->len : 0;
     if (!(qc = vmm_qemu_build_command(def, caps, &params, error)))
         return FALSE;
 
@@ -763,6 +862,67 @@ start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
     return TRUE;
 }
 
+static void
+close_taps(GArray *taps)
+{
+    for (guint i = 0; taps && i < taps->len; i++) {
+        if (g_array_index(taps, int, i) >= 0)
+            close(g_array_index(taps, int, i));
+    }
+}
+
+/*
+ * A tap per <interface type='network'|'bridge'> (network driver), -1 for
+ * the others; the names made go into the live definition's target dev.
+ * The taps are not persistent: they vanish with QEMU, the last fd holder.
+ */
+static GArray *
+open_taps(VmmDomainDef *def, GError **error)
+{
+    GArray *taps = g_array_new(FALSE, FALSE, sizeof(int));
+
+    for (guint i = 0; def->devices.interfaces && i < def->devices.interfaces->len; i++) {
+        VmmDomainNetDef *net = def->devices.interfaces->pdata[i];
+        unsigned int mtu = net->mtu > 0 ? (unsigned int)net->mtu : 0;
+        char *ifname = NULL;
+        int fd = -1;
+
+        if (net->type == VMM_NET_TYPE_NETWORK)
+            fd = vmm_network_port_create(net->src_network, net->mac, net->target_dev, mtu,
+                                         &ifname, error);
+        else if (net->type == VMM_NET_TYPE_BRIDGE)
+            fd = vmm_network_port_create_bridge(net->src_bridge, net->mac, net->target_dev,
+                                                mtu, &ifname, error);
+        else {
+            g_array_append_val(taps, fd);
+            continue;
+        }
+        if (fd < 0) {
+            close_taps(taps);
+            g_array_unref(taps);
+            return NULL;
+        }
+        g_free(net->target_dev);
+        net->target_dev = ifname;
+        g_array_append_val(taps, fd);
+    }
+    return taps;
+}
+
+static gboolean
+start_qemu(QemuRun *run, VmmDomainDef *def, gboolean paused, GError **error)
+{
+    gboolean ok;
+    g_autoptr(GArray) taps = NULL;
+
+    if (qemu_driver->privileged && !(taps = open_taps(def, error)))
+        return FALSE;
+    ok = start_qemu_taps(run, def, paused, taps, error);
+    /* QEMU holds its copies now (or never will). */
+    close_taps(taps);
+    return ok;
+}
+
 gboolean
 qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
 {
@@ -792,9 +952,18 @@ qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
         job_end(priv);
         return FALSE;
     }
+    /* QEMU gone already (it shut down or panicked at once): let the
+     * monitor read its last words first, they say how to read the exit. */
+    if (vmm_qemu_process_has_exited(run->proc)) {
+        gint64 deadline = g_get_monotonic_time() + 500 * 1000;
+
+        while (vmm_qemu_monitor_is_open(run->mon) && g_get_monotonic_time() < deadline)
+            g_usleep(2000);
+    }
     vmm_obj_lock(obj);
 
     events = pending_new();
+    run->starting = FALSE;
     vmm_domain_obj_start(qemu_driver->domains, obj, id, VMM_DOMAIN_RUNNING_BOOTED);
     /* The live definition is the one QEMU runs (VNC port, NVRAM). */
     vmm_obj_prepare_live_change(obj);
@@ -806,10 +975,15 @@ qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
         vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
         pending_add(events, obj, VMM_DOMAIN_EVENT_SUSPENDED, VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
+    if (run->early_panic)
+        panic_action(run, events);
     /* An exit before priv->run was set went unhandled. */
-    if (vmm_qemu_process_has_exited(run->proc))
-        finish_stop(obj, priv, run, VMM_DOMAIN_SHUTOFF_CRASHED,
-                    VMM_DOMAIN_EVENT_STOPPED_FAILED, events);
+    if (priv->run == run && vmm_qemu_process_has_exited(run->proc)) {
+        int reason, detail;
+
+        exit_reason(run, &reason, &detail);
+        finish_stop(obj, priv, run, reason, detail, events);
+    }
     job_end(priv);
     vmm_obj_unlock(obj);
     pending_send(events);

@@ -32,6 +32,7 @@
 static char *tmpdir;
 static char *root;
 static char *hlt_rom;
+static char *panic_rom;
 static gboolean kvm_ok;
 static char *kvm_reason;
 static VmmConnect *conn;
@@ -525,6 +526,50 @@ test_crash(void)
     g_mutex_clear(&seen.lock);
 }
 
+/* A guest panic (pvpanic) with on_crash destroy: CRASHED event, then shut
+ * off (crashed) with STOPPED_CRASHED. */
+static void
+test_panic(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    gint64 deadline;
+    int id, s = -1, r = -1;
+
+    xml = g_strdup_printf("<domain type='qemu'>\n"
+                          "  <name>panicky</name>\n"
+                          "  <memory unit='MiB'>16</memory>\n"
+                          "  <vcpu>1</vcpu>\n"
+                          "  <os>\n"
+                          "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+                          "    <loader type='rom'>%s</loader>\n"
+                          "  </os>\n"
+                          "  <on_crash>destroy</on_crash>\n"
+                          "  <devices><panic model='isa'/></devices>\n"
+                          "</domain>\n", panic_rom);
+    g_mutex_init(&seen.lock);
+    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    do {
+        g_usleep(10000);
+        g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
+    } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_CRASHED, 0));
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
+                            VMM_DOMAIN_EVENT_STOPPED_CRASHED));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    vmm_connect_domain_event_deregister(conn, id, NULL);
+    g_array_unref(seen.events);
+    g_mutex_clear(&seen.lock);
+}
+
 /* The driver state goes away (vmmd exits) and comes back: QEMU kept
  * running and is managed again. */
 static void
@@ -683,6 +728,15 @@ main(int argc, char **argv)
     rom = g_malloc(64 * 1024);
     memset(rom, 0xf4, 64 * 1024);     /* HLT everywhere, reset vector included */
     g_assert_true(g_file_set_contents(hlt_rom, rom, 64 * 1024, NULL));
+    /* At the reset vector: mov dx,0x505; mov al,1; out dx,al; hlt -- a
+     * panic reported to the pvpanic device. */
+    {
+        static const unsigned char panic_code[] = { 0xba, 0x05, 0x05, 0xb0, 0x01, 0xee, 0xf4 };
+
+        panic_rom = g_build_filename(tmpdir, "panic.rom", NULL);
+        memcpy(rom + 0xfff0, panic_code, sizeof(panic_code));
+        g_assert_true(g_file_set_contents(panic_rom, rom, 64 * 1024, NULL));
+    }
     g_clear_pointer(&rom, g_free);
     g_assert_cmpint(chmod(hlt_rom, 0644), ==, 0);
     write_conf(root, "# tests run QEMU as root\nuser = \"root\"\ngroup = \"root\"\n"
@@ -704,6 +758,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/uefi-nvram", test_uefi_nvram);
         g_test_add_func("/qemu-driver/stalled", test_stalled);
         g_test_add_func("/qemu-driver/crash", test_crash);
+        g_test_add_func("/qemu-driver/panic", test_panic);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
         g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
         ret = g_test_run();
