@@ -75,6 +75,7 @@ struct _RpcClient {
     RpcClientEventFunc event_func;
     gpointer event_opaque;
     GThread *event_thread;        /* started by the first event */
+    gboolean release_on_event_thread;   /* freed from an event callback */
     GAsyncQueue *events;          /* RpcEvent */
     RpcClientCloseFunc close_func;
     gpointer close_opaque;
@@ -208,6 +209,8 @@ rpc_event_free(RpcEvent *ev)
     g_free(ev);
 }
 
+static void client_release(RpcClient *client);
+
 static gpointer
 client_event_thread(gpointer opaque)
 {
@@ -220,6 +223,13 @@ client_event_thread(gpointer opaque)
 
         client->event_func(client, ev->proc, data, len, client->event_opaque);
         rpc_event_free(ev);
+        if (client->release_on_event_thread) {
+            /* rpc_client_free() ran inside the callback and left the rest
+             * to this thread, which nobody joins. */
+            g_thread_unref(client->event_thread);
+            client_release(client);
+            return NULL;
+        }
     }
     rpc_event_free(ev);
     return NULL;
@@ -735,13 +745,28 @@ rpc_client_free(RpcClient *client)
     g_thread_join(client->thread);
     /* The I/O thread is gone: nothing queues events any more. */
     if (client->event_thread) {
-        RpcEvent *stop = g_new0(RpcEvent, 1);
+        RpcEvent *stop;
 
+        if (client->event_thread == g_thread_self()) {
+            /* Freed from an event callback, e.g. when the object handed to
+             * it held the connection's last reference: a thread cannot
+             * join itself, so it releases the rest once the callback
+             * returns. */
+            client->release_on_event_thread = TRUE;
+            return;
+        }
+        stop = g_new0(RpcEvent, 1);
         stop->proc = -1;
         g_async_queue_push(client->events, stop);
         g_thread_join(client->event_thread);
     }
+    client_release(client);
+}
 
+/* The rest of rpc_client_free(), once both threads are gone. */
+static void
+client_release(RpcClient *client)
+{
     g_io_stream_close(client->stream, NULL, NULL);
     if (client->child) {
         /* Closing its stdin ends an ssh session; give ssh a moment to shut

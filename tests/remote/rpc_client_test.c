@@ -25,6 +25,7 @@ typedef struct {
     GAsyncQueue *events;       /* proc numbers seen by the event callback */
     GAsyncQueue *closes;       /* close reasons (char *) */
     gboolean call_from_event;  /* the event callback makes a call */
+    gboolean free_from_event;  /* the event callback frees the client */
 } Fixture;
 
 static void
@@ -41,6 +42,12 @@ on_event(RpcClient *client, int proc, const char *payload, gsize len, gpointer o
                                                        msg.msg.dom.name, msg.msg.event,
                                                        msg.msg.detail));
         vmm_rpc_payload_free((xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg, &msg);
+        return;
+    }
+    if (fx->free_from_event) {
+        rpc_client_free(client);
+        fx->client = NULL;
+        g_async_queue_push(fx->events, g_strdup("freed"));
         return;
     }
     if (fx->call_from_event) {
@@ -343,6 +350,28 @@ test_call_from_event(Fixture *fx, gconstpointer data)
     g_assert_cmpstr(seen, ==, "proc 362, then from-event");
 }
 
+/* The last reference may go on the event thread (a remote connection held
+ * only by the domain an event callback was handed): freeing from a callback
+ * neither joins the event thread from itself nor leaks. */
+static void
+test_free_from_event(Fixture *fx, gconstpointer data)
+{
+    VmmRpcHeader ev = {
+        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED,
+        .type = VMM_RPC_MESSAGE, .serial = 1, .status = VMM_RPC_OK,
+    };
+    remote_connect_event_connection_closed_msg msg = { 0 };
+    g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(
+        &ev, (xdrproc_t)xdr_remote_connect_event_connection_closed_msg, &msg, NULL);
+    g_autofree char *seen = NULL;
+
+    fx->free_from_event = TRUE;
+    test_peer_send(fx->peer, pkt);
+    seen = g_async_queue_timeout_pop(fx->events, 10 * G_USEC_PER_SEC);
+    g_assert_cmpstr(seen, ==, "freed");
+    g_assert_null(fx->client);
+}
+
 /* An oversize length word closes the connection and fails the pending call. */
 static void
 test_oversize(Fixture *fx, gconstpointer data)
@@ -457,6 +486,7 @@ main(int argc, char **argv)
     ADD("/rpc-client/keepalive-answered", test_keepalive_answered);
     ADD("/rpc-client/event", test_event);
     ADD("/rpc-client/call-from-event", test_call_from_event);
+    ADD("/rpc-client/free-from-event", test_free_from_event);
     ADD("/rpc-client/oversize", test_oversize);
     ADD("/rpc-client/unexpected-reply", test_unexpected_reply);
     ADD("/rpc-client/eof-mid-call", test_eof_mid_call);
