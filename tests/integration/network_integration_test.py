@@ -4,7 +4,7 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Usage: network_integration_test.py VMMD VSHELL
+# Usage: network_integration_test.py VMMD VSHELL BUILD_TINY_GUEST
 # The script re-runs itself under `unshare -n`, so vmmd, its bridges,
 # nft rules and dnsmasq, and every client namespace (made with
 # `unshare -n` again, joined by veth pairs) exist only there; the
@@ -15,7 +15,8 @@
 # Steps: 192.168.122.0/24 is taken in the namespace, so the default
 # network comes up on 192.168.123.0/24; bridge, rules and dnsmasq are
 # checked; a DHCP client gets a lease that net-dhcp-leases lists; a client
-# reaches an "upstream" namespace masqueraded; kill -9 of vmmd and a
+# reaches an "upstream" namespace masqueraded; the tiny guest (when QEMU
+# and the guest are there) gets a lease through its tap; kill -9 of vmmd and a
 # restart keep the same dnsmasq serving and the rules intact; net-destroy
 # leaves nothing; net-undefine removes the files and the default network
 # stays removed over a restart.
@@ -30,6 +31,31 @@ import tempfile
 import time
 
 CHILD_ENV = "VMM_NETWORK_IT_IN_NETNS"
+QEMU = "/usr/bin/qemu-system-x86_64"
+
+GUEST_XML = """<domain type='qemu'>
+  <name>netguest</name>
+  <memory unit='MiB'>128</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>{kernel}</kernel>
+    <initrd>{initrd}</initrd>
+    <cmdline>console=ttyS0 quiet</cmdline>
+  </os>
+  <devices>
+    <interface type='network'>
+      <mac address='52:54:00:aa:20:01'/>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
+    <serial type='file'>
+      <source path='{serial}'/>
+      <target port='0'/>
+    </serial>
+  </devices>
+</domain>
+"""
 
 
 def log(*args):
@@ -84,6 +110,9 @@ class Vmmd:
         self.vshell_bin = vshell
         self.root = tempfile.mkdtemp(prefix="vmm-net-it-")
         os.chmod(self.root, 0o755)     # dnsmasq drops root, must reach its files
+        os.makedirs(self.path("etc", "vmm"))
+        with open(self.path("etc", "vmm", "qemu.conf"), "w") as f:
+            f.write('user = "root"\ngroup = "root"\n')
         self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
         self.uri = "qemu+unix:///system?socket=" + self.sock
         self.proc = None
@@ -298,6 +327,49 @@ def step_nat(d):
     log("ok NAT: upstream saw 10.200.0.1")
 
 
+def step_guest(d, build_guest):
+    """The tiny guest on the default network: a tap on virbr0, a lease."""
+    if not os.access(QEMU, os.X_OK):
+        log("skip guest step: %s is not installed" % QEMU)
+        return
+    p = subprocess.run([build_guest], capture_output=True, text=True, timeout=900)
+    if p.returncode == 77:
+        log("skip guest step: no tiny guest: %s" % p.stderr.strip())
+        return
+    if p.returncode != 0:
+        raise AssertionError("build-tiny-guest failed: %s" % p.stderr)
+    paths = dict(l.split("=", 1) for l in p.stdout.split() if "=" in l)
+    serial = d.path("netguest.serial")
+    xml = d.path("netguest.xml")
+    with open(xml, "w") as f:
+        f.write(GUEST_XML.format(kernel=paths["KERNEL"], initrd=paths["INITRD"],
+                                 serial=serial))
+    d.vshell("define", xml)
+    d.vshell("start", "netguest")
+    try:
+        def guest_ip():
+            try:
+                m = re.search(r"VMM-GUEST-IP eth0 (\S+)", open(serial).read())
+            except OSError:
+                return None
+            return m and m.group(1)
+        ip = wait_until("the guest's lease", guest_ip, timeout=240, interval=0.2)
+        assert ip.startswith("192.168.123."), ip
+        dumpxml = d.vshell("dumpxml", "netguest")
+        m = re.search(r"<target dev='(vnet\d+)'", dumpxml)
+        assert m, "no tap in the live XML:\n" + dumpxml
+        contains(run("ip", "-d", "link", "show", m.group(1)), "master virbr0", "guest tap")
+        leases = d.virsh("net-dhcp-leases", "default", "--mac", "52:54:00:aa:20:01")
+        contains(leases, ip + "/24", "the guest's lease")
+        # Both ways over the bridge: the host side reaches the guest.
+        run("busybox", "ping", "-c", "1", "-W", "5", ip, timeout=30)
+        log("ok guest on default: tap %s, lease %s, reachable" % (m.group(1), ip))
+    finally:
+        d.vshell("destroy", "netguest", check=False)
+        d.vshell("undefine", "netguest", check=False)
+    wait_until("the guest's tap to go", lambda: not link_exists(m.group(1)), timeout=20)
+
+
 def step_restart(d):
     pid = d.dnsmasq_pid("default")
     rules = run("nft", "list", "ruleset")
@@ -333,13 +405,14 @@ def step_destroy_undefine(d):
     log("ok destroy leaves nothing; undefine removes the files and sticks")
 
 
-def in_netns(vmmd, vshell):
+def in_netns(vmmd, vshell, build_guest):
     run("ip", "link", "set", "lo", "up")
     d = Vmmd(vmmd, vshell)
     try:
         step_first_start(d)
         step_dhcp(d)
         step_nat(d)
+        step_guest(d, build_guest)
         step_restart(d)
         step_destroy_undefine(d)
     except BaseException:
@@ -354,9 +427,9 @@ def in_netns(vmmd, vshell):
 
 
 def main():
-    vmmd, vshell = sys.argv[1], sys.argv[2]
+    vmmd, vshell, build_guest = sys.argv[1], sys.argv[2], sys.argv[3]
     if os.environ.get(CHILD_ENV):
-        return in_netns(vmmd, vshell)
+        return in_netns(vmmd, vshell, build_guest)
     if os.geteuid() != 0:
         log("SKIP: needs root for network namespaces")
         return 77
