@@ -33,7 +33,7 @@ GUEST_XML = """<domain type='qemu'>
     <cmdline>console=ttyS0 quiet</cmdline>
   </os>
   <features><acpi/></features>
-  <devices>
+{extra}  <devices>
     <serial type='file'>
       <source path='{serial}'/>
       <target port='0'/>
@@ -134,11 +134,11 @@ class Vmmd:
     def serial(self, name):
         return os.path.join(self.root, "serial-%s.log" % name)
 
-    def define(self, name):
+    def define(self, name, extra=""):
         path = os.path.join(self.root, name + ".xml")
         with open(path, "w") as f:
             f.write(GUEST_XML.format(name=name, kernel=self.kernel, initrd=self.initrd,
-                                     serial=self.serial(name)))
+                                     serial=self.serial(name), extra=extra))
         self.vshell("define", path)
         return path
 
@@ -239,7 +239,7 @@ def case_virsh(d):
     path = os.path.join(d.root, "vguest.xml")
     with open(path, "w") as f:
         f.write(GUEST_XML.format(name="vguest", kernel=d.kernel, initrd=d.initrd,
-                                 serial=d.serial("vguest")))
+                                 serial=d.serial("vguest"), extra=""))
     d.virsh("define", path)
     d.virsh("start", "vguest")
     info = d.virsh("dominfo", "vguest").stdout
@@ -341,12 +341,28 @@ def case_stalled(d):
     d.vshell("undefine", "fine")
 
 
+def case_poweroff_restart(d):
+    """on_poweroff restart: the guest powers off, QEMU stays and the guest
+    boots again (the marker twice), the domain still running."""
+    d.define("phoenix", "  <on_poweroff>restart</on_poweroff>\n")
+    d.vshell("start", "phoenix")
+    d.wait_markers("phoenix", 1)
+    pid = d.qemu_pid("phoenix")
+    d.vshell("shutdown", "phoenix")
+    d.wait_markers("phoenix", 2)
+    assert d.state("phoenix").startswith("running"), d.state("phoenix")
+    assert d.qemu_pid("phoenix") == pid
+    d.vshell("destroy", "phoenix")
+    d.vshell("undefine", "phoenix")
+
+
 CASES = {
     "lifecycle": case_lifecycle,
     "virsh": case_virsh,
     "crash": case_crash,
     "vmmd-restart": case_vmmd_restart,
     "stalled": case_stalled,
+    "poweroff-restart": case_poweroff_restart,
 }
 
 
