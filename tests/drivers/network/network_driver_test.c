@@ -606,6 +606,95 @@ test_errors(void)
     g_assert_no_error(err);
 }
 
+static GString *warnings;
+
+static void
+capture_warning(const gchar *domain, GLogLevelFlags level, const gchar *message,
+                gpointer data)
+{
+    g_string_append_printf(warnings, "%s\n", message);
+}
+
+/* IPv6 next to IPv4; a foreign forward drop policy named in the log;
+ * dnsmasq missing or failing (with its stderr), leaving nothing behind. */
+static void
+test_more(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmNetwork) v6 = NULL, busy = NULL;
+    g_autofree char *addr = NULL, *fwd = NULL, *o = NULL, *rules = NULL;
+    g_autofree char *fw = g_build_filename(root, "fw.nft", NULL);
+    g_autofree char *empty = g_build_filename(root, "empty-path", NULL);
+    g_autofree char *old_path = g_strdup(g_getenv("PATH"));
+    g_autofree char *leases = g_build_filename(root, "var/lib/vmm/dnsmasq/nodns.leases", NULL);
+    guint handler;
+
+    /* A firewall of someone else's dropping forwarded traffic. */
+    g_assert_true(g_file_set_contents(fw, "table inet otherfw {\n"
+                                      "  chain forward {\n"
+                                      "    type filter hook forward priority 0; policy drop;\n"
+                                      "  }\n}\n", -1, NULL));
+    o = RUN("nft", "-f", fw);
+    warnings = g_string_new(NULL);
+    handler = g_log_set_handler("vmm", G_LOG_LEVEL_WARNING, capture_warning, NULL);
+    v6 = vmm_network_create_xml(conn,
+        "<network><name>dual</name><forward mode='nat'/>"
+        "<ip address='192.168.183.1' prefix='24'>"
+        "<dhcp><range start='192.168.183.10' end='192.168.183.20'/></dhcp></ip>"
+        "<ip family='ipv6' address='fd00:183::1' prefix='64'>"
+        "<dhcp><range start='fd00:183::10' end='fd00:183::20'/></dhcp></ip>"
+        "</network>", 0, &err);
+    g_log_remove_handler("vmm", handler);
+    g_assert_no_error(err);
+    assert_contains(warnings->str, "otherfw");
+    g_string_free(warnings, TRUE);
+    o = (g_free(o), RUN("nft", "delete", "table", "inet", "otherfw"));
+    {
+        g_autofree char *br = vmm_network_get_bridge_name(v6, &err);
+
+        addr = RUN("ip", "addr", "show", br);
+        assert_contains(addr, "inet 192.168.183.1/24");
+        assert_contains(addr, "inet6 fd00:183::1/64");
+    }
+    fwd = RUN("sysctl", "-n", "net.ipv6.conf.all.forwarding");
+    g_assert_cmpstr(g_strstrip(fwd), ==, "1");
+    g_assert_true(pid_alive(dnsmasq_pid("dual")));
+    g_assert_true(vmm_network_destroy(v6, &err));
+    g_assert_no_error(err);
+
+    /* dnsmasq missing. */
+    busy = vmm_network_define_xml(conn,
+        "<network><name>nodns</name><bridge name='vmmnodns0'/>"
+        "<ip address='192.168.184.1' prefix='24'>"
+        "<dhcp><range start='192.168.184.10' end='192.168.184.20'/></dhcp></ip>"
+        "</network>", 0, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(g_mkdir_with_parents(empty, 0755), ==, 0);
+    g_setenv("PATH", empty, TRUE);
+    g_assert_false(vmm_network_create(busy, &err));
+    g_setenv("PATH", old_path, TRUE);
+    g_assert_nonnull(err);
+    assert_contains(err->message, "cannot start network 'nodns': dnsmasq is not installed");
+    g_clear_error(&err);
+    g_assert_false(vmm_netlink_link_exists("vmmnodns0"));
+
+    /* dnsmasq failing: its lease file cannot be created.  Its own words. */
+    g_assert_cmpint(g_mkdir_with_parents(leases, 0755), ==, 0);
+    g_assert_false(vmm_network_create(busy, &err));
+    g_assert_cmpint(rmdir(leases), ==, 0);
+    g_assert_nonnull(err);
+    assert_contains(err->message, "dnsmasq of network 'nodns' failed to start: ");
+    assert_contains(err->message, "nodns.leases");
+    g_test_message("%s", err->message);
+    g_clear_error(&err);
+    g_assert_false(vmm_netlink_link_exists("vmmnodns0"));
+    rules = RUN("nft", "list", "ruleset");
+    assert_lacks(rules, "vmmnodns0");
+    g_assert_cmpint(vmm_network_is_active(busy, &err), ==, 0);
+    g_assert_true(vmm_network_undefine(busy, &err));
+    g_assert_no_error(err);
+}
+
 /* dnsmasq killed behind our back comes back (after a 1 s backoff). */
 static void
 test_dnsmasq_restart(void)
@@ -735,6 +824,7 @@ main(int argc, char **argv)
     g_test_add_func("/network/driver/nat", test_nat);
     g_test_add_func("/network/driver/ports", test_ports);
     g_test_add_func("/network/driver/errors", test_errors);
+    g_test_add_func("/network/driver/more", test_more);
     g_test_add_func("/network/driver/dnsmasq-restart", test_dnsmasq_restart);
     g_test_add_func("/network/driver/adopt", test_adopt);
     g_test_add_func("/network/driver/destroy-undefine", test_destroy_undefine);
