@@ -895,15 +895,15 @@ provision_default(GError **error)
         def->bridge_name = g_steal_pointer(&br);
     }
 
+    /* op_lock before any object lock. */
+    g_mutex_lock(&net_driver->op_lock);
     if (!(obj = vmm_obj_list_define(net_driver->networks, net_driver->store,
-                                    g_steal_pointer(&def), &created, error)))
-        return FALSE;
-    if (!vmm_obj_set_autostart(obj, net_driver->store, TRUE, error)) {
-        vmm_obj_end(obj);
+                                    g_steal_pointer(&def), &created, error))) {
+        g_mutex_unlock(&net_driver->op_lock);
         return FALSE;
     }
-    g_mutex_lock(&net_driver->op_lock);
-    ok = obj->active || net_start(obj, NULL, error);
+    ok = vmm_obj_set_autostart(obj, net_driver->store, TRUE, error) &&
+         (obj->active || net_start(obj, NULL, error));
     g_mutex_unlock(&net_driver->op_lock);
     if (ok)
         g_message("default network defined and started on bridge %s",
