@@ -41,6 +41,7 @@ typedef struct {
     GMainContext *ctx;
     GMainLoop *own_loop;     /* when the driver runs its own context */
     GThread *own_thread;
+    GThread *autostart_thread;
 
     VmmObjList *domains;
     VmmConfigStore *store;

@@ -279,7 +279,7 @@ vmm_qemu_driver_state_init(const VmmQemuDriverConfig *cfg, GError **error)
         d->own_thread = g_thread_new("vmm-qemu-loop", loop_thread, d);
     }
     if (cfg->autostart)
-        g_thread_unref(g_thread_new("vmm-qemu-autostart", autostart_thread, NULL));
+        d->autostart_thread = g_thread_new("vmm-qemu-autostart", autostart_thread, NULL);
     return TRUE;
 }
 
@@ -290,7 +290,10 @@ vmm_qemu_driver_state_cleanup(void)
 
     if (!d)
         return;
-    /* No process callback may run while the runs are dropped. */
+    /* Starts in flight finish first (they need the loop); then no process
+     * callback may run while the runs are dropped. */
+    if (d->autostart_thread)
+        g_thread_join(g_steal_pointer(&d->autostart_thread));
     own_loop_stop(d);
     qemu_domain_forget_all();
     qemu_driver = NULL;

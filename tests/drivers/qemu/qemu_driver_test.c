@@ -68,15 +68,21 @@ write_conf(const char *dir, const char *text)
 }
 
 static void
-driver_up(const char *dir)
+driver_up_full(const char *dir, gboolean autostart)
 {
-    VmmQemuDriverConfig cfg = { .root = dir };
+    VmmQemuDriverConfig cfg = { .root = dir, .autostart = autostart };
     g_autoptr(GError) err = NULL;
 
     g_assert_true(vmm_qemu_driver_state_init(&cfg, &err));
     g_assert_no_error(err);
     conn = vmm_connect_open("qemu:///system", 0, &err);
     g_assert_no_error(err);
+}
+
+static void
+driver_up(const char *dir)
+{
+    driver_up_full(dir, FALSE);
 }
 
 static void
@@ -601,6 +607,32 @@ test_reconnect(void)
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 }
 
+/* Autostart domains start with the driver state (in a thread). */
+static void
+test_autostart(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("early", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+    gint64 deadline;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_true(vmm_domain_set_autostart(dom, TRUE, &err));
+    g_assert_no_error(err);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up_full(root, TRUE);
+    dom = vmm_domain_lookup_by_name(conn, "early", &err);
+    g_assert_no_error(err);
+    deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    while (vmm_domain_is_active(dom, NULL) != 1 && g_get_monotonic_time() < deadline)
+        g_usleep(10000);
+    assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+}
+
 static uid_t
 proc_uid(pid_t pid)
 {
@@ -760,6 +792,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/crash", test_crash);
         g_test_add_func("/qemu-driver/panic", test_panic);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
+        g_test_add_func("/qemu-driver/autostart", test_autostart);
         g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
         ret = g_test_run();
         driver_down();
