@@ -763,8 +763,13 @@ net_adopt(const char *name, const char *xml)
     dns = net_has_dnsmasq(def);
     if (dns)
         pid = read_pidfile(paths->pid_file);
-    alive = def->bridge_name && vmm_netlink_link_exists(def->bridge_name) &&
-            (!dns || dnsmasq_is_ours(pid, paths->conf_file));
+    /* The bridge is what guests hang on: while it exists the network is
+     * kept (a dead dnsmasq is restarted below); without it, it is gone. */
+    alive = vmm_network_def_has_own_bridge(def) ?
+            def->bridge_name && vmm_netlink_link_exists(def->bridge_name) :
+            def->bridge_name != NULL;
+    if (alive && dns && !dnsmasq_is_ours(pid, paths->conf_file))
+        pid = 0;
     if (!alive) {
         g_message("network '%s' is no longer running; cleaning up", name);
         cleanup_stale(def, pid, paths);
@@ -783,7 +788,17 @@ net_adopt(const char *name, const char *xml)
         d->pid = pid;
         g_mutex_lock(&net_driver->lock);
         g_hash_table_replace(net_driver->dnsmasq, d->name, d);
-        dnsmasq_watch(d);
+        if (pid > 0) {
+            dnsmasq_watch(d);
+        } else if (dnsmasq_spawn(d, &err)) {
+            g_message("dnsmasq of network '%s' was not running; restarted (pid %d)",
+                      name, d->pid);
+            pid = d->pid;
+            dnsmasq_watch(d);
+        } else {
+            g_warning("%s", err->message);
+            dnsmasq_died(d);
+        }
         g_mutex_unlock(&net_driver->lock);
     }
     g_message("network '%s' adopted (bridge %s, dnsmasq pid %d)", name,

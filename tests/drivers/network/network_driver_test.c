@@ -740,6 +740,30 @@ test_adopt(void)
     assert_contains(dyn, "BOUND vmmve2c 192.168.123.");
 }
 
+/* dnsmasq died while no vmmd ran: the next one keeps the bridge (guests
+ * hang on it) and starts dnsmasq again. */
+static void
+test_adopt_dead_dnsmasq(void)
+{
+    GPid old = dnsmasq_pid("default");
+    GPid now;
+    g_autoptr(VmmNetwork) net = NULL;
+    g_autoptr(GError) err = NULL;
+    int ifindex = vmm_netlink_ifindex("virbr0");
+
+    vmm_network_driver_state_cleanup();
+    kill(old, SIGKILL);
+    waitpid(old, NULL, 0);
+    state_init();
+    net = lookup("default");
+    g_assert_cmpint(vmm_network_is_active(net, &err), ==, 1);
+    g_assert_cmpint(vmm_netlink_ifindex("virbr0"), ==, ifindex);
+    now = dnsmasq_pid("default");
+    g_assert_cmpint(now, !=, old);
+    g_assert_true(pid_alive(now));
+    dnsmasq_seen = now;
+}
+
 static void
 test_destroy_undefine(void)
 {
@@ -827,6 +851,7 @@ main(int argc, char **argv)
     g_test_add_func("/network/driver/more", test_more);
     g_test_add_func("/network/driver/dnsmasq-restart", test_dnsmasq_restart);
     g_test_add_func("/network/driver/adopt", test_adopt);
+    g_test_add_func("/network/driver/adopt-dead-dnsmasq", test_adopt_dead_dnsmasq);
     g_test_add_func("/network/driver/destroy-undefine", test_destroy_undefine);
     ret = g_test_run();
 
