@@ -698,6 +698,8 @@ dirs_init(NetDriver *d, const char *root)
 {
     const char *r = root ? root : "/";
 
+    d->relocated = root != NULL;
+
     d->config_dir = g_build_filename(r, "etc", "vmm", "networks", NULL);
     d->run_dir = g_build_filename(r, "run", "vmm", "network", NULL);
     d->pid_dir = g_build_filename(r, "run", "vmm", "network", "pid", NULL);

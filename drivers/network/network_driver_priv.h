@@ -28,6 +28,7 @@ typedef struct {
     char *pid_dir;           /* NET.pid */
     char *state_dir;         /* markers (default-removed) */
     gboolean privileged;
+    gboolean relocated;      /* under vmmd --root: tests and benchmarks */
 
     VmmObjList *networks;
     VmmConfigStore *store;
@@ -51,6 +52,10 @@ extern NetDriver *net_driver;
  * A foreign firewall in the way is logged and returned in *@warning (may
  * be NULL).  Call with op_lock held. */
 gboolean net_start(VmmNetworkObj *obj, char **warning, GError **error);
+/* Under --root (tests, benchmarks) vmmd must run in a network namespace of
+ * its own: refuse to change networking in the host's namespace (that of
+ * PID 1) unless VMM_ALLOW_HOST_NETWORK=1 says it is meant. */
+gboolean net_check_namespace(GError **error);
 /* Stop the locked active @obj: dnsmasq, nft rules, bridge, status file. */
 gboolean net_stop(VmmNetworkObj *obj, GError **error);
 /* Adopt the network of status file @xml, or clean up after it. */

@@ -627,6 +627,29 @@ check_foreign_firewall(const VmmNetworkDef *def)
 }
 
 gboolean
+net_check_namespace(GError **error)
+{
+    g_autofree char *ours = NULL;
+    g_autofree char *host = NULL;
+
+    if (!net_driver->relocated || g_strcmp0(g_getenv("VMM_ALLOW_HOST_NETWORK"), "1") == 0)
+        return TRUE;
+    ours = g_file_read_link("/proc/self/ns/net", NULL);
+    /* The reference can be changed only so that a test, itself inside a
+     * private namespace, can see the refusal. */
+    host = g_file_read_link(g_getenv("VMM_HOST_NETNS_PATH") ? g_getenv("VMM_HOST_NETNS_PATH")
+                            : "/proc/1/ns/net", NULL);
+    if (ours && host && strcmp(ours, host) == 0) {
+        vmm_error_set(error, VMM_ERR_OPERATION_DENIED, "%s",
+                      _("refusing to change the host's networking: vmmd runs under --root "
+                        "in the host's network namespace (run it inside 'unshare -n' or "
+                        "'ip netns exec', or set VMM_ALLOW_HOST_NETWORK=1)"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
 net_start(VmmNetworkObj *obj, char **warning, GError **error)
 {
     g_autoptr(GPtrArray) bridges = g_ptr_array_new_with_free_func(g_free);
@@ -637,6 +660,8 @@ net_start(VmmNetworkObj *obj, char **warning, GError **error)
     gboolean own, forwarding, nft_done = FALSE;
     g_autofree char *nft = NULL;
 
+    if (!net_check_namespace(error))
+        return FALSE;
     /* The live definition gets the bridge name chosen: a copy of its own. */
     vmm_obj_set_active(obj);
     vmm_obj_prepare_live_change(obj);

@@ -33,6 +33,8 @@ port_create(const char *bridge, const unsigned char *mac, const char *target_dev
     unsigned char tap_mac[6];
     int fd;
 
+    if (net_driver && !net_check_namespace(error))
+        return -1;
     if (target_dev && !check_target_dev(target_dev, error))
         return -1;
     if (target_dev && vmm_netlink_link_exists(target_dev)) {

@@ -531,6 +531,34 @@ test_ports(void)
     close(fd2);
 }
 
+/* Under --root in what it takes for the host's namespace, the driver
+ * refuses to touch networking (the test is in a private namespace, so
+ * pointing the reference at our own namespace makes it "the host"). */
+static void
+test_host_namespace_refused(void)
+{
+    static const unsigned char mac[6] = { 0x52, 0x54, 0x00, 0x01, 0x02, 0x09 };
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmNetwork) net = NULL;
+    g_autofree char *ifname = NULL;
+
+    net = vmm_network_define_xml(conn,
+        "<network><name>hostguard</name><bridge name='vmmguard0'/>"
+        "<ip address='10.99.0.1' prefix='24'/></network>", 0, &err);
+    g_assert_no_error(err);
+    g_setenv("VMM_HOST_NETNS_PATH", "/proc/self/ns/net", TRUE);
+    g_assert_false(vmm_network_create(net, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_DENIED);
+    assert_contains(err->message, "refusing to change the host's networking");
+    g_clear_error(&err);
+    g_assert_cmpint(vmm_network_port_create("default", mac, NULL, 0, &ifname, &err), ==, -1);
+    assert_contains(err->message, "refusing to change the host's networking");
+    g_clear_error(&err);
+    g_unsetenv("VMM_HOST_NETNS_PATH");
+    g_assert_false(g_file_test("/sys/class/net/vmmguard0", G_FILE_TEST_EXISTS));
+    g_assert_true(vmm_network_undefine(net, &err));
+}
+
 static void
 test_errors(void)
 {
@@ -848,6 +876,7 @@ main(int argc, char **argv)
     g_test_add_func("/network/driver/nat", test_nat);
     g_test_add_func("/network/driver/ports", test_ports);
     g_test_add_func("/network/driver/errors", test_errors);
+    g_test_add_func("/network/driver/host-namespace-refused", test_host_namespace_refused);
     g_test_add_func("/network/driver/more", test_more);
     g_test_add_func("/network/driver/dnsmasq-restart", test_dnsmasq_restart);
     g_test_add_func("/network/driver/adopt", test_adopt);
