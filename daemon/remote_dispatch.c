@@ -500,6 +500,64 @@ HANDLER(h_connect_list_all_domains, remote_connect_list_all_domains_args,
     return TRUE;
 }
 
+/* virConnectGetAllDomainStats (no doms) and virDomainListGetStats. */
+HANDLER(h_connect_get_all_domain_stats, remote_connect_get_all_domain_stats_args,
+        remote_connect_get_all_domain_stats_ret)
+{
+    g_autoptr(GPtrArray) recs = NULL;
+    remote_domain_stats_record *out;
+
+    if (args->doms.doms_len) {
+        g_autoptr(GPtrArray) doms = g_ptr_array_new_full(args->doms.doms_len,
+                                                         (GDestroyNotify)vmm_domain_unref);
+
+        for (u_int i = 0; i < args->doms.doms_len; i++)
+            g_ptr_array_add(doms, get_dom(c, &args->doms.doms_val[i]));
+        recs = vmm_domain_list_get_stats((VmmDomain *const *)doms->pdata, doms->len,
+                                         args->stats, args->flags, error);
+    } else {
+        recs = vmm_connect_get_all_domain_stats(c->conn, args->stats, args->flags, error);
+    }
+    if (!recs || !check_list_len(recs->len, REMOTE_DOMAIN_LIST_MAX, "domains", error))
+        return FALSE;
+    ret->retStats.retStats_len = recs->len;
+    ret->retStats.retStats_val = out = g_new0(remote_domain_stats_record, recs->len);
+    for (guint i = 0; i < recs->len; i++) {
+        const VmmDomainStatsRecord *rec = g_ptr_array_index(recs, i);
+
+        make_dom(&out[i].dom, rec->dom);
+        if (!check_list_len(rec->nparams, REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
+                            "parameters", error))
+            return FALSE;
+        out[i].params.params_len = rec->nparams;
+        out[i].params.params_val = g_new0(remote_typed_param, rec->nparams);
+        for (int j = 0; j < rec->nparams; j++) {
+            const VmmTypedParameter *p = &rec->params[j];
+            remote_typed_param *w = &out[i].params.params_val[j];
+            remote_typed_param_value *v = &w->value;
+
+            w->field = g_strdup(p->field);
+            v->type = p->type;
+            switch (p->type) {
+            case VMM_TYPED_PARAM_INT: v->remote_typed_param_value_u.i = p->value.i; break;
+            case VMM_TYPED_PARAM_UINT: v->remote_typed_param_value_u.ui = p->value.ui; break;
+            case VMM_TYPED_PARAM_LLONG: v->remote_typed_param_value_u.l = p->value.l; break;
+            case VMM_TYPED_PARAM_ULLONG: v->remote_typed_param_value_u.ul = p->value.ul; break;
+            case VMM_TYPED_PARAM_DOUBLE: v->remote_typed_param_value_u.d = p->value.d; break;
+            case VMM_TYPED_PARAM_BOOLEAN: v->remote_typed_param_value_u.b = p->value.b; break;
+            case VMM_TYPED_PARAM_STRING:
+                v->remote_typed_param_value_u.s = g_strdup(p->value.s ? p->value.s : "");
+                break;
+            default:
+                vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
+                              _("unknown parameter type %d of '%s'"), p->type, p->field);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 HANDLER(h_connect_num_of_domains, void, remote_connect_num_of_domains_ret)
 {
     return (ret->num = vmm_connect_num_of_domains(c->conn, error)) >= 0;
@@ -1642,6 +1700,9 @@ static const ProcRow proc_table[] = {
     /* domain lists */
     ROW_AR(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", h_connect_list_all_domains,
            remote_connect_list_all_domains_args, remote_connect_list_all_domains_ret, P),
+    ROW_AR(CONNECT_GET_ALL_DOMAIN_STATS, "virConnectGetAllDomainStats",
+           h_connect_get_all_domain_stats, remote_connect_get_all_domain_stats_args,
+           remote_connect_get_all_domain_stats_ret, P),
     ROW_R(CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains", h_connect_num_of_domains,
           remote_connect_num_of_domains_ret, 0),
     ROW_R(CONNECT_NUM_OF_DEFINED_DOMAINS, "virConnectNumOfDefinedDomains",

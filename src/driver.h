@@ -173,6 +173,13 @@ struct _VmmDriver {
     gboolean (*network_update)(VmmNetwork *net, unsigned int command, unsigned int section,
                                int parent_index, const char *xml, unsigned int flags,
                                GError **error);
+
+    /* Bulk statistics: @doms (@ndoms of them) or, with @ndoms 0, every
+     * domain matching @flags.  NULL: libvmm builds them from list +
+     * get_state.  Returns VmmDomainStatsRecord*s (free func set). */
+    GPtrArray *(*connect_get_all_domain_stats)(VmmConnect *conn, VmmDomain *const *doms,
+                                               guint ndoms, unsigned int stats,
+                                               unsigned int flags, GError **error);
 };
 
 /* The drivers linked into libvmm. */

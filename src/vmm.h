@@ -612,3 +612,92 @@ gboolean vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int 
                             GError **error);
 
 G_END_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Typed parameters and bulk domain statistics                         */
+G_BEGIN_DECLS
+
+/* libvirt's virTypedParameterType values. */
+typedef enum {
+    VMM_TYPED_PARAM_INT = 1,
+    VMM_TYPED_PARAM_UINT = 2,
+    VMM_TYPED_PARAM_LLONG = 3,
+    VMM_TYPED_PARAM_ULLONG = 4,
+    VMM_TYPED_PARAM_DOUBLE = 5,
+    VMM_TYPED_PARAM_BOOLEAN = 6,
+    VMM_TYPED_PARAM_STRING = 7,
+} VmmTypedParameterType;
+
+/* Longest field name, NUL included (libvirt's VIR_TYPED_PARAM_FIELD_LENGTH). */
+#define VMM_TYPED_PARAM_FIELD_LENGTH 80
+
+typedef struct {
+    char field[VMM_TYPED_PARAM_FIELD_LENGTH];   /* "state.state" */
+    int type;                                   /* VmmTypedParameterType */
+    union {
+        int i;
+        unsigned int ui;
+        gint64 l;
+        guint64 ul;
+        double d;
+        gboolean b;
+        char *s;                                /* owned by the parameter */
+    } value;
+} VmmTypedParameter;
+
+/* The value of the INT parameter @name; FALSE when absent or not an INT. */
+gboolean vmm_typed_params_get_int(const VmmTypedParameter *params, int nparams,
+                                  const char *name, int *value);
+
+/* Groups of statistics (libvirt's virDomainStatsTypes).  vmm fills
+ * STATE: "state.state" and "state.reason" (INT, VmmDomainState and its
+ * reason). */
+typedef enum {
+    VMM_DOMAIN_STATS_STATE = 1 << 0,
+} VmmDomainStatsTypes;
+
+/* Flags of the bulk calls: the first eight filter like
+ * VMM_CONNECT_LIST_DOMAINS_* (vmm_connect_get_all_domain_stats() only). */
+typedef enum {
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE = VMM_CONNECT_LIST_DOMAINS_ACTIVE,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE = VMM_CONNECT_LIST_DOMAINS_INACTIVE,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT = VMM_CONNECT_LIST_DOMAINS_PERSISTENT,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT = VMM_CONNECT_LIST_DOMAINS_TRANSIENT,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING = VMM_CONNECT_LIST_DOMAINS_RUNNING,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED = VMM_CONNECT_LIST_DOMAINS_PAUSED,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF = VMM_CONNECT_LIST_DOMAINS_SHUTOFF,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_OTHER = VMM_CONNECT_LIST_DOMAINS_OTHER,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT = 1 << 29,
+    VMM_CONNECT_GET_ALL_DOMAINS_STATS_BACKING = 1 << 30,
+} VmmConnectGetAllDomainStatsFlags;
+/* Fail on a requested group vmm cannot report instead of skipping it (bit
+ * 31: outside what an enum constant may portably hold). */
+#define VMM_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS (1U << 31)
+
+/* One domain's statistics. */
+typedef struct {
+    VmmDomain *dom;
+    VmmTypedParameter *params;
+    int nparams;
+} VmmDomainStatsRecord;
+
+void vmm_domain_stats_record_free(VmmDomainStatsRecord *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainStatsRecord, vmm_domain_stats_record_free)
+
+/*
+ * The statistics groups @stats (0: every group vmm has) of every domain
+ * matching the filters in @flags, in one call (one round trip through
+ * vmmd), as libvirt's virConnectGetAllDomainStats.  Returns a GPtrArray of
+ * VmmDomainStatsRecord* (free func set) in vmm_connect_list_all_domains()
+ * order, or NULL with @error set.
+ */
+GPtrArray *vmm_connect_get_all_domain_stats(VmmConnect *conn, unsigned int stats,
+                                            unsigned int flags, GError **error);
+
+/* The same for the @ndoms domains @doms, all of one connection (libvirt's
+ * virDomainListGetStats); filter flags are refused.  Domains that vanished
+ * meanwhile are left out. */
+GPtrArray *vmm_domain_list_get_stats(VmmDomain *const *doms, guint ndoms, unsigned int stats,
+                                     unsigned int flags, GError **error);
+
+G_END_DECLS

@@ -69,14 +69,53 @@ static const struct {
     { "no-autostart", VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART },
 };
 
-static const char *
-domain_state_string(VmmDomain *dom)
+/*
+ * The listed domains and their states from one bulk call (the daemon
+ * answers it in one round trip), instead of a list plus one state call per
+ * domain.  Filters the bulk call cannot express (autostart) take a list
+ * call first, then one stats call for those domains.  Fills @doms
+ * (VmmDomain*) and @states (int, parallel); FALSE with @error set.
+ */
+static gboolean
+list_with_states(VmmConnect *conn, unsigned int flags, GPtrArray **doms, GArray **states,
+                 GError **error)
 {
-    int state, reason;
+    g_autoptr(GPtrArray) recs = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    const unsigned int stats_filters = VMM_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF |
+        VMM_CONNECT_GET_ALL_DOMAINS_STATS_OTHER;
 
-    if (!vmm_domain_get_state(dom, &state, &reason, 0, NULL))
-        return _("no state");
-    return vmm_domain_state_to_string(state);
+    if (!(flags & ~stats_filters)) {
+        recs = vmm_connect_get_all_domain_stats(conn, VMM_DOMAIN_STATS_STATE, flags, error);
+    } else {
+        if (!(list = vmm_connect_list_all_domains(conn, flags, error)))
+            return FALSE;
+        if (list->len == 0)
+            recs = g_ptr_array_new();
+        else
+            recs = vmm_domain_list_get_stats((VmmDomain *const *)list->pdata, list->len,
+                                             VMM_DOMAIN_STATS_STATE, 0, error);
+    }
+    if (!recs)
+        return FALSE;
+
+    *doms = g_ptr_array_new_full(recs->len, (GDestroyNotify)vmm_domain_unref);
+    *states = g_array_sized_new(FALSE, FALSE, sizeof(int), recs->len);
+    for (guint i = 0; i < recs->len; i++) {
+        VmmDomainStatsRecord *rec = g_ptr_array_index(recs, i);
+        int state = VMM_DOMAIN_NOSTATE;
+
+        vmm_typed_params_get_int(rec->params, rec->nparams, "state.state", &state);
+        g_ptr_array_add(*doms, vmm_domain_ref(rec->dom));
+        g_array_append_val(*states, state);
+    }
+    return TRUE;
 }
 
 /* The first line of the title, "" when there is none. */
@@ -101,7 +140,7 @@ domain_title(VmmDomain *dom)
  * "id" is null for inactive domains; "state" is the English state name.
  */
 static void
-list_json(Vsh *ctl, GPtrArray *doms)
+list_json(Vsh *ctl, GPtrArray *doms, GArray *states)
 {
     VshJson *j = vsh_json_new();
 
@@ -121,7 +160,7 @@ list_json(Vsh *ctl, GPtrArray *doms)
         vsh_json_key(j, "name");
         vsh_json_string(j, vmm_domain_get_name(dom));
         vsh_json_key(j, "state");
-        vsh_json_string(j, domain_state_string(dom));
+        vsh_json_string(j, vmm_domain_state_to_string(g_array_index(states, int, i)));
         vsh_json_key(j, "uuid");
         vsh_json_string(j, vmm_domain_get_uuid_string(dom, uuid));
         vsh_json_key(j, "persistent");
@@ -139,6 +178,7 @@ cmd_list(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) doms = NULL;
+    g_autoptr(GArray) states = NULL;
     unsigned int flags = VMM_CONNECT_LIST_DOMAINS_ACTIVE;
     gboolean opt_name = vsh_cmd_has(cmd, "name");
     gboolean opt_uuid = vsh_cmd_has(cmd, "uuid");
@@ -159,14 +199,19 @@ cmd_list(Vsh *ctl, const VshCmd *cmd)
         return FALSE;
     }
 
-    if (!(doms = vmm_connect_list_all_domains(ctl->conn, flags, &error))) {
+    /* Only the table and --json show states. */
+    if (opt_name || opt_uuid || opt_id)
+        doms = vmm_connect_list_all_domains(ctl->conn, flags, &error);
+    else if (!list_with_states(ctl->conn, flags, &doms, &states, &error))
+        g_clear_pointer(&doms, g_ptr_array_unref);
+    if (!doms) {
         vsh_error(ctl, "%s", _("Failed to list domains"));
         vsh_report(ctl, &error);
         return FALSE;
     }
 
     if (vsh_cmd_has(cmd, "json")) {
-        list_json(ctl, doms);
+        list_json(ctl, doms, states);
         return TRUE;
     }
 
@@ -199,14 +244,13 @@ cmd_list(Vsh *ctl, const VshCmd *cmd)
         VmmDomain *dom = g_ptr_array_index(doms, i);
         g_autofree char *id = vmm_domain_get_id(dom) >= 0
             ? g_strdup_printf("%d", vmm_domain_get_id(dom)) : g_strdup("-");
+        const char *state = vmm_domain_state_to_string(g_array_index(states, int, i));
 
         if (opt_title) {
             g_autofree char *title = domain_title(dom);
-            vsh_table_add_row(table, id, vmm_domain_get_name(dom),
-                              domain_state_string(dom), title, NULL);
+            vsh_table_add_row(table, id, vmm_domain_get_name(dom), state, title, NULL);
         } else {
-            vsh_table_add_row(table, id, vmm_domain_get_name(dom),
-                              domain_state_string(dom), NULL);
+            vsh_table_add_row(table, id, vmm_domain_get_name(dom), state, NULL);
         }
     }
     vsh_table_print(ctl, table);

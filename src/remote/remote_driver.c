@@ -1119,6 +1119,84 @@ remote_connect_event_deregister(VmmConnect *conn, int kind)
 }
 
 /* ------------------------------------------------------------------ */
+/* Bulk statistics: one CONNECT_GET_ALL_DOMAIN_STATS call.             */
+
+static gboolean
+typed_param_from_wire(VmmTypedParameter *p, const remote_typed_param *w, GError **error)
+{
+    const remote_typed_param_value *v = &w->value;
+
+    if (g_strlcpy(p->field, w->field, sizeof(p->field)) >= sizeof(p->field)) {
+        vmm_error_set(error, VMM_ERR_RPC, _("parameter name '%s' too long"), w->field);
+        return FALSE;
+    }
+    p->type = v->type;
+    switch (v->type) {
+    case VIR_TYPED_PARAM_INT: p->value.i = v->remote_typed_param_value_u.i; break;
+    case VIR_TYPED_PARAM_UINT: p->value.ui = v->remote_typed_param_value_u.ui; break;
+    case VIR_TYPED_PARAM_LLONG: p->value.l = v->remote_typed_param_value_u.l; break;
+    case VIR_TYPED_PARAM_ULLONG: p->value.ul = v->remote_typed_param_value_u.ul; break;
+    case VIR_TYPED_PARAM_DOUBLE: p->value.d = v->remote_typed_param_value_u.d; break;
+    case VIR_TYPED_PARAM_BOOLEAN: p->value.b = v->remote_typed_param_value_u.b != 0; break;
+    case VIR_TYPED_PARAM_STRING:
+        p->value.s = g_strdup(v->remote_typed_param_value_u.s);
+        break;
+    default:
+        /* The XDR union refuses other types already. */
+        vmm_error_set(error, VMM_ERR_RPC, _("unknown parameter type %d"), v->type);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static GPtrArray *
+remote_connect_get_all_domain_stats(VmmConnect *conn, VmmDomain *const *doms, guint ndoms,
+                                    unsigned int stats, unsigned int flags, GError **error)
+{
+    remote_connect_get_all_domain_stats_args args = { 0 };
+    remote_connect_get_all_domain_stats_ret ret = { 0 };
+    g_autofree remote_nonnull_domain *wdoms = NULL;
+    g_autoptr(GPtrArray) list = NULL;
+    gboolean ok = TRUE;
+
+    if (ndoms > REMOTE_DOMAIN_LIST_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("too many domains: %u for limit %u"), ndoms,
+                      (guint)REMOTE_DOMAIN_LIST_MAX);
+        return NULL;
+    }
+    if (ndoms) {
+        wdoms = g_new0(remote_nonnull_domain, ndoms);
+        for (guint i = 0; i < ndoms; i++)
+            dom_to_wire(&wdoms[i], doms[i]);
+    }
+    args.doms.doms_len = ndoms;
+    args.doms.doms_val = wdoms;
+    args.stats = stats;
+    args.flags = flags;
+    if (!CALL(conn, CONNECT_GET_ALL_DOMAIN_STATS, remote_connect_get_all_domain_stats_args,
+              &args, remote_connect_get_all_domain_stats_ret, &ret))
+        return NULL;
+
+    list = g_ptr_array_new_full(ret.retStats.retStats_len,
+                                (GDestroyNotify)vmm_domain_stats_record_free);
+    for (u_int i = 0; ok && i < ret.retStats.retStats_len; i++) {
+        const remote_domain_stats_record *w = &ret.retStats.retStats_val[i];
+        VmmDomainStatsRecord *rec = g_new0(VmmDomainStatsRecord, 1);
+
+        rec->dom = dom_from_wire(conn, &w->dom);
+        rec->params = g_new0(VmmTypedParameter, w->params.params_len);
+        for (u_int j = 0; ok && j < w->params.params_len; j++) {
+            ok = typed_param_from_wire(&rec->params[j], &w->params.params_val[j], error);
+            if (ok)
+                rec->nparams++;
+        }
+        g_ptr_array_add(list, rec);
+    }
+    FREE_RET(remote_connect_get_all_domain_stats_ret, &ret);
+    return ok ? g_steal_pointer(&list) : NULL;
+}
+
+/* ------------------------------------------------------------------ */
 
 const VmmDriver vmm_remote_driver = {
     .name = "remote",
@@ -1205,4 +1283,6 @@ const VmmDriver vmm_remote_driver = {
 
     .connect_event_register = remote_connect_event_register,
     .connect_event_deregister = remote_connect_event_deregister,
+
+    .connect_get_all_domain_stats = remote_connect_get_all_domain_stats,
 };

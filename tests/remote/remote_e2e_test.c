@@ -217,6 +217,52 @@ check_connection(VmmConnect *conn)
     g_assert_nonnull(strstr(caps, "<capabilities>"));
 }
 
+/* The bulk call (CONNECT_GET_ALL_DOMAIN_STATS over the wire), all domains
+ * and a list of one: "test" runs, @dom ("e2e") is shut off. */
+static void
+check_domain_stats(VmmConnect *conn, VmmDomain *dom)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) recs = NULL;
+    VmmDomainStatsRecord *rec;
+    gboolean seen_test = FALSE, seen_e2e = FALSE;
+    int state;
+
+    recs = vmm_connect_get_all_domain_stats(conn, VMM_DOMAIN_STATS_STATE, 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(recs->len, ==, 2);
+    for (guint i = 0; i < recs->len; i++) {
+        rec = recs->pdata[i];
+        g_assert_true(vmm_typed_params_get_int(rec->params, rec->nparams, "state.state",
+                                               &state));
+        if (g_str_equal(vmm_domain_get_name(rec->dom), "test")) {
+            seen_test = TRUE;
+            g_assert_cmpint(state, ==, VMM_DOMAIN_RUNNING);
+            g_assert_cmpint(vmm_domain_get_id(rec->dom), ==, 1);
+        } else {
+            seen_e2e = TRUE;
+            g_assert_cmpstr(vmm_domain_get_name(rec->dom), ==, "e2e");
+            g_assert_cmpint(state, ==, VMM_DOMAIN_SHUTOFF);
+        }
+    }
+    g_assert_true(seen_test && seen_e2e);
+    g_clear_pointer(&recs, g_ptr_array_unref);
+
+    recs = vmm_connect_get_all_domain_stats(conn, VMM_DOMAIN_STATS_STATE,
+                                            VMM_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(recs->len, ==, 1);
+    g_clear_pointer(&recs, g_ptr_array_unref);
+
+    recs = vmm_domain_list_get_stats(&dom, 1, VMM_DOMAIN_STATS_STATE, 0, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(recs->len, ==, 1);
+    rec = recs->pdata[0];
+    g_assert_cmpstr(vmm_domain_get_name(rec->dom), ==, "e2e");
+    g_assert_true(vmm_typed_params_get_int(rec->params, rec->nparams, "state.reason",
+                                           &state));
+}
+
 static void
 check_domains(VmmConnect *conn)
 {
@@ -248,6 +294,7 @@ check_domains(VmmConnect *conn)
     g_assert_cmpint(state, ==, VMM_DOMAIN_SHUTOFF);
     g_assert_cmpint(vmm_domain_is_active(dom, &error), ==, 0);
     g_assert_cmpint(vmm_domain_is_persistent(dom, &error), ==, 1);
+    check_domain_stats(conn, dom);
 
     g_assert_true(vmm_domain_create(dom, 0, &error));
     g_assert_no_error(error);
