@@ -18,6 +18,7 @@
 
 #include <string.h>
 
+#include "conf/object_list.h"
 #include "driver.h"
 #include "events.h"
 
@@ -1639,6 +1640,9 @@ enum {
     PROC_WRITES = 1 << 0,      /* refused on read-only sockets and connections */
     PROC_NO_CONN = 1 << 1,     /* allowed before CONNECT_OPEN */
     PROC_PRIORITY = 1 << 2,    /* never waits on a guest: may use the priority workers */
+    /* Runs on the I/O loop itself (dispatch_inline()): takes no object
+     * lock but through the list lookups, which then never wait. */
+    PROC_INLINE = 1 << 3,
 };
 
 typedef struct {
@@ -1665,37 +1669,38 @@ typedef struct {
 
 #define W PROC_WRITES
 #define P PROC_PRIORITY
+#define I PROC_INLINE
 
 static const ProcRow proc_table[] = {
     /* connection, node, auth */
     ROW_A(CONNECT_OPEN, "virConnectOpen", h_connect_open, remote_connect_open_args, PROC_NO_CONN),
-    ROW_V(CONNECT_CLOSE, "virConnectClose", h_connect_close, PROC_NO_CONN),
+    ROW_V(CONNECT_CLOSE, "virConnectClose", h_connect_close, PROC_NO_CONN | I),
     ROW_R(CONNECT_GET_TYPE, "virConnectGetType", h_connect_get_type,
           remote_connect_get_type_ret, 0),
     ROW_R(CONNECT_GET_VERSION, "virConnectGetVersion", h_connect_get_version,
           remote_connect_get_version_ret, 0),
     ROW_R(CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion", h_connect_get_lib_version,
-          remote_connect_get_lib_version_ret, 0),
+          remote_connect_get_lib_version_ret, I),
     ROW_R(CONNECT_GET_HOSTNAME, "virConnectGetHostname", h_connect_get_hostname,
           remote_connect_get_hostname_ret, 0),
     ROW_R(CONNECT_GET_URI, "virConnectGetURI", h_connect_get_uri,
-          remote_connect_get_uri_ret, 0),
+          remote_connect_get_uri_ret, I),
     ROW_R(CONNECT_GET_CAPABILITIES, "virConnectGetCapabilities", h_connect_get_capabilities,
           remote_connect_get_capabilities_ret, 0),
     ROW_R(CONNECT_IS_SECURE, "virConnectIsSecure", h_connect_is_secure,
-          remote_connect_is_secure_ret, 0),
+          remote_connect_is_secure_ret, I),
     ROW_R(NODE_GET_INFO, "virNodeGetInfo", h_node_get_info, remote_node_get_info_ret, 0),
     ROW_R(NODE_GET_SECURITY_MODEL, "virNodeGetSecurityModel", h_node_get_security_model,
           remote_node_get_security_model_ret, 0),
     /* Feature 10 works before open; dispatch() checks the others. */
     ROW_AR(CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature", h_connect_supports_feature,
            remote_connect_supports_feature_args, remote_connect_supports_feature_ret,
-           PROC_NO_CONN),
-    ROW_R(AUTH_LIST, "virConnectAuthList", h_auth_list, remote_auth_list_ret, PROC_NO_CONN),
+           PROC_NO_CONN | I),
+    ROW_R(AUTH_LIST, "virConnectAuthList", h_auth_list, remote_auth_list_ret, PROC_NO_CONN | I),
     ROW_R(AUTH_POLKIT, "virConnectAuthPolkit", h_auth_polkit, remote_auth_polkit_ret,
           PROC_NO_CONN),
-    ROW_V(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", h_noop, 0),
-    ROW_V(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", h_noop, 0),
+    ROW_V(CONNECT_REGISTER_CLOSE_CALLBACK, "virConnectRegisterCloseCallback", h_noop, I),
+    ROW_V(CONNECT_UNREGISTER_CLOSE_CALLBACK, "virConnectUnregisterCloseCallback", h_noop, I),
 
     /* domain lists */
     ROW_AR(CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains", h_connect_list_all_domains,
@@ -1715,11 +1720,11 @@ static const ProcRow proc_table[] = {
 
     /* domains */
     ROW_AR(DOMAIN_LOOKUP_BY_NAME, "virDomainLookupByName", h_domain_lookup_by_name,
-           remote_domain_lookup_by_name_args, remote_domain_lookup_by_name_ret, P),
+           remote_domain_lookup_by_name_args, remote_domain_lookup_by_name_ret, P | I),
     ROW_AR(DOMAIN_LOOKUP_BY_UUID, "virDomainLookupByUUID", h_domain_lookup_by_uuid,
-           remote_domain_lookup_by_uuid_args, remote_domain_lookup_by_uuid_ret, P),
+           remote_domain_lookup_by_uuid_args, remote_domain_lookup_by_uuid_ret, P | I),
     ROW_AR(DOMAIN_LOOKUP_BY_ID, "virDomainLookupByID", h_domain_lookup_by_id,
-           remote_domain_lookup_by_id_args, remote_domain_lookup_by_id_ret, P),
+           remote_domain_lookup_by_id_args, remote_domain_lookup_by_id_ret, P | I),
     ROW_AR(DOMAIN_DEFINE_XML, "virDomainDefineXML", h_domain_define_xml,
            remote_domain_define_xml_args, remote_domain_define_xml_ret, W),
     ROW_AR(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags", h_domain_define_xml_flags,
@@ -1749,9 +1754,9 @@ static const ProcRow proc_table[] = {
     ROW_A(DOMAIN_SET_METADATA, "virDomainSetMetadata", h_domain_set_metadata,
           remote_domain_set_metadata_args, W),
     ROW_AR(DOMAIN_GET_INFO, "virDomainGetInfo", h_domain_get_info,
-           remote_domain_get_info_args, remote_domain_get_info_ret, P),
+           remote_domain_get_info_args, remote_domain_get_info_ret, P | I),
     ROW_AR(DOMAIN_GET_STATE, "virDomainGetState", h_domain_get_state,
-           remote_domain_get_state_args, remote_domain_get_state_ret, P),
+           remote_domain_get_state_args, remote_domain_get_state_ret, P | I),
     ROW_AR(DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc", h_domain_get_xml_desc,
            remote_domain_get_xml_desc_args, remote_domain_get_xml_desc_ret, 0),
     ROW_AR(DOMAIN_GET_OS_TYPE, "virDomainGetOSType", h_domain_get_os_type,
@@ -1765,9 +1770,9 @@ static const ProcRow proc_table[] = {
     ROW_AR(DOMAIN_GET_AUTOSTART, "virDomainGetAutostart", h_domain_get_autostart,
            remote_domain_get_autostart_args, remote_domain_get_autostart_ret, 0),
     ROW_AR(DOMAIN_IS_ACTIVE, "virDomainIsActive", h_domain_is_active,
-           remote_domain_is_active_args, remote_domain_is_active_ret, P),
+           remote_domain_is_active_args, remote_domain_is_active_ret, P | I),
     ROW_AR(DOMAIN_IS_PERSISTENT, "virDomainIsPersistent", h_domain_is_persistent,
-           remote_domain_is_persistent_args, remote_domain_is_persistent_ret, P),
+           remote_domain_is_persistent_args, remote_domain_is_persistent_ret, P | I),
     ROW_AR(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage",
            h_domain_has_managed_save_image, remote_domain_has_managed_save_image_args,
            remote_domain_has_managed_save_image_ret, 0),
@@ -1939,6 +1944,7 @@ static const ProcRow proc_table[] = {
 
 #undef W
 #undef P
+#undef I
 
 /* Procedure numbers are small: index them directly. */
 #define PROC_INDEX_MAX 512
@@ -2065,10 +2071,32 @@ is_priority(const VmmRpcHeader *hdr, gpointer opaque)
     return row && (row->flags & PROC_PRIORITY);
 }
 
+/* Queries that never wait run on the I/O loop: virsh list's one state call
+ * per domain then costs no thread hand-off.  A lookup that would wait for
+ * an object's lock (a define saving it, say) makes the call start over on
+ * a worker, so a slow call on one object still delays no other. */
+static gboolean
+dispatch_inline(VmmRpcClient *client, const VmmRpcHeader *hdr, const guint8 *payload,
+                gsize size, GBytes **reply, gpointer opaque)
+{
+    const ProcRow *row = proc_lookup(hdr->proc);
+
+    if (!row || !(row->flags & PROC_INLINE))
+        return FALSE;
+    vmm_obj_nowait_begin();
+    *reply = dispatch(client, hdr, payload, size, opaque);
+    if (vmm_obj_nowait_end()) {
+        g_clear_pointer(reply, g_bytes_unref);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 const VmmRpcServerCallbacks vmmd_dispatch_callbacks = {
     .dispatch = dispatch,
     .is_priority = is_priority,
     .client_init = client_init,
     .client_close = client_close,
     .client_free = client_free,
+    .dispatch_inline = dispatch_inline,
 };

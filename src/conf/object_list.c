@@ -169,12 +169,38 @@ vmm_obj_list_kind(const VmmObjList *list)
 
 /* Lock a referenced object found in an index; drop it when it was removed
  * in between. */
+/* 0: lookups wait; 1: they only try; 2: one would have waited. */
+static __thread int nowait_state;
+
+void
+vmm_obj_nowait_begin(void)
+{
+    nowait_state = 1;
+}
+
+gboolean
+vmm_obj_nowait_end(void)
+{
+    gboolean would_block = nowait_state == 2;
+
+    nowait_state = 0;
+    return would_block;
+}
+
 static gpointer
 lock_found(VmmObj *obj)
 {
     if (!obj)
         return NULL;
-    vmm_obj_lock(obj);
+    if (nowait_state) {
+        if (!g_mutex_trylock(&obj->lock)) {
+            nowait_state = 2;
+            vmm_obj_unref(obj);
+            return NULL;
+        }
+    } else {
+        vmm_obj_lock(obj);
+    }
     if (obj->removed) {
         vmm_obj_end(obj);
         return NULL;

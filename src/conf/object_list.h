@@ -90,6 +90,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmObjList, vmm_obj_list_free)
 
 const VmmObjKind *vmm_obj_list_kind(const VmmObjList *list);
 
+/*
+ * For a thread that must never wait (vmmd's I/O loop running a query
+ * inline): between begin and end, the lookups below only try an object's
+ * lock, and one that would have to wait returns NULL as if the object were
+ * absent.  end() returns TRUE when that happened: the caller then drops
+ * what it got and runs the call again where waiting is fine.
+ */
+void vmm_obj_nowait_begin(void);
+gboolean vmm_obj_nowait_end(void);
+
 /* Referenced and locked object, or NULL when absent (no error set). */
 gpointer vmm_obj_list_find_by_name(VmmObjList *list, const char *name);
 gpointer vmm_obj_list_find_by_uuid(VmmObjList *list, const unsigned char *uuid);

@@ -8,8 +8,12 @@
  * the body (growing the buffer as data arrives, so a large announced
  * length costs nothing until the bytes exist), decodes the header, then
  * answers keepalive itself and pushes REMOTE calls to the worker pool.
- * Workers hand replies to vmm_rpc_client_send(), which queues them under
- * the client lock and wakes the main loop to write.
+ * Workers hand replies to vmm_rpc_client_send().  When nothing is queued
+ * ahead of a reply it is written at once, non-blocking, by the sending
+ * thread under the client lock (a worker's reply then costs no wake-up of
+ * the main loop); whatever the socket does not take is queued, and the main
+ * loop, woken, writes the queue.  While the queue is not empty (the loop is
+ * writing), every packet joins it, so packets never interleave or reorder.
  */
 #define _GNU_SOURCE   /* struct ucred */
 #include "rpc/rpc_server.h"
@@ -92,6 +96,7 @@ struct _VmmRpcClient {
     gboolean close_requested;
     gboolean wake_pending;
     gboolean keepalive;
+    gboolean loop_writing;  /* wq is not empty: only the main loop writes */
 };
 
 typedef struct {
@@ -182,6 +187,8 @@ client_wake_cb(gpointer data)
     }
     while (!g_queue_is_empty(&client->pending))
         g_queue_push_tail(&client->wq, g_queue_pop_head(&client->pending));
+    if (!g_queue_is_empty(&client->wq))
+        client->loop_writing = TRUE;
     close_now = (client->close_requested && g_queue_is_empty(&client->wq)) ||
                 client->overflow;
     if (client->overflow)
@@ -213,13 +220,42 @@ client_wake_locked(VmmRpcClient *client)
     g_source_unref(src);
 }
 
+/*
+ * Under the lock, nothing queued: write @pkt from this thread.  Returns
+ * what is left to queue (NULL: all of it went out).  A failed write is left
+ * to the main loop to discover when it writes the rest.
+ */
+static GBytes *
+client_send_direct_locked(VmmRpcClient *client, GBytes *pkt)
+{
+    gsize len;
+    const guint8 *data = g_bytes_get_data(pkt, &len);
+    g_autoptr(GError) err = NULL;
+    gssize n = g_socket_send(client->sock, (const char *)data, len, NULL, &err);
+
+    if (n == (gssize)len)
+        return NULL;
+    if (n <= 0)
+        return g_bytes_ref(pkt);
+    return g_bytes_new_from_bytes(pkt, n, len - n);
+}
+
 void
 vmm_rpc_client_send(VmmRpcClient *client, GBytes *pkt)
 {
-    gsize len = g_bytes_get_size(pkt);
+    gsize len;
+    g_autoptr(GBytes) rest = NULL;
 
     g_mutex_lock(&client->lock);
     if (!client->closed && !client->overflow) {
+        if (!client->loop_writing && g_queue_is_empty(&client->pending)) {
+            if (!(rest = client_send_direct_locked(client, pkt))) {
+                g_mutex_unlock(&client->lock);
+                return;
+            }
+            pkt = rest;
+        }
+        len = g_bytes_get_size(pkt);
         if (client->queued + len > VMM_RPC_QUEUE_MAX) {
             /* A client that does not read (events piling up) is cut off
              * rather than allowed to eat the daemon's memory. */
@@ -359,6 +395,13 @@ client_flush(VmmRpcClient *client)
             client->woff = 0;
             g_mutex_lock(&client->lock);
             client->queued -= len;
+            /* Drained: what was queued meanwhile goes next, in order; with
+             * nothing left, senders may write directly again. */
+            if (g_queue_is_empty(&client->wq)) {
+                while (!g_queue_is_empty(&client->pending))
+                    g_queue_push_tail(&client->wq, g_queue_pop_head(&client->pending));
+                client->loop_writing = !g_queue_is_empty(&client->wq);
+            }
             g_mutex_unlock(&client->lock);
         }
     }
@@ -452,9 +495,10 @@ job_run(gpointer data, gpointer user_data)
         vmm_rpc_client_send(client, reply);
 
     g_mutex_lock(&client->lock);
-    client->inflight--;
-    /* Reading may have paused at the request limit. */
-    client_wake_locked(client);
+    /* Reading paused at the request limit resumes now; otherwise the main
+     * loop need not hear of this call again. */
+    if (client->inflight-- >= client->srv->cfg.max_client_requests)
+        client_wake_locked(client);
     g_mutex_unlock(&client->lock);
 
     g_free(job->payload);
@@ -513,6 +557,18 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
     }
     if (hdr.status != VMM_RPC_OK)
         return FALSE;
+
+    if (client->srv->cb.dispatch_inline) {
+        g_autoptr(GBytes) reply = NULL;
+
+        if (client->srv->cb.dispatch_inline(client, &hdr, buf + VMM_RPC_HEADER_SIZE,
+                                            size - VMM_RPC_HEADER_SIZE, &reply,
+                                            client->srv->opaque)) {
+            if (reply)
+                vmm_rpc_client_send(client, reply);
+            return TRUE;
+        }
+    }
 
     GThreadPool *pool;
     Job *job = g_new0(Job, 1);

@@ -56,6 +56,13 @@ typedef struct {
     void (*client_close)(VmmRpcClient *client, gpointer opaque);
     /* Free the state once the last reference is gone (any thread). */
     void (*client_free)(gpointer priv);
+    /* Optional, main thread: run a call right here instead of on a worker
+     * (saving two thread hand-offs).  Only for calls that never wait:
+     * return FALSE, before or after trying, to have it run on a worker;
+     * TRUE with *@reply set as dispatch() would (NULL: no reply). */
+    gboolean (*dispatch_inline)(VmmRpcClient *client, const VmmRpcHeader *hdr,
+                                const guint8 *payload, gsize size, GBytes **reply,
+                                gpointer opaque);
 } VmmRpcServerCallbacks;
 
 VmmRpcServer *vmm_rpc_server_new(const VmmRpcServerConfig *config,

@@ -181,6 +181,40 @@ file_of(Fixture *f, const char *name)
     return xml;
 }
 
+/* In nowait mode a lookup of a locked object reports it (as absent, and
+ * through vmm_obj_nowait_end()) instead of waiting; others are found. */
+static void
+test_nowait(Fixture *f, gconstpointer data)
+{
+    unsigned char uuid_a[VMM_UUID_BUFLEN];
+    VmmObj *held;
+    VmmObj *obj;
+
+    vmm_uuid_parse(UUID_A, uuid_a);
+    define_ok(f, toy_new("alpha", UUID_A, "one"), TRUE);
+    define_ok(f, toy_new("beta", UUID_B, "two"), TRUE);
+
+    held = vmm_obj_list_find_by_name(f->list, "alpha");
+    g_assert_nonnull(held);
+    vmm_obj_nowait_begin();
+    obj = vmm_obj_list_find_by_name(f->list, "beta");
+    g_assert_nonnull(obj);
+    vmm_obj_end(obj);
+    g_assert_null(vmm_obj_list_find_by_uuid(f->list, uuid_a));
+    g_assert_true(vmm_obj_nowait_end());
+    vmm_obj_end(held);
+
+    vmm_obj_nowait_begin();
+    obj = vmm_obj_list_find_by_uuid(f->list, uuid_a);
+    g_assert_nonnull(obj);
+    vmm_obj_end(obj);
+    g_assert_false(vmm_obj_nowait_end());
+    /* Back to waiting lookups. */
+    obj = vmm_obj_list_find_by_name(f->list, "alpha");
+    g_assert_nonnull(obj);
+    vmm_obj_end(obj);
+}
+
 static void
 test_round_trip(Fixture *f, gconstpointer data)
 {
@@ -575,6 +609,7 @@ main(int argc, char **argv)
 #define FTEST(path, fn) \
     g_test_add(path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
     FTEST("/conf/object_list/round-trip", test_round_trip);
+    FTEST("/conf/object_list/nowait", test_nowait);
     FTEST("/conf/object_list/autostart", test_autostart);
     FTEST("/conf/object_list/redefine-rules", test_redefine_rules);
     FTEST("/conf/object_list/active-redefine", test_active_redefine);
