@@ -15,6 +15,7 @@
  * stale handle gets the driver's "not found" error.
  */
 #include "remote_dispatch.h"
+#include "remote_stream.h"
 
 #include <string.h>
 
@@ -142,6 +143,7 @@ typedef struct {
     ClientPriv *priv;
     VmmRpcClient *client;
     VmmConnect *conn;            /* NULL before open */
+    VmmStream *stream;           /* connected by the call: served after its reply */
 } Call;
 
 static void
@@ -197,6 +199,7 @@ client_close(VmmRpcClient *client, gpointer opaque)
     priv->events = g_ptr_array_new();
     g_mutex_unlock(&priv->lock);
 
+    vmm_rpc_server_stream_client_closed(client);
     /* Registrations exist only on an open connection. */
     for (guint i = 0; i < events->len; i++)
         event_reg_drop(priv->shared->conn, g_ptr_array_index(events, i));
@@ -853,9 +856,18 @@ HANDLER(h_domain_get_metadata, remote_domain_get_metadata_args,
         return FALSE; \
     }
 
-/* Consoles need streams, which vmmd does not serve yet. */
-NOT_SUPPORTED(h_domain_open_console, remote_domain_open_console_args, void,
-              "virDomainOpenConsole")
+/* The console stream is served once the reply is out (dispatch()). */
+HANDLER(h_domain_open_console, remote_domain_open_console_args, void)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    g_autoptr(VmmStream) st = vmm_stream_new(c->conn, VMM_STREAM_NONBLOCK);
+
+    if (!vmm_domain_open_console(dom, args->dev_name ? *args->dev_name : NULL, st,
+                                 args->flags, error))
+        return FALSE;
+    c->stream = g_steal_pointer(&st);
+    return TRUE;
+}
 
 static remote_string
 opt_string(const char *s)
@@ -1783,7 +1795,7 @@ static const ProcRow proc_table[] = {
     ROW_AR(DOMAIN_GET_METADATA, "virDomainGetMetadata", h_domain_get_metadata,
            remote_domain_get_metadata_args, remote_domain_get_metadata_ret, 0),
     ROW_A(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole", h_domain_open_console,
-          remote_domain_open_console_args, 0),
+          remote_domain_open_console_args, W),
     ROW_AR(DOMAIN_GET_SECURITY_LABEL, "virDomainGetSecurityLabel", h_domain_get_security_label,
            remote_domain_get_security_label_args, remote_domain_get_security_label_ret, 0),
 
@@ -2056,8 +2068,12 @@ dispatch(VmmRpcClient *client, const VmmRpcHeader *call, const guint8 *payload, 
         vmm_rpc_payload_free(row->ret_xdr, ret);
     if (!reply)
         reply = vmm_rpc_packet_encode_error(&hdr, err, VMM_RPC_FROM_RPC);
+    else if (c.stream)
+        vmmd_stream_start(client, call, c.stream, g_steal_pointer(&reply));
 
 out:
+    if (c.stream)
+        vmm_stream_unref(c.stream);
     if (args)
         vmm_rpc_payload_free(row->args_xdr, args);
     return reply;
@@ -2099,4 +2115,5 @@ const VmmRpcServerCallbacks vmmd_dispatch_callbacks = {
     .client_close = client_close,
     .client_free = client_free,
     .dispatch_inline = dispatch_inline,
+    .stream = vmm_rpc_server_stream_packet,
 };

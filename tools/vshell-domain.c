@@ -873,6 +873,8 @@ cmd_edit(Vsh *ctl, const VshCmd *cmd)
 const VshCmdDef vsh_domain_cmds[] = {
     { "autostart", cmd_autostart, autostart_opts, N_("autostart a domain"),
       N_("Configure a domain to be automatically started at boot."), 0 },
+    { "console", vsh_cmd_console, vsh_console_opts, N_("connect to the guest console"),
+      N_("Connect the virtual serial console for the guest."), VSH_CMD_NOTRAILER },
     { "create", cmd_create, create_opts, N_("create a domain from an XML file"),
       N_("Create a domain."), 0 },
     { "define", cmd_define, define_opts,

@@ -89,6 +89,8 @@ extern const VshOptDef vsh_net_event_opts[];
 extern const VshOptDef vsh_pool_event_opts[];
 gboolean vsh_cmd_net_event(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_pool_event(Vsh *ctl, const VshCmd *cmd);
+extern const VshOptDef vsh_console_opts[];
+gboolean vsh_cmd_console(Vsh *ctl, const VshCmd *cmd);
 
 /* ---- option access ---- */
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);

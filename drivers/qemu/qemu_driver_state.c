@@ -10,6 +10,7 @@
  */
 #include "qemu_driver_priv.h"
 #include "qemu_driver.h"
+#include "qemu_console.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -230,6 +231,7 @@ vmm_qemu_driver_state_init(const VmmQemuDriverConfig *cfg, GError **error)
     }
     d = g_new0(QemuDriver, 1);
     g_mutex_init(&d->lock);
+    qemu_console_init();
     dirs_init(d, cfg->root);
     d->job_timeout_ms = VMM_QEMU_MONITOR_TIMEOUT_MS;
     d->destroy_grace_ms = 10000;

@@ -47,6 +47,12 @@ vmm_remote_driver_is_inside_daemon(void)
     return inside_daemon;
 }
 
+RpcClient *
+vmm_remote_driver_get_client(VmmConnect *conn)
+{
+    return ((RemotePriv *)conn->priv)->client;
+}
+
 static gboolean
 remote_call(VmmConnect *conn, int proc, xdrproc_t args_proc, const void *args,
             xdrproc_t ret_proc, void *ret, GError **error)

@@ -24,4 +24,7 @@ extern const VmmDriver vmm_remote_driver;
 void vmm_remote_driver_set_inside_daemon(gboolean inside);
 gboolean vmm_remote_driver_is_inside_daemon(void);
 
+/* The RPC connection of a remote-driver @conn (streams, remote_stream.c). */
+struct _RpcClient *vmm_remote_driver_get_client(VmmConnect *conn);
+
 G_END_DECLS

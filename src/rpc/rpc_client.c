@@ -39,6 +39,13 @@ typedef struct {
     GBytes *body;
 } RpcPending;
 
+/* A stream opened by a call (rpc_client_call_stream()). */
+typedef struct {
+    int proc;
+    RpcClientStreamFunc func;
+    gpointer opaque;
+} RpcStreamReg;
+
 /* One MESSAGE on its way to the event thread; proc < 0 stops the thread. */
 typedef struct {
     int proc;
@@ -63,6 +70,8 @@ struct _RpcClient {
     GError *closed;               /* set once, when the connection is gone */
 
     GMutex write_lock;            /* one writer of the output stream at a time */
+    GMutex stream_lock;           /* streams; held while a stream func runs */
+    GHashTable *streams;          /* serial -> RpcStreamReg* */
     gint pong_owed;               /* atomic: PINGs not yet answered */
 
     GByteArray *rx;               /* bytes read but not yet framed */
@@ -84,6 +93,24 @@ struct _RpcClient {
 /* ------------------------------------------------------------------ */
 /* Closing                                                             */
 
+/* Tell every stream that the connection is gone. */
+static void
+client_streams_closed(RpcClient *client, const GError *reason)
+{
+    GHashTableIter it;
+    gpointer value;
+
+    g_mutex_lock(&client->stream_lock);
+    g_hash_table_iter_init(&it, client->streams);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        RpcStreamReg *reg = value;
+
+        reg->func(client, -1, (const guint8 *)reason->message, strlen(reason->message),
+                  reg->opaque);
+    }
+    g_mutex_unlock(&client->stream_lock);
+}
+
 /* Record why the connection ended (the first reason wins), wake every
  * waiting caller and tell the owner.  Takes ownership of @reason. */
 static void
@@ -103,6 +130,7 @@ client_mark_closed(RpcClient *client, GError *reason)
         return;
     }
     g_debug("connection to %s closed: %s", client->peer, reason->message);
+    client_streams_closed(client, reason);
     if (client->close_func)
         client->close_func(client, reason, client->close_opaque);
 }
@@ -326,10 +354,18 @@ client_handle_packet(RpcClient *client, const guint8 *data, gsize len)
         if (client->event_func)
             client_queue_event(client, proc, body, body_len);
         return TRUE;
-    case VMM_RPC_STREAM:
-        /* This client opens no streams; stray data is dropped. */
-        g_debug("ignoring stream packet for procedure %d from %s", proc, client->peer);
+    case VMM_RPC_STREAM: {
+        RpcStreamReg *reg;
+
+        g_mutex_lock(&client->stream_lock);
+        reg = g_hash_table_lookup(client->streams, GUINT_TO_POINTER(hdr.serial));
+        if (reg && reg->proc == proc)
+            reg->func(client, status, body, body_len, reg->opaque);
+        else
+            g_debug("ignoring stream packet for procedure %d from %s", proc, client->peer);
+        g_mutex_unlock(&client->stream_lock);
         return TRUE;
+    }
     default:
         client_fail(client, VMM_ERR_RPC, _("unexpected packet type %d from vmmd at %s"),
                     type, client->peer);
@@ -447,6 +483,8 @@ rpc_client_new_stream(GIOStream *stream, const char *peer)
     g_mutex_init(&client->lock);
     g_cond_init(&client->cond);
     g_mutex_init(&client->write_lock);
+    g_mutex_init(&client->stream_lock);
+    client->streams = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     client->pending = g_hash_table_new(NULL, NULL);
     client->rx = g_byte_array_new();
     client->events = g_async_queue_new_full((GDestroyNotify)rpc_event_free);
@@ -655,10 +693,74 @@ set_closed_error(RpcClient *client, GError **error)
     g_set_error_literal(error, VMM_ERROR, client->closed->code, client->closed->message);
 }
 
+static gboolean
+client_call(RpcClient *client, guint32 prog, int proc,
+            xdrproc_t args_proc, const void *args,
+            xdrproc_t ret_proc, void *ret, RpcStreamReg *reg, guint32 *serial,
+            GError **error);
+
 gboolean
 rpc_client_call(RpcClient *client, guint32 prog, int proc,
                 xdrproc_t args_proc, const void *args,
                 xdrproc_t ret_proc, void *ret, GError **error)
+{
+    return client_call(client, prog, proc, args_proc, args, ret_proc, ret, NULL, NULL,
+                       error);
+}
+
+gboolean
+rpc_client_call_stream(RpcClient *client, guint32 prog, int proc,
+                       xdrproc_t args_proc, const void *args,
+                       RpcClientStreamFunc func, gpointer opaque,
+                       guint32 *serial, GError **error)
+{
+    RpcStreamReg *reg = g_new0(RpcStreamReg, 1);
+
+    reg->proc = proc;
+    reg->func = func;
+    reg->opaque = opaque;
+    return client_call(client, prog, proc, args_proc, args, NULL, NULL, reg, serial, error);
+}
+
+gboolean
+rpc_client_stream_send(RpcClient *client, guint32 prog, int proc, guint32 serial,
+                       int status, const void *data, gsize len, GError **error)
+{
+    VmmRpcHeader hdr = {
+        .prog = prog, .vers = 1, .proc = proc, .type = VMM_RPC_STREAM,
+        .serial = serial, .status = status,
+    };
+    g_autoptr(GBytes) packet = NULL;
+    gboolean ok;
+
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        set_closed_error(client, error);
+        g_mutex_unlock(&client->lock);
+        return FALSE;
+    }
+    g_mutex_unlock(&client->lock);
+    if (!(packet = vmm_rpc_packet_encode_raw(&hdr, data, len, error)))
+        return FALSE;
+    g_mutex_lock(&client->write_lock);
+    ok = client_write_locked(client, packet, error);
+    g_mutex_unlock(&client->write_lock);
+    return ok;
+}
+
+void
+rpc_client_stream_remove(RpcClient *client, guint32 serial)
+{
+    g_mutex_lock(&client->stream_lock);
+    g_hash_table_remove(client->streams, GUINT_TO_POINTER(serial));
+    g_mutex_unlock(&client->stream_lock);
+}
+
+static gboolean
+client_call(RpcClient *client, guint32 prog, int proc,
+            xdrproc_t args_proc, const void *args,
+            xdrproc_t ret_proc, void *ret, RpcStreamReg *reg, guint32 *serial,
+            GError **error)
 {
     RpcPending p = { .proc = proc };
     VmmRpcHeader hdr = {
@@ -672,11 +774,19 @@ rpc_client_call(RpcClient *client, guint32 prog, int proc,
     if (client->closed) {
         set_closed_error(client, error);
         g_mutex_unlock(&client->lock);
+        g_free(reg);
         return FALSE;
     }
     p.serial = client->next_serial++;
     g_hash_table_insert(client->pending, GUINT_TO_POINTER(p.serial), &p);
     g_mutex_unlock(&client->lock);
+    if (serial)
+        *serial = p.serial;
+    if (reg) {
+        g_mutex_lock(&client->stream_lock);
+        g_hash_table_insert(client->streams, GUINT_TO_POINTER(p.serial), reg);
+        g_mutex_unlock(&client->stream_lock);
+    }
 
     hdr.serial = p.serial;
     packet = vmm_rpc_packet_encode(&hdr, args_proc, args, error);
@@ -705,10 +815,14 @@ rpc_client_call(RpcClient *client, guint32 prog, int proc,
 
     if (!sent || !p.done) {
         g_clear_pointer(&p.body, g_bytes_unref);
+        if (reg)
+            rpc_client_stream_remove(client, p.serial);
         return FALSE;
     }
     sent = client_decode_reply(client, &p, ret_proc, ret, error);
     g_bytes_unref(p.body);
+    if (!sent && reg)
+        rpc_client_stream_remove(client, p.serial);
     return sent;
 }
 
@@ -793,6 +907,8 @@ client_release(RpcClient *client)
     g_mutex_clear(&client->lock);
     g_cond_clear(&client->cond);
     g_mutex_clear(&client->write_lock);
+    g_hash_table_unref(client->streams);
+    g_mutex_clear(&client->stream_lock);
     g_free(client->peer);
     g_free(client);
 }

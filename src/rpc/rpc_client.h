@@ -68,6 +68,32 @@ gboolean rpc_client_call(RpcClient *client, guint32 prog, int proc,
                          xdrproc_t args_proc, const void *args,
                          xdrproc_t ret_proc, void *ret, GError **error);
 
+/*
+ * Streams (libvirt's, see rpc_stream.h for the server half).  Called on the
+ * I/O thread for each STREAM packet of the call: @status CONTINUE (data,
+ * empty = EOF), OK (the server's answer to our finish) or ERROR (@data is
+ * the remote_error); -1 when the connection closed (@data is the reason's
+ * message, NUL-terminated).  It must not call into @client.
+ */
+typedef void (*RpcClientStreamFunc)(RpcClient *client, int status, const guint8 *data,
+                                    gsize len, gpointer opaque);
+
+/* rpc_client_call() for a call that opens a stream: @func gets the stream's
+ * packets from before the CALL goes out (the server may send data right
+ * after the REPLY) until rpc_client_stream_remove(); *@serial is the call's.
+ * On failure nothing stays registered. */
+gboolean rpc_client_call_stream(RpcClient *client, guint32 prog, int proc,
+                                xdrproc_t args_proc, const void *args,
+                                RpcClientStreamFunc func, gpointer opaque,
+                                guint32 *serial, GError **error);
+/* Send a STREAM packet of the call @proc/@serial (data: CONTINUE; empty
+ * OK: finish; empty ERROR: abort). */
+gboolean rpc_client_stream_send(RpcClient *client, guint32 prog, int proc, guint32 serial,
+                                int status, const void *data, gsize len, GError **error);
+/* Stop delivering the stream's packets; once this returns, its func is not
+ * running and will not run again. */
+void rpc_client_stream_remove(RpcClient *client, guint32 serial);
+
 /* TRUE until the connection closed. */
 gboolean rpc_client_is_open(RpcClient *client);
 

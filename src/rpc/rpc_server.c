@@ -543,8 +543,14 @@ client_handle_packet(VmmRpcClient *client, guint8 *buf, gsize size)
             vmm_rpc_client_close(client);
             return TRUE;
         }
-        /* Stray replies, messages or stream packets (no streams are
-         * open): nothing waits for them. */
+        if (hdr.type == VMM_RPC_STREAM && hdr.prog == REMOTE_PROGRAM &&
+            client->srv->cb.stream) {
+            client->srv->cb.stream(client, &hdr, buf + VMM_RPC_HEADER_SIZE,
+                                   size - VMM_RPC_HEADER_SIZE, client->srv->opaque);
+            return TRUE;
+        }
+        /* Stray replies, messages or stream packets of no stream: nothing
+         * waits for them. */
         g_debug("client %p: ignoring packet type %d proc %d", client, hdr.type, hdr.proc);
         return TRUE;
     }

@@ -56,6 +56,11 @@ typedef struct {
     void (*client_close)(VmmRpcClient *client, gpointer opaque);
     /* Free the state once the last reference is gone (any thread). */
     void (*client_free)(gpointer priv);
+    /* Optional, main thread: a STREAM packet of the REMOTE program
+     * (rpc_stream.h); @payload (@size bytes) is valid for the call.  NULL:
+     * stream packets are dropped. */
+    void (*stream)(VmmRpcClient *client, const VmmRpcHeader *hdr,
+                   const guint8 *payload, gsize size, gpointer opaque);
     /* Optional, main thread: run a call right here instead of on a worker
      * (saving two thread hand-offs).  Only for calls that never wait:
      * return FALSE, before or after trying, to have it run on a worker;

@@ -366,7 +366,9 @@ CASES = {
 }
 
 
-def main():
+def run_cases(cases):
+    """Build the guest, start vmmd under a temp root and run the case named
+    by argv[4] from @cases (name -> function of a Vmmd); 77 to skip."""
     vmmd, vshell, build_guest, case = sys.argv[1:5]
     if not os.access(QEMU, os.X_OK):
         log("SKIP: %s is not installed" % QEMU)
@@ -381,7 +383,7 @@ def main():
     d = Vmmd(vmmd, vshell, paths["KERNEL"], paths["INITRD"])
     ok = False
     try:
-        rc = CASES[case](d)
+        rc = cases[case](d)
         ok = True
         return rc or 0
     finally:
@@ -392,6 +394,10 @@ def main():
             except OSError:
                 pass
         d.cleanup()
+
+
+def main():
+    return run_cases(CASES)
 
 
 if __name__ == "__main__":
