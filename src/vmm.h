@@ -404,9 +404,10 @@ G_END_DECLS
 /* Lifecycle events                                                    */
 /*
  * Callbacks run in the thread that caused the event (a driver call, or
- * the remote client's I/O thread), after the change, without driver locks
- * held.  They must not block.  Deregister every callback before the last
- * vmm_connect_unref() of its connection.
+ * the remote client's event thread), after the change, without driver
+ * locks held.  They must not block.  Deregister every callback before the
+ * last vmm_connect_unref() of its connection; a handle passed to a callback
+ * may still hold the connection, which then closes when it is released.
  */
 G_BEGIN_DECLS
 

@@ -98,8 +98,11 @@ void rpc_client_stream_remove(RpcClient *client, guint32 serial);
 gboolean rpc_client_is_open(RpcClient *client);
 
 /* Fail pending and later calls, stop both threads (after the event
- * callback in progress returns), close the transport and free.  Must not
- * be called from the event or close callback.  NULL is fine. */
+ * callback in progress returns), close the transport and free.  From the
+ * event callback (e.g. when it drops a remote connection's last
+ * reference), the transport is closed and the client freed on the event
+ * thread once the callback returns.  Must not be called from the close
+ * callback.  NULL is fine. */
 void rpc_client_free(RpcClient *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(RpcClient, rpc_client_free)
 

@@ -431,6 +431,62 @@ test_events(FakeDaemon *fd_, gconstpointer data)
     g_assert_cmpstr(procs, ==, "66,60,1,60,316,23,196,317");
 }
 
+typedef struct {
+    GAsyncQueue *got;        /* the callback's domain name */
+    GAsyncQueue *go;         /* lets the callback return */
+} Handoff;
+
+static void
+on_domain_event_hold(VmmConnect *conn, VmmDomain *dom, int event, int detail, gpointer opaque)
+{
+    Handoff *h = opaque;
+
+    g_async_queue_push(h->got, g_strdup(vmm_domain_get_name(dom)));
+    g_free(g_async_queue_timeout_pop(h->go, 30 * G_USEC_PER_SEC));
+}
+
+/* The domain handed to a callback holds a reference on the connection: when
+ * the application lets go of everything else while the callback runs, the
+ * connection closes on the client's event thread once the callback returns
+ * (that thread must not join itself). */
+static void
+test_last_ref_in_event(FakeDaemon *fd_, gconstpointer data)
+{
+    VmmConnect *conn = open_fake(fd_, "test+unix:///default?socket=%s", 0);
+    g_autoptr(GAsyncQueue) got = g_async_queue_new_full(g_free);
+    g_autoptr(GAsyncQueue) go = g_async_queue_new_full(g_free);
+    Handoff h = { got, go };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *procs = NULL;
+    VmmDomain *dom;
+    int id;
+
+    id = vmm_connect_domain_event_register(conn, on_domain_event_hold, &h, NULL, &error);
+    g_assert_no_error(error);
+    dom = vmm_domain_lookup_by_name(conn, "test", &error);
+    g_assert_no_error(error);
+    g_assert_true(vmm_domain_create(dom, VMM_DOMAIN_START_PAUSED, &error));
+    name = g_async_queue_timeout_pop(got, 30 * G_USEC_PER_SEC);
+    g_assert_cmpstr(name, ==, "test");
+    g_assert_true(vmm_connect_domain_event_deregister(conn, id, &error));
+    g_assert_no_error(error);
+    vmm_domain_unref(dom);
+    vmm_connect_unref(conn);
+    /* The callback's domain keeps the connection open. */
+    procs = fake_procs(fd_);
+    g_assert_cmpstr(procs, ==, "66,60,1,60,316,23,196,317");
+    g_async_queue_push(go, g_strdup("go"));
+    for (int i = 0; i < 3000; i++) {
+        g_autofree char *now = fake_procs(fd_);
+
+        if (g_str_has_suffix(now, ",2"))
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
 static void
 test_no_daemon(void)
 {
@@ -488,6 +544,7 @@ main(int argc, char **argv)
     ADD("/remote-driver/node-info", test_node_info);
     ADD("/remote-driver/unsupported", test_unsupported);
     ADD("/remote-driver/events", test_events);
+    ADD("/remote-driver/last-ref-in-event", test_last_ref_in_event);
 #undef ADD
     g_test_add_func("/remote-driver/no-daemon", test_no_daemon);
     g_test_add_func("/remote-driver/no-system-daemon", test_no_system_daemon);
