@@ -38,73 +38,18 @@ write_full(int fd, const char *data, gsize len)
     return TRUE;
 }
 
-static void
-fsync_dir_now(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-    if (fd < 0)
-        return;
-    fsync(fd);
-    close(fd);
-}
-
-/*
- * Group commit of directory syncs.  A rename is durable once an fsync() of
- * its directory has *started* after the rename returned.  Each writer takes
- * a ticket after its rename; one thread at a time syncs a directory, for
- * every ticket issued before it began; writers arriving meanwhile wait for
- * the next sync, which then covers all of them.  Concurrent defines thus
- * share directory syncs instead of queueing one per file in the kernel.
- */
-typedef struct {
-    guint64 issued;      /* tickets handed out */
-    guint64 synced;      /* every ticket up to this one is durable */
-    gboolean running;    /* a thread is in fsync() for the directory */
-    guint users;         /* threads in fsync_dir_of() for it */
-} DirSync;
-
-static GMutex dir_sync_lock;
-static GCond dir_sync_cond;
-static GHashTable *dir_syncs;     /* directory -> DirSync*, while in use */
-
-static void
+static gboolean
 fsync_dir_of(const char *path)
 {
     g_autofree char *dir = g_path_get_dirname(path);
-    DirSync *ds;
-    guint64 ticket;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
 
-    g_mutex_lock(&dir_sync_lock);
-    if (!dir_syncs)
-        dir_syncs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    if (!(ds = g_hash_table_lookup(dir_syncs, dir))) {
-        ds = g_new0(DirSync, 1);
-        g_hash_table_insert(dir_syncs, g_strdup(dir), ds);
-    }
-    ds->users++;
-    ticket = ++ds->issued;
-    while (ds->synced < ticket) {
-        guint64 upto;
-
-        if (ds->running) {
-            /* That sync may have begun before our rename: wait for it,
-             * then take (or wait for) the next one. */
-            g_cond_wait(&dir_sync_cond, &dir_sync_lock);
-            continue;
-        }
-        upto = ds->issued;
-        ds->running = TRUE;
-        g_mutex_unlock(&dir_sync_lock);
-        fsync_dir_now(dir);
-        g_mutex_lock(&dir_sync_lock);
-        ds->running = FALSE;
-        ds->synced = upto;
-        g_cond_broadcast(&dir_sync_cond);
-    }
-    if (--ds->users == 0)
-        g_hash_table_remove(dir_syncs, dir);
-    g_mutex_unlock(&dir_sync_lock);
+    if (fd < 0)
+        return FALSE;
+    rc = fsync(fd);
+    close(fd);
+    return rc == 0;
 }
 
 gboolean
