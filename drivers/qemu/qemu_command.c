@@ -659,10 +659,11 @@ build_monitor(Build *b)
     g_autoptr(GString) s = g_string_new("socket");
 
     prop(s, "id", "charmonitor");
-    prop(s, "path", p->monitor_path);
+    propf(s, "fd", "%d", p->monitor_fd);
     prop(s, "server", "on");
     prop(s, "wait", "off");
     add_props(b, "-chardev", s);
+    g_array_append_val(b->fds, p->monitor_fd);
     add2(b, "-mon", "chardev=charmonitor,id=monitor,mode=control");
 }
 
@@ -1905,8 +1906,8 @@ build_all(Build *b, GError **error)
     char uuid[VMM_UUID_STRING_BUFLEN];
     const char *backend;
 
-    if (!b->params->monitor_path) {
-        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, _("no monitor path for domain '%s'"),
+    if (b->params->monitor_fd <= 2) {
+        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, _("no monitor socket for domain '%s'"),
                       def->name);
         return FALSE;
     }
@@ -1992,6 +1993,7 @@ vmm_qemu_build_command(const VmmDomainDef *def, const VmmQemuCaps *caps,
     g_return_val_if_fail(def && caps && params, NULL);
     cmd->argv = g_ptr_array_new_with_free_func(g_free);
     cmd->fds = g_array_new(FALSE, FALSE, sizeof(int));
+    cmd->monitor_fd = params->monitor_fd;
     b.def = def;
     b.caps = caps;
     b.params = params;

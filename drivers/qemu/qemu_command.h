@@ -5,7 +5,7 @@
  *
  * The builder is pure: the same definition, capabilities and parameters give
  * the same argv, and nothing is opened, created or run.  Everything that
- * depends on the host at start time (the monitor socket, tap fds, the VNC
+ * depends on the host at start time (the monitor socket's fd, tap fds, the VNC
  * port, the NVRAM copy) is chosen by the caller and handed in through
  * VmmQemuBuildParams.
  */
@@ -18,7 +18,9 @@
 G_BEGIN_DECLS
 
 typedef struct {
-    const char *monitor_path;        /* QMP socket vmmd created (required) */
+    /* The listening QMP socket vmmd created (vmm_qemu_monitor_listen_unix());
+     * required, above 2.  It appears in the result's fds and monitor_fd. */
+    int monitor_fd;
     gboolean start_paused;           /* add -S; the caller sends "cont" */
     gboolean session;                /* qemu:///session: network NICs use
                                       * user-mode networking */
@@ -39,6 +41,7 @@ typedef struct {
 typedef struct {
     GPtrArray *argv;                 /* char*, NULL-terminated: a GStrv */
     GArray *fds;                     /* int: fds the child must inherit */
+    int monitor_fd;                  /* the one of them QEMU's QMP listens on */
 } VmmQemuCommand;
 
 /*

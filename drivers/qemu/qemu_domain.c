@@ -785,7 +785,7 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
     VmmQemuBuildParams params = { 0 };
     VmmQemuProcessConfig cfg = { 0 };
     g_autofree char *mon_path = NULL;
-    VmmCommand *cmd;
+    g_autoptr(VmmCommand) cmd = NULL;
     uid_t uid = 0;
     gid_t gid = 0;
     gboolean switch_user;
@@ -814,7 +814,13 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
     if (!vmm_file_mkdir_p(run->dom_dir, 0750, error))
         return FALSE;
     mon_path = g_strdup_printf("%s/monitor.sock", run->dom_dir);
-    params.monitor_path = mon_path;
+    /* vmmd creates the QMP socket and QEMU inherits it listening: no
+     * waiting for QEMU to create it. */
+    if ((params.monitor_fd = vmm_qemu_monitor_listen_unix(mon_path,
+                                                          switch_user ? uid : (uid_t)-1,
+                                                          switch_user ? gid : (gid_t)-1,
+                                                          error)) < 0)
+        return FALSE;
     params.start_paused = TRUE;
     params.session = !d->privileged;
     params.vnc_port = run->vnc_port;
@@ -823,8 +829,12 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
     params.firmware = d->firmware;
     params.tap_fds = taps ? (const int *)(gpointer)taps->data : NULL;
     params.n_tap_fds = taps ? taps->len : 0;
-    if (!(qc = vmm_qemu_build_command(def, caps, &params, error)))
+    if (!(qc = vmm_qemu_build_command(def, caps, &params, error))) {
+        close(params.monitor_fd);
         return FALSE;
+    }
+    /* From here the command owns the monitor's fd. */
+    cmd = vmm_qemu_process_command_new(qc);
 
     if (switch_user) {
         if (!own_file(run, run->dom_dir, uid, gid, error) ||
@@ -844,7 +854,6 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
 
     if (!owned_save(run, error))
         return FALSE;
-    cmd = vmm_qemu_process_command_new(qc);
     if (switch_user)
         vmm_command_set_user(cmd, uid, gid);
     cfg.name = def->name;
@@ -856,7 +865,8 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
     cfg.start_paused = paused;
     cfg.monitor_timeout_ms = d->job_timeout_ms;
     cfg.ctx = d->ctx;
-    if (!(run->proc = vmm_qemu_process_start(&cfg, cmd, &process_callbacks, run, error)))
+    if (!(run->proc = vmm_qemu_process_start(&cfg, g_steal_pointer(&cmd), &process_callbacks,
+                                             run, error)))
         return FALSE;
     run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(run->proc));
     return TRUE;

@@ -21,6 +21,7 @@
 #include <glib-unix.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -104,48 +105,71 @@ vmm_qemu_monitor_unref(VmmQemuMonitor *mon)
 
 /* ---- connecting ---- */
 
-int
-vmm_qemu_monitor_connect_unix(const char *path, int timeout_ms,
-                              gboolean (*alive)(gpointer opaque),
-                              gpointer opaque, GError **error)
+static gboolean
+unix_address(const char *path, struct sockaddr_un *addr, GError **error)
 {
-    struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
-    int err;
-
-    if (strlen(path) >= sizeof(addr.sun_path)) {
+    memset(addr, 0, sizeof(*addr));
+    addr->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(addr->sun_path)) {
         vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
                       _("monitor socket path '%s' is too long"), path);
+        return FALSE;
+    }
+    strcpy(addr->sun_path, path);
+    return TRUE;
+}
+
+int
+vmm_qemu_monitor_listen_unix(const char *path, uid_t uid, gid_t gid, GError **error)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (!unix_address(path, &addr, error))
+        return -1;
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot create a socket"));
         return -1;
     }
-    strcpy(addr.sun_path, path);
-
-    for (;;) {
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            vmm_error_set_errno(error, errno, _("cannot create a socket"));
-            return -1;
-        }
-        if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0) {
-            g_unix_set_fd_nonblocking(fd, TRUE, NULL);
-            return fd;
-        }
-        err = errno;
+    /* Linux gives the socket file the mode of the socket's inode: 0600
+     * from the start, no window with the umask's mode. */
+    if (fchmod(fd, 0600) < 0 ||
+        (unlink(path) < 0 && errno != ENOENT) ||
+        bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot create monitor socket '%s'"), path);
         close(fd);
-        if (err != ENOENT && err != ECONNREFUSED && err != EAGAIN && err != EINTR)
-            break;
-        if (alive && !alive(opaque)) {
-            vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
-                          _("QEMU exited before its monitor '%s' was ready"), path);
-            return -1;
-        }
-        if (g_get_monotonic_time() >= deadline)
-            break;
-        /* QEMU creates the socket a few ms after exec: poll briefly. */
-        g_usleep(2000);
+        return -1;
     }
-    vmm_error_set_errno(error, err, _("cannot connect to monitor socket '%s'"), path);
-    return -1;
+    if (chmod(path, 0600) < 0 ||
+        ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) ||
+        listen(fd, 1) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot set up monitor socket '%s'"), path);
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    return fd;
+}
+
+int
+vmm_qemu_monitor_connect_unix(const char *path, GError **error)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (!unix_address(path, &addr, error))
+        return -1;
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot create a socket"));
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot connect to monitor socket '%s'"), path);
+        close(fd);
+        return -1;
+    }
+    g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+    return fd;
 }
 
 /* ---- completing commands ---- */

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/types.h>
 #include "util/json.h"
 
 G_BEGIN_DECLS
@@ -46,15 +47,22 @@ typedef struct {
 } VmmQemuMonitorCallbacks;
 
 /*
- * Connect to the unix socket @path, retrying while it does not exist yet or
- * refuses (QEMU still starting) until @timeout_ms passes.  @alive, when
- * non-NULL, is polled between attempts: when it returns FALSE (QEMU
- * exited) connecting stops at once.  Returns a connected, non-blocking,
+ * The QMP socket vmmd creates for a QEMU: @path (a stale file there is
+ * replaced) bound and listening, mode 0600, owned by @uid:@gid unless they
+ * are -1 (QEMU running as another user).  QEMU inherits the fd (-chardev
+ * socket,fd=N,server=on,wait=off); the socket file stays for reconnecting
+ * after a vmmd restart.  Returns the close-on-exec listening fd or -1.
+ */
+int vmm_qemu_monitor_listen_unix(const char *path, uid_t uid, gid_t gid, GError **error);
+
+/*
+ * Connect to the unix socket @path, once: the socket listens from before
+ * QEMU was spawned (vmm_qemu_monitor_listen_unix()), so there is nothing to
+ * wait for; QEMU accepts and greets once it is ready.  Refused means no
+ * QEMU holds the socket any more.  Returns a connected, non-blocking,
  * close-on-exec fd or -1 with @error.
  */
-int vmm_qemu_monitor_connect_unix(const char *path, int timeout_ms,
-                                  gboolean (*alive)(gpointer opaque),
-                                  gpointer opaque, GError **error);
+int vmm_qemu_monitor_connect_unix(const char *path, GError **error);
 
 /*
  * Take over the connected QMP socket @fd (closed by the monitor) and

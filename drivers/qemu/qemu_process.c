@@ -99,12 +99,6 @@ child_alive(pid_t pid)
     return info.si_pid == 0;
 }
 
-static gboolean
-child_alive_cb(gpointer opaque)
-{
-    return child_alive(GPOINTER_TO_INT(opaque));
-}
-
 /* ---- log ---- */
 
 static char *
@@ -263,8 +257,11 @@ vmm_qemu_process_command_new(const VmmQemuCommand *qc)
 {
     VmmCommand *cmd = vmm_command_new_argv((const char *const *)qc->argv->pdata);
 
-    for (guint i = 0; qc->fds && i < qc->fds->len; i++)
-        vmm_command_pass_fd(cmd, g_array_index(qc->fds, int, i), -1, 0);
+    for (guint i = 0; qc->fds && i < qc->fds->len; i++) {
+        int fd = g_array_index(qc->fds, int, i);
+        vmm_command_pass_fd(cmd, fd, -1,
+                            fd == qc->monitor_fd ? VMM_COMMAND_FD_CLOSE_PARENT : 0);
+    }
     return cmd;
 }
 
@@ -302,9 +299,10 @@ start_monitor(VmmQemuProcess *proc, gboolean start_paused, GError **error)
     gboolean running = FALSE;
     g_autofree char *status = NULL;
 
-    fd = vmm_qemu_monitor_connect_unix(proc->monitor_path, proc->monitor_timeout_ms,
-                                       child_alive_cb, GINT_TO_POINTER(proc->pid), error);
-    if (fd < 0)
+    /* The socket listened before the spawn and vmmd's copy is closed:
+     * this succeeds at once while QEMU lives; its greeting follows when it
+     * is ready, or a reset when it dies first. */
+    if ((fd = vmm_qemu_monitor_connect_unix(proc->monitor_path, error)) < 0)
         return FALSE;
     proc->mon = vmm_qemu_monitor_open(fd, proc->name, proc->ctx, &forward_callbacks, proc);
     if (!vmm_qemu_monitor_query_status(proc->mon, proc->monitor_timeout_ms, "job start",
@@ -359,9 +357,6 @@ vmm_qemu_process_start(const VmmQemuProcessConfig *cfg, VmmCommand *cmd_in,
             return NULL;
         vmm_command_set_output_file(cmd, proc->log_path);
     }
-    /* A stale socket from an earlier run would be connected to at once. */
-    unlink(cfg->monitor_path);
-
     if (!vmm_command_spawn(cmd, &pid, NULL, NULL, NULL, error))
         return NULL;
     proc->pid = pid;
@@ -479,7 +474,7 @@ vmm_qemu_process_reconnect(const char *status_path, const char *log_dir,
     }
     proc->def = g_steal_pointer(&def);
 
-    if ((fd = vmm_qemu_monitor_connect_unix(proc->monitor_path, 1000, NULL, NULL, error)) < 0)
+    if ((fd = vmm_qemu_monitor_connect_unix(proc->monitor_path, error)) < 0)
         return NULL;
     proc->mon = vmm_qemu_monitor_open(fd, proc->name, proc->ctx, &forward_callbacks, proc);
     if (!vmm_qemu_monitor_query_status(proc->mon, proc->monitor_timeout_ms, "job reconnect",

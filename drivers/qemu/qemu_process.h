@@ -40,7 +40,7 @@ typedef struct {
     const char *name;             /* domain name: log, status and messages */
     const VmmDomainDef *def;      /* live definition (status XML, identity) */
     int id;                       /* domain id written in the status XML */
-    const char *monitor_path;     /* the socket named in QEMU's -chardev */
+    const char *monitor_path;     /* the listening socket QEMU inherited */
     const char *log_dir;          /* LOGDIR/NAME.log */
     const char *run_dir;          /* RUNDIR/NAME.xml */
     gboolean start_paused;        /* stay paused after start */
@@ -49,14 +49,18 @@ typedef struct {
 } VmmQemuProcessConfig;
 
 /* A command running @qc's argv, with each of its fds kept open in QEMU
- * under the same number (the argv names them).  The fds stay the
- * caller's: close them once the start returned. */
+ * under the same number (the argv names them).  The command takes the
+ * monitor's listening fd: it is closed in vmmd right after the spawn (or
+ * when the command is freed unrun), so that QEMU alone holds the socket and
+ * its death resets our connection.  The other fds stay the caller's: close
+ * them once the start returned. */
 VmmCommand *vmm_qemu_process_command_new(const VmmQemuCommand *qc);
 
 /*
  * Start QEMU from @cmd (taken; built by qemu_build_command(), "-S" is added
  * when missing).  Steps: open LOGDIR/NAME.log (append) with a header line
- * holding the command, spawn with the log as stdout/stderr, connect QMP,
+ * holding the command, spawn with the log as stdout/stderr, connect QMP
+ * (once, no polling: the socket already listens; QEMU accepts when ready),
  * query-status, `cont` unless start_paused, write the status XML.  On any
  * failure QEMU is killed and reaped, and the error ends with the tail of
  * the log.  Blocks the calling thread (a worker), never the context.

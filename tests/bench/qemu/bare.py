@@ -1,8 +1,8 @@
 """bare.py: the floor of tests/bench/run-qemu-bench -- QEMU run directly.
 
 Not meant to be run by hand.  BareQemu runs an argv (vmmd's, taken from the
-header of its QEMU log) with the monitor socket and the serial file moved to
-paths of ours, times exec -> QMP ready (greeting read, qmp_capabilities,
+header of its QEMU log) with the monitor socket (a listening fd of ours when
+vmmd passed one) and the serial file moved to paths of ours, times exec -> QMP ready (greeting read, qmp_capabilities,
 query-status and cont answered), and SIGTERM -> reaped (we are the parent, so
 waitpid returns as soon as QEMU is gone).
 """
@@ -35,12 +35,33 @@ def argv_from_log(path):
 
 
 def monitor_path(argv):
+    """The QMP chardev's path=, or None when vmmd handed QEMU a listening
+    socket (fd=N): BareQemu then does the same with a socket of its own."""
     for w in argv:
         if w.startswith("socket,") and "id=charmonitor" in w:
             m = re.search(r"(?:^|,)path=([^,]+)", w)
             if m:
                 return m.group(1)
+            if re.search(r"(?:^|,)fd=\d+", w):
+                return None
     raise RuntimeError("no QMP monitor chardev in argv: %s" % " ".join(argv))
+
+
+def listen_unix(path):
+    """A listening unix socket at @path, as vmmd creates it for QEMU."""
+    if os.path.exists(path):
+        os.unlink(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    os.chmod(path, 0o600)
+    s.listen(1)
+    return s
+
+
+def with_monitor_fd(argv, fd):
+    """@argv with its QMP chardev's fd=N replaced by @fd."""
+    return [re.sub(r"(?:(?<=^)|(?<=,))fd=\d+", "fd=%d" % fd, w)
+            if w.startswith("socket,") and "id=charmonitor" in w else w for w in argv]
 
 
 def substitute(argv, old, new):
@@ -100,7 +121,10 @@ class Qmp:
 class BareQemu:
     def __init__(self, argv, env, workdir, tag, old_monitor, old_serial=None, serial=None):
         self.monitor = os.path.join(workdir, "%s.qmp" % tag)
-        argv = substitute(argv, old_monitor, self.monitor)
+        # old_monitor None: the argv takes a listening fd, made at start.
+        self.pass_fd = old_monitor is None
+        if not self.pass_fd:
+            argv = substitute(argv, old_monitor, self.monitor)
         if old_serial and serial:
             argv = substitute(argv, old_serial, serial)
         self.argv = argv
@@ -117,9 +141,20 @@ class BareQemu:
             os.unlink(self.monitor)
         with open(self.log, "ab") as logf:
             self.t0 = t0 = time.monotonic()
-            self.proc = subprocess.Popen(self.argv, env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=logf, stderr=subprocess.STDOUT,
-                                         close_fds=True)
+            argv, fds, lsock = self.argv, (), None
+            if self.pass_fd:
+                # As vmmd does: QEMU inherits a socket already listening,
+                # and only QEMU keeps it (its death then resets our
+                # connection); the connect below succeeds at once.
+                lsock = listen_unix(self.monitor)
+                argv, fds = with_monitor_fd(argv, lsock.fileno()), (lsock.fileno(),)
+            try:
+                self.proc = subprocess.Popen(argv, env=self.env, stdin=subprocess.DEVNULL,
+                                             stdout=logf, stderr=subprocess.STDOUT,
+                                             close_fds=True, pass_fds=fds)
+            finally:
+                if lsock is not None:
+                    lsock.close()
         try:
             qmp = Qmp(self.monitor, t0 + timeout, lambda: self.proc.poll() is None, poll)
             try:

@@ -19,6 +19,7 @@
 #include "testutils.h"
 #include "conf/domain_def.h"
 #include "drivers/qemu/qemu_command.h"
+#include "drivers/qemu/qemu_monitor.h"
 #include "util/vmm_error.h"
 
 #include <signal.h>
@@ -72,13 +73,12 @@ test_case(gconstpointer data)
     g_autoptr(VmmQemuCaps) caps = load_caps(strstr(name, "nospice") == NULL);
     g_autoptr(GPtrArray) fw = fixed_firmware();
     g_autoptr(VmmQemuCommand) cmd = NULL;
-    g_autofree char *monitor = g_strdup_printf("/run/vmm/qemu/%s.monitor", name);
     g_autofree char *nvram = g_strdup_printf("/var/lib/vmm/qemu/nvram/%s_VARS.fd", name);
     g_autofree char *channels = g_strdup_printf("/run/vmm/qemu/channel/%s", name);
     static const int taps[] = { 20, 21, 22, 23 };
     static const int vhosts[] = { 30, -1, -1, -1 };
     VmmQemuBuildParams params = {
-        .monitor_path = monitor,
+        .monitor_fd = 19,
         .start_paused = TRUE,
         .session = g_str_has_prefix(name, "session-"),
         .tap_fds = g_str_has_prefix(name, "session-") ? NULL : taps,
@@ -142,7 +142,7 @@ test_fds(void)
     static const int taps[] = { 20, 21 };
     static const int vhosts[] = { 30, -1 };
     VmmQemuBuildParams params = {
-        .monitor_path = "/run/m",
+        .monitor_fd = 19,
         .tap_fds = taps, .n_tap_fds = 2,
         .vhost_fds = vhosts, .n_vhost_fds = 2,
     };
@@ -152,11 +152,21 @@ test_fds(void)
     g_assert_no_error(err);
     cmd = vmm_qemu_build_command(def, caps, &params, &err);
     g_assert_no_error(err);
-    g_assert_cmpuint(cmd->fds->len, ==, 3);
-    g_assert_cmpint(g_array_index(cmd->fds, int, 0), ==, 20);
-    g_assert_cmpint(g_array_index(cmd->fds, int, 1), ==, 30);
-    g_assert_cmpint(g_array_index(cmd->fds, int, 2), ==, 21);
+    g_assert_cmpuint(cmd->fds->len, ==, 4);
+    g_assert_cmpint(g_array_index(cmd->fds, int, 0), ==, 19);
+    g_assert_cmpint(cmd->monitor_fd, ==, 19);
+    g_assert_cmpint(g_array_index(cmd->fds, int, 1), ==, 20);
+    g_assert_cmpint(g_array_index(cmd->fds, int, 2), ==, 30);
+    g_assert_cmpint(g_array_index(cmd->fds, int, 3), ==, 21);
     g_clear_pointer(&cmd, vmm_qemu_command_free);
+
+    /* The monitor socket is not optional. */
+    params.monitor_fd = -1;
+    cmd = vmm_qemu_build_command(def, caps, &params, &err);
+    g_assert_null(cmd);
+    g_assert_error(err, VMM_ERROR, VMM_ERR_INTERNAL_ERROR);
+    g_clear_error(&err);
+    params.monitor_fd = 19;
 
     /* Without a tap fd a system-mode NIC cannot be built. */
     params.n_tap_fds = 1;
@@ -339,7 +349,9 @@ test_real_qemu(gconstpointer data)
     }
     def = vmm_domain_def_parse_string(xml, NULL, VMM_DOMAIN_DEF_PARSE_VALIDATE, &err);
     g_assert_no_error(err);
-    params.monitor_path = mon;
+    /* As vmmd does: the socket listens before QEMU runs. */
+    params.monitor_fd = vmm_qemu_monitor_listen_unix(mon, (uid_t)-1, (gid_t)-1, &err);
+    g_assert_no_error(err);
     params.start_paused = TRUE;
     params.session = TRUE;
     params.channel_dir = dir;
@@ -352,12 +364,12 @@ test_real_qemu(gconstpointer data)
     launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                          G_SUBPROCESS_FLAGS_STDERR_MERGE);
     g_subprocess_launcher_set_child_setup(launcher, die_with_parent, NULL, NULL);
+    g_subprocess_launcher_take_fd(launcher, params.monitor_fd, params.monitor_fd);
     proc = g_subprocess_launcher_spawnv(launcher, (const char *const *)cmd->argv->pdata,
                                         &err);
     g_assert_no_error(err);
-    for (int i = 0; i < 200 && !g_file_test(mon, G_FILE_TEST_EXISTS); i++)
-        g_usleep(50 * 1000);
-    g_assert_true(g_file_test(mon, G_FILE_TEST_EXISTS));
+    /* Only QEMU holds the listening socket now. */
+    g_clear_object(&launcher);
 
     client = g_socket_client_new();
     addr = g_unix_socket_address_new(mon);

@@ -181,6 +181,21 @@ monitor_path(const char *name)
     return g_strdup_printf("%s/%s.monitor", tmpdir, name);
 }
 
+/* The QMP monitor as vmmd sets it up: a socket listening at @path before
+ * QEMU runs, inherited by QEMU (the command closes our copy at the spawn). */
+static void
+add_monitor(VmmCommand *cmd, const char *path)
+{
+    g_autoptr(GError) err = NULL;
+    int fd = vmm_qemu_monitor_listen_unix(path, (uid_t)-1, (gid_t)-1, &err);
+
+    g_assert_no_error(err);
+    vmm_command_add_arg(cmd, "-chardev");
+    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,fd=%d,server=on,wait=off", fd);
+    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    vmm_command_pass_fd(cmd, fd, -1, VMM_COMMAND_FD_CLOSE_PARENT);
+}
+
 /* A QEMU that runs a firmware which only halts. */
 static VmmCommand *
 hlt_command(const char *name, const char *uuid, const char *accel)
@@ -194,9 +209,7 @@ hlt_command(const char *name, const char *uuid, const char *accel)
     vmm_command_add_arg_format(cmd, "pc,accel=%s", accel);
     vmm_command_add_args(cmd, "-m", "16", "-bios", hlt_rom, "-nodefaults",
                          "-no-user-config", "-display", "none", NULL);
-    vmm_command_add_arg(cmd, "-chardev");
-    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon);
-    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    add_monitor(cmd, mon);
     return cmd;
 }
 
@@ -351,7 +364,7 @@ test_kill9_eof(gconstpointer data)
     cmd = hlt_command(name, "00000000-0000-4000-8000-000000000001", accel);
     vmm_command_add_arg(cmd, "-S");
     g_assert_true(vmm_command_spawn(cmd, &pid, NULL, NULL, NULL, &err));
-    fd = vmm_qemu_monitor_connect_unix(mon_path, 10000, NULL, NULL, &err);
+    fd = vmm_qemu_monitor_connect_unix(mon_path, &err);
     g_assert_no_error(err);
     mon = vmm_qemu_monitor_open(fd, name, NULL, &monitor_cb, &seen);
     assert_status(mon, "prelaunch");
@@ -650,9 +663,7 @@ test_events(void)
     vmm_command_add_args(cmd, "-uuid", uuid, "-machine", "pc,accel=tcg", "-m", "16",
                          "-bios", panic_rom, "-nodefaults", "-display", "none",
                          "-device", "pvpanic", "-device", "piix3-usb-uhci,id=usb", NULL);
-    vmm_command_add_arg(cmd, "-chardev");
-    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon_path);
-    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    add_monitor(cmd, mon_path);
     proc = vmm_qemu_process_start(&cfg, cmd, &process_cb, &seen, &err);
     g_assert_no_error(err);
     mon = vmm_qemu_process_get_monitor(proc);
@@ -873,9 +884,7 @@ test_guest_boot(void)
     vmm_command_add_arg(cmd, "-chardev");
     vmm_command_add_arg_format(cmd, "file,id=serial0,path=%s", serial);
     vmm_command_add_args(cmd, "-serial", "chardev:serial0", NULL);
-    vmm_command_add_arg(cmd, "-chardev");
-    vmm_command_add_arg_format(cmd, "socket,id=charmonitor,path=%s,server=on,wait=off", mon);
-    vmm_command_add_args(cmd, "-mon", "chardev=charmonitor,id=monitor,mode=control", NULL);
+    add_monitor(cmd, mon);
 
     t0 = g_get_monotonic_time();
     proc = vmm_qemu_process_start(&cfg, cmd, &process_cb, &seen, &err);
@@ -921,7 +930,7 @@ test_guest_built(void)
     g_autoptr(VmmQemuCommand) qc = NULL;
     g_autoptr(VmmQemuProcess) proc = NULL;
     g_autoptr(GError) err = NULL;
-    VmmQemuBuildParams params = { .monitor_path = mon };
+    VmmQemuBuildParams params = { 0 };
     Seen seen = { 0 };
     gint64 t0;
     VmmQemuProcessConfig cfg = {
@@ -956,6 +965,8 @@ test_guest_built(void)
         "  </devices>\n"
         "</domain>\n", name, kernel, initrd, serial);
     def = vmm_domain_def_parse_string(xml, NULL, 0, &err);
+    g_assert_no_error(err);
+    params.monitor_fd = vmm_qemu_monitor_listen_unix(mon, (uid_t)-1, (gid_t)-1, &err);
     g_assert_no_error(err);
     qc = vmm_qemu_build_command(def, caps, &params, &err);
     g_assert_no_error(err);
