@@ -30,6 +30,7 @@
 
 #include "util/vmm_file.h"
 #include "drivers/network/network_port.h"
+#include "drivers/qemu/qemu_console.h"
 
 /* libvirt's virDomainShutdownFlagValues (the reboot flags share them). */
 #define SHUTDOWN_ACPI_POWER_BTN (1 << 0)
@@ -869,6 +870,7 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
                                              run, error)))
         return FALSE;
     run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(run->proc));
+    qemu_console_fill_ptys(run->mon, def, d->job_timeout_ms);
     return TRUE;
 }
 
