@@ -55,36 +55,7 @@ check_active(VmmDomainObj *obj, GError **error)
 static gboolean
 domain_matches(gpointer ptr, unsigned int flags)
 {
-    VmmDomainObj *obj = ptr;
-    const VmmObj *o = &obj->parent;
-    gboolean running = obj->state == VMM_DOMAIN_RUNNING;
-    gboolean paused = obj->state == VMM_DOMAIN_PAUSED;
-    gboolean shutoff = obj->state == VMM_DOMAIN_SHUTOFF;
-
-#define GROUP(a, b, va, vb) \
-    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
-        return FALSE
-    GROUP(VMM_CONNECT_LIST_DOMAINS_ACTIVE, VMM_CONNECT_LIST_DOMAINS_INACTIVE,
-          o->active, !o->active);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_PERSISTENT, VMM_CONNECT_LIST_DOMAINS_TRANSIENT,
-          o->persistent, !o->persistent);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_AUTOSTART, VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
-          o->autostart, !o->autostart);
-    /* The mock driver keeps neither managed saves nor snapshots. */
-    GROUP(VMM_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VMM_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-          FALSE, TRUE);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-          FALSE, TRUE);
-#undef GROUP
-    if (flags & (VMM_CONNECT_LIST_DOMAINS_RUNNING | VMM_CONNECT_LIST_DOMAINS_PAUSED |
-                 VMM_CONNECT_LIST_DOMAINS_SHUTOFF | VMM_CONNECT_LIST_DOMAINS_OTHER)) {
-        if (!(((flags & VMM_CONNECT_LIST_DOMAINS_RUNNING) && running) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_PAUSED) && paused) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_SHUTOFF) && shutoff) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_OTHER) && !running && !paused && !shutoff)))
-            return FALSE;
-    }
-    return TRUE;
+    return vmm_domain_obj_matches_list_flags(ptr, flags);
 }
 
 static gpointer

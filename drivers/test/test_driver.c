@@ -102,11 +102,7 @@ compare_entries(gconstpointer a, gconstpointer b)
     const ListEntry *ea = a;
     const ListEntry *eb = b;
 
-    if ((ea->id >= 0) != (eb->id >= 0))
-        return ea->id >= 0 ? -1 : 1;
-    if (ea->id >= 0 && ea->id != eb->id)
-        return ea->id < eb->id ? -1 : 1;
-    return strcmp(ea->name, eb->name);
+    return vmm_obj_list_order(ea->id, ea->name, eb->id, eb->name);
 }
 
 GPtrArray *

@@ -59,10 +59,6 @@ GPtrArray *test_list_objects(VmmConnect *conn, VmmObjList *list, unsigned int fl
                              TestMatchFunc match, TestHandleFunc handle,
                              GDestroyNotify unref);
 
-/* TRUE when the object matches network/pool LIST_ALL @flags (the values
- * of the two flag sets agree). */
-gboolean test_object_matches(gpointer obj, unsigned int flags);
-
 /* Helpers that take a looked-up object (NULL when the lookup failed, the
  * error being set already) and end it. */
 int test_obj_flag(gpointer obj, gsize offset);   /* a gboolean member; -1 */

@@ -29,28 +29,10 @@ network_handle_end(VmmConnect *conn, VmmNetworkObj *obj)
     return net;
 }
 
-/* Shared by networks and pools: their list flags have the same values. */
-G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_ACTIVE ==
-                (int)VMM_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
-G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART ==
-                (int)VMM_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART);
-
-gboolean
-test_object_matches(gpointer ptr, unsigned int flags)
+static gboolean
+network_matches(gpointer ptr, unsigned int flags)
 {
-    VmmObj *obj = ptr;
-
-#define GROUP(a, b, va, vb) \
-    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
-        return FALSE
-    GROUP(VMM_CONNECT_LIST_NETWORKS_ACTIVE, VMM_CONNECT_LIST_NETWORKS_INACTIVE,
-          obj->active, !obj->active);
-    GROUP(VMM_CONNECT_LIST_NETWORKS_PERSISTENT, VMM_CONNECT_LIST_NETWORKS_TRANSIENT,
-          obj->persistent, !obj->persistent);
-    GROUP(VMM_CONNECT_LIST_NETWORKS_AUTOSTART, VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
-          obj->autostart, !obj->autostart);
-#undef GROUP
-    return TRUE;
+    return vmm_obj_matches_list_flags(ptr, flags);
 }
 
 static gpointer
@@ -66,7 +48,7 @@ test_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **er
 {
     TEST_CHECK_FLAGS(flags, (VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART << 1) - 1, NULL);
     return test_list_objects(conn, test_driver_of(conn)->networks, flags,
-                             test_object_matches, network_handle,
+                             network_matches, network_handle,
                              (GDestroyNotify)vmm_network_unref);
 }
 

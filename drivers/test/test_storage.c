@@ -110,7 +110,7 @@ pool_matches(gpointer ptr, unsigned int flags)
     VmmStoragePoolObj *obj = ptr;
     gboolean any = FALSE;
 
-    if (!test_object_matches(obj, flags))
+    if (!vmm_obj_matches_list_flags(&obj->parent, flags))
         return FALSE;
     for (size_t i = 0; i < G_N_ELEMENTS(pool_type_flags); i++) {
         if (!(flags & pool_type_flags[i].flag))

@@ -100,3 +100,33 @@ vmm_domain_obj_cpu_time(const VmmDomainObj *dom)
         t += (guint64)(g_get_monotonic_time() - dom->started_us) * 1000;
     return t;
 }
+
+gboolean
+vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int flags)
+{
+    const VmmObj *o = &dom->parent;
+    gboolean running = dom->state == VMM_DOMAIN_RUNNING;
+    gboolean paused = dom->state == VMM_DOMAIN_PAUSED;
+    gboolean shutoff = dom->state == VMM_DOMAIN_SHUTOFF;
+
+    if (!vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_DOMAINS_ACTIVE,
+                                VMM_CONNECT_LIST_DOMAINS_INACTIVE, o->active) ||
+        !vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_DOMAINS_PERSISTENT,
+                                VMM_CONNECT_LIST_DOMAINS_TRANSIENT, o->persistent) ||
+        !vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_DOMAINS_AUTOSTART,
+                                VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART, o->autostart) ||
+        !vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
+                                VMM_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, FALSE) ||
+        !vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
+                                VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, FALSE))
+        return FALSE;
+    if (flags & (VMM_CONNECT_LIST_DOMAINS_RUNNING | VMM_CONNECT_LIST_DOMAINS_PAUSED |
+                 VMM_CONNECT_LIST_DOMAINS_SHUTOFF | VMM_CONNECT_LIST_DOMAINS_OTHER)) {
+        if (!(((flags & VMM_CONNECT_LIST_DOMAINS_RUNNING) && running) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_PAUSED) && paused) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_SHUTOFF) && shutoff) ||
+              ((flags & VMM_CONNECT_LIST_DOMAINS_OTHER) && !running && !paused && !shutoff)))
+            return FALSE;
+    }
+    return TRUE;
+}

@@ -45,4 +45,8 @@ void vmm_domain_obj_stop(VmmObjList *list, VmmDomainObj *dom, int reason);
 /* CPU time used so far (ns), growing while the domain runs. */
 guint64 vmm_domain_obj_cpu_time(const VmmDomainObj *dom);
 
+/* Whether the locked @dom passes the VMM_CONNECT_LIST_DOMAINS_* @flags.
+ * No domain has a managed save or a snapshot (none are kept yet). */
+gboolean vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int flags);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "conf/object_list.h"
 #include "conf/config_store.h"
 #include "util/vmm_error.h"
+#include "vmm.h"
 
 #include <string.h>
 
@@ -503,4 +504,38 @@ guint
 vmm_obj_list_load(VmmObjList *list, VmmConfigStore *store)
 {
     return vmm_config_store_load(store, load_one, list);
+}
+
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_ACTIVE ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_ACTIVE);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_INACTIVE ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_INACTIVE);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_PERSISTENT ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_PERSISTENT);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_TRANSIENT ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_TRANSIENT);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_AUTOSTART ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_AUTOSTART);
+G_STATIC_ASSERT((int)VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART ==
+                (int)VMM_CONNECT_LIST_STORAGE_POOLS_NO_AUTOSTART);
+
+gboolean
+vmm_obj_matches_list_flags(const VmmObj *obj, unsigned int flags)
+{
+    return vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_NETWORKS_ACTIVE,
+                                  VMM_CONNECT_LIST_NETWORKS_INACTIVE, obj->active) &&
+           vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_NETWORKS_PERSISTENT,
+                                  VMM_CONNECT_LIST_NETWORKS_TRANSIENT, obj->persistent) &&
+           vmm_obj_list_flag_pair(flags, VMM_CONNECT_LIST_NETWORKS_AUTOSTART,
+                                  VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART, obj->autostart);
+}
+
+int
+vmm_obj_list_order(int id_a, const char *name_a, int id_b, const char *name_b)
+{
+    if ((id_a >= 0) != (id_b >= 0))
+        return id_a >= 0 ? -1 : 1;
+    if (id_a >= 0 && id_a != id_b)
+        return id_a < id_b ? -1 : 1;
+    return g_strcmp0(name_a, name_b);
 }

@@ -168,4 +168,20 @@ GPtrArray *vmm_obj_list_collect(VmmObjList *list);
 
 guint vmm_obj_list_count(VmmObjList *list);
 
+/* Whether @value passes a pair of list flags, @yes asking for TRUE and @no
+ * for FALSE: neither of them is in @flags, or the one for @value is. */
+static inline gboolean
+vmm_obj_list_flag_pair(unsigned int flags, unsigned int yes, unsigned int no, gboolean value)
+{
+    return !(flags & (yes | no)) || (flags & (value ? yes : no)) != 0;
+}
+
+/* Whether the locked @obj passes the active, persistent and autostart
+ * filters of network or storage pool list @flags (the two share values). */
+gboolean vmm_obj_matches_list_flags(const VmmObj *obj, unsigned int flags);
+
+/* The order of listings: objects with an id (running) by id, then the
+ * others by name.  qsort-style result. */
+int vmm_obj_list_order(int id_a, const char *name_a, int id_b, const char *name_b);
+
 G_END_DECLS
