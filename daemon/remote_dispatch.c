@@ -390,6 +390,19 @@ HANDLER(h_connect_get_uri, void, remote_connect_get_uri_ret)
     return (ret->uri = vmm_connect_get_uri(c->conn, error)) != NULL;
 }
 
+HANDLER(h_connect_get_domain_capabilities, remote_connect_get_domain_capabilities_args,
+        remote_connect_get_domain_capabilities_ret)
+{
+#define OPT(s) ((s) ? *(s) : NULL)
+    ret->capabilities = vmm_connect_get_domain_capabilities(c->conn, OPT(args->emulatorbin),
+                                                            OPT(args->arch),
+                                                            OPT(args->machine),
+                                                            OPT(args->virttype),
+                                                            args->flags, error);
+#undef OPT
+    return ret->capabilities != NULL;
+}
+
 HANDLER(h_connect_get_capabilities, void, remote_connect_get_capabilities_ret)
 {
     return (ret->capabilities = vmm_connect_get_capabilities(c->conn, error)) != NULL;
@@ -911,6 +924,37 @@ HANDLER(h_network_get_dhcp_leases, remote_network_get_dhcp_leases_args,
         }
     }
     ret->ret = leases->len;
+    return TRUE;
+}
+
+HANDLER(h_domain_interface_addresses, remote_domain_interface_addresses_args,
+        remote_domain_interface_addresses_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    g_autoptr(GPtrArray) ifaces = vmm_domain_interface_addresses(dom, args->source,
+                                                                 args->flags, error);
+
+    if (!ifaces ||
+        !check_list_len(ifaces->len, REMOTE_DOMAIN_INTERFACE_MAX, "interfaces", error))
+        return FALSE;
+    ret->ifaces.ifaces_len = ifaces->len;
+    ret->ifaces.ifaces_val = g_new0(remote_domain_interface, ifaces->len);
+    for (guint i = 0; i < ifaces->len; i++) {
+        const VmmDomainInterface *in = ifaces->pdata[i];
+        remote_domain_interface *o = &ret->ifaces.ifaces_val[i];
+
+        o->name = g_strdup(in->name);
+        o->hwaddr = opt_string(in->hwaddr);
+        if (!check_list_len(in->naddrs, REMOTE_DOMAIN_IP_ADDR_MAX, "addresses", error))
+            return FALSE;
+        o->addrs.addrs_len = in->naddrs;
+        o->addrs.addrs_val = g_new0(remote_domain_ip_addr, in->naddrs);
+        for (guint j = 0; j < in->naddrs; j++) {
+            o->addrs.addrs_val[j].type = in->addrs[j].type;
+            o->addrs.addrs_val[j].addr = g_strdup(in->addrs[j].addr);
+            o->addrs.addrs_val[j].prefix = in->addrs[j].prefix;
+        }
+    }
     return TRUE;
 }
 
@@ -1699,6 +1743,12 @@ static const ProcRow proc_table[] = {
           remote_connect_get_uri_ret, I),
     ROW_R(CONNECT_GET_CAPABILITIES, "virConnectGetCapabilities", h_connect_get_capabilities,
           remote_connect_get_capabilities_ret, 0),
+    ROW_AR(CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
+           h_connect_get_domain_capabilities, remote_connect_get_domain_capabilities_args,
+           remote_connect_get_domain_capabilities_ret, 0),
+    ROW_AR(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses",
+           h_domain_interface_addresses, remote_domain_interface_addresses_args,
+           remote_domain_interface_addresses_ret, 0),
     ROW_R(CONNECT_IS_SECURE, "virConnectIsSecure", h_connect_is_secure,
           remote_connect_is_secure_ret, I),
     ROW_R(NODE_GET_INFO, "virNodeGetInfo", h_node_get_info, remote_node_get_info_ret, 0),

@@ -180,6 +180,10 @@ struct _VmmDriver {
     GPtrArray *(*connect_get_all_domain_stats)(VmmConnect *conn, VmmDomain *const *doms,
                                                guint ndoms, unsigned int stats,
                                                unsigned int flags, GError **error);
+
+    /* VmmDomainInterface*s (free func set). */
+    GPtrArray *(*domain_interface_addresses)(VmmDomain *dom, unsigned int source,
+                                             unsigned int flags, GError **error);
 };
 
 /* The drivers linked into libvmm. */

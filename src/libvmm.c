@@ -982,3 +982,29 @@ vmm_domain_list_get_stats(VmmDomain *const *doms, guint ndoms, unsigned int stat
     }
     return domain_stats(doms[0]->conn, doms, ndoms, stats, flags, error);
 }
+
+void
+vmm_domain_interface_free(VmmDomainInterface *iface)
+{
+    if (!iface)
+        return;
+    for (guint i = 0; i < iface->naddrs; i++)
+        g_free(iface->addrs[i].addr);
+    g_free(iface->addrs);
+    g_free(iface->name);
+    g_free(iface->hwaddr);
+    g_free(iface);
+}
+
+GPtrArray *
+vmm_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned int flags,
+                               GError **error)
+{
+    const VmmDriver *drv;
+
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", NULL);
+    if (!(drv = entry_check(dom->conn, G_STRUCT_OFFSET(VmmDriver, domain_interface_addresses),
+                            "virDomainInterfaceAddresses", FALSE, error)))
+        return NULL;
+    return drv->domain_interface_addresses(dom, source, flags, error);
+}

@@ -702,3 +702,43 @@ GPtrArray *vmm_domain_list_get_stats(VmmDomain *const *doms, guint ndoms, unsign
                                      unsigned int flags, GError **error);
 
 G_END_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Guest interface addresses                                           */
+G_BEGIN_DECLS
+
+/* Where the addresses come from (libvirt's
+ * virDomainInterfaceAddressesSource). */
+typedef enum {
+    VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE = 0,   /* the networks' DHCP leases */
+    VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT = 1,   /* the guest agent */
+    VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP = 2,     /* the host's ARP table */
+} VmmDomainInterfaceAddressesSource;
+
+typedef struct {
+    int type;                 /* VmmIPAddrType */
+    char *addr;
+    unsigned int prefix;
+} VmmDomainIPAddress;
+
+/* One guest interface and its addresses (libvirt's virDomainInterface). */
+typedef struct {
+    char *name;               /* the host side (vnet0) for leases and ARP */
+    char *hwaddr;             /* may be NULL */
+    VmmDomainIPAddress *addrs;
+    guint naddrs;
+} VmmDomainInterface;
+
+void vmm_domain_interface_free(VmmDomainInterface *iface);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainInterface, vmm_domain_interface_free)
+
+/*
+ * The IP addresses of the running domain @dom's interfaces, from @source
+ * (a VmmDomainInterfaceAddressesSource), as libvirt's
+ * virDomainInterfaceAddresses.  Returns a GPtrArray of VmmDomainInterface*
+ * (free func set; interfaces without an address are left out), or NULL.
+ */
+GPtrArray *vmm_domain_interface_addresses(VmmDomain *dom, unsigned int source,
+                                          unsigned int flags, GError **error);
+
+G_END_DECLS

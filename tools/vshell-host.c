@@ -1,5 +1,6 @@
 /*
- * vshell-host.c: connect, uri, version, hostname, nodeinfo, capabilities.
+ * vshell-host.c: connect, uri, version, hostname, nodeinfo, capabilities,
+ * domcapabilities.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -177,9 +178,39 @@ cmd_capabilities(Vsh *ctl, const VshCmd *cmd)
     return TRUE;
 }
 
+static const VshOptDef domcapabilities_opts[] = {
+    { "virttype", VSH_OT_STRING, 0, N_("virtualization type (/domain/@type)") },
+    { "emulatorbin", VSH_OT_STRING, 0, N_("path to emulator binary (/domain/devices/emulator)") },
+    { "arch", VSH_OT_STRING, 0, N_("domain architecture (/domain/os/type/@arch)") },
+    { "machine", VSH_OT_STRING, 0, N_("machine type (/domain/os/type/@machine)") },
+    { NULL },
+};
+
+static gboolean
+cmd_domcapabilities(Vsh *ctl, const VshCmd *cmd)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *caps = vmm_connect_get_domain_capabilities(
+        ctl->conn, vsh_cmd_string(cmd, "emulatorbin"), vsh_cmd_string(cmd, "arch"),
+        vsh_cmd_string(cmd, "machine"), vsh_cmd_string(cmd, "virttype"), 0, &error);
+
+    if (!caps) {
+        vsh_error(ctl, "%s", _("failed to get emulator capabilities"));
+        vsh_report(ctl, &error);
+        return FALSE;
+    }
+    printf("%s", caps);
+    if (!g_str_has_suffix(caps, "\n"))
+        printf("\n");
+    return TRUE;
+}
+
 const VshCmdDef vsh_host_cmds[] = {
     { "capabilities", cmd_capabilities, NULL, N_("capabilities"),
       N_("Returns capabilities of hypervisor/driver."), 0 },
+    { "domcapabilities", cmd_domcapabilities, domcapabilities_opts,
+      N_("domain capabilities"),
+      N_("Returns capabilities of emulator with respect to host and libvirt."), 0 },
     { "hostname", cmd_hostname, NULL, N_("print the hypervisor hostname"), NULL, 0 },
     { "nodeinfo", cmd_nodeinfo, nodeinfo_opts, N_("node information"),
       N_("Returns basic information about the node."), 0 },

@@ -77,6 +77,7 @@ static const VshCmdDef self_cmds[] = {
 static const VshCmdGroup cmd_groups[] = {
     { N_("Domain Management"), "domain", vsh_domain_cmds },
     { N_("Domain Events"), "events", vsh_event_cmds },
+    { N_("Domain Monitoring"), "monitor", vsh_monitor_cmds },
     { N_("Host and Hypervisor"), "host", vsh_host_cmds },
     { N_("Networking"), "network", vsh_network_cmds },
     { N_("Storage Pool"), "pool", vsh_pool_cmds },

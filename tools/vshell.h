@@ -82,6 +82,7 @@ extern const VshCmdDef vsh_pool_cmds[];
 extern const VshCmdDef vsh_volume_cmds[];
 extern const VshCmdDef vsh_host_cmds[];
 extern const VshCmdDef vsh_event_cmds[];
+extern const VshCmdDef vsh_monitor_cmds[];
 
 /* net-event and pool-event (vshell-event.c), rows of the network and pool
  * groups. */

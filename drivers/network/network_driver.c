@@ -12,6 +12,7 @@
  * Errors wording follows the mock driver (drivers/test/test_network.c).
  */
 #include "network_driver_priv.h"
+#include "network_port.h"
 #include "network_driver.h"
 
 #include <errno.h>
@@ -407,24 +408,15 @@ net_is_persistent(VmmNetwork *net, GError **error)
 /* ------------------------------------------------------------------ */
 /* DHCP leases                                                         */
 
+/* The current leases of the network @def, all or those of @mac. */
 static GPtrArray *
-net_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags, GError **error)
+leases_of(const VmmNetworkDef *def, const char *mac)
 {
-    VmmNetworkObj *obj;
-    g_autoptr(VmmNetworkDef) def = NULL;
     g_autoptr(VmmDnsmasqPaths) paths = NULL;
     g_autofree char *text = NULL;
     g_autoptr(GPtrArray) parsed = NULL;
     GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_network_lease_free);
     gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-
-    CHECK_FLAGS(flags, 0, (g_ptr_array_unref(out), NULL));
-    if (!(obj = network_find(net, error))) {
-        g_ptr_array_unref(out);
-        return NULL;
-    }
-    def = vmm_network_def_copy(obj->def);
-    vmm_obj_end(obj);
 
     paths = net_dnsmasq_paths(def->name);
     if (!g_file_get_contents(paths->lease_file, &text, NULL, NULL))
@@ -459,6 +451,41 @@ net_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags, GError
         g_ptr_array_add(out, lease);
     }
     return out;
+}
+
+static GPtrArray *
+net_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags, GError **error)
+{
+    VmmNetworkObj *obj;
+    g_autoptr(VmmNetworkDef) def = NULL;
+
+    CHECK_FLAGS(flags, 0, NULL);
+    if (!(obj = network_find(net, error)))
+        return NULL;
+    def = vmm_network_def_copy(obj->def);
+    vmm_obj_end(obj);
+    return leases_of(def, mac);
+}
+
+GPtrArray *
+vmm_network_port_get_leases(const char *network, const char *mac, GError **error)
+{
+    VmmNetworkObj *obj;
+    g_autoptr(VmmNetworkDef) def = NULL;
+
+    if (!net_driver) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("the network driver is not running"));
+        return NULL;
+    }
+    if (!(obj = vmm_obj_list_find_by_name(net_driver->networks, network))) {
+        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
+                      network);
+        return NULL;
+    }
+    def = vmm_network_def_copy(obj->def);
+    vmm_obj_end(obj);
+    return leases_of(def, mac);
 }
 
 /* ------------------------------------------------------------------ */

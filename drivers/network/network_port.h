@@ -37,4 +37,10 @@ int vmm_network_port_create_bridge(const char *bridge, const unsigned char *mac,
 /* Remove tap @ifname if it still exists (the domain stopped). */
 gboolean vmm_network_port_delete(const char *ifname, GError **error);
 
+/* The current DHCP leases (VmmNetworkLease*, free func set) of the network
+ * @network, all or those of the MAC @mac ("52:54:00:..."): domifaddr's
+ * lease source.  Needs the network driver's state. */
+GPtrArray *vmm_network_port_get_leases(const char *network, const char *mac,
+                                       GError **error);
+
 G_END_DECLS

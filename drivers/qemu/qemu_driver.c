@@ -9,6 +9,7 @@
  */
 #include "qemu_driver_priv.h"
 #include "qemu_driver.h"
+#include "drivers/network/network_port.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -703,6 +704,149 @@ qemu_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
     return ok;
 }
 
+/* ---- domifaddr ---- */
+
+/* An interface of the result, found by the host-side name or added. */
+static VmmDomainInterface *
+iface_get(GPtrArray *out, const char *name, const char *mac)
+{
+    VmmDomainInterface *iface;
+
+    for (guint i = 0; i < out->len; i++) {
+        iface = out->pdata[i];
+        if (g_str_equal(iface->name, name) && g_strcmp0(iface->hwaddr, mac) == 0)
+            return iface;
+    }
+    iface = g_new0(VmmDomainInterface, 1);
+    iface->name = g_strdup(name);
+    iface->hwaddr = g_strdup(mac);
+    g_ptr_array_add(out, iface);
+    return iface;
+}
+
+static void
+iface_add_addr(VmmDomainInterface *iface, int type, const char *addr, unsigned int prefix)
+{
+    iface->addrs = g_renew(VmmDomainIPAddress, iface->addrs, iface->naddrs + 1);
+    iface->addrs[iface->naddrs].type = type;
+    iface->addrs[iface->naddrs].addr = g_strdup(addr);
+    iface->addrs[iface->naddrs].prefix = prefix;
+    iface->naddrs++;
+}
+
+/* Lease source: the DHCP leases of each <interface type='network'>'s
+ * network with the NIC's MAC, as libvirt does. */
+static gboolean
+ifaddr_leases(const VmmDomainDef *def, GPtrArray *out, GError **error)
+{
+    for (guint i = 0; def->devices.interfaces && i < def->devices.interfaces->len; i++) {
+        const VmmDomainNetDef *net = def->devices.interfaces->pdata[i];
+        char mac[VMM_MAC_STRING_BUFLEN];
+        g_autoptr(GPtrArray) leases = NULL;
+        GError *err = NULL;
+
+        if (net->type != VMM_NET_TYPE_NETWORK || !net->src_network)
+            continue;
+        vmm_mac_format(net->mac, mac);
+        if (!(leases = vmm_network_port_get_leases(net->src_network, mac, &err))) {
+            /* A network gone since the start has no leases for us. */
+            if (g_error_matches(err, VMM_ERROR, VMM_ERR_NO_NETWORK)) {
+                g_error_free(err);
+                continue;
+            }
+            g_propagate_error(error, err);
+            return FALSE;
+        }
+        for (guint j = 0; j < leases->len; j++) {
+            const VmmNetworkLease *l = leases->pdata[j];
+            VmmDomainInterface *iface = iface_get(out, net->target_dev ? net->target_dev : "-",
+                                                  mac);
+            iface_add_addr(iface, l->type, l->ipaddr, l->prefix);
+        }
+    }
+    return TRUE;
+}
+
+/* ARP source: the host's neighbours (/proc/net/arp, IPv4) with a NIC's
+ * MAC; no prefix is known. */
+static gboolean
+ifaddr_arp(const VmmDomainDef *def, GPtrArray *out, GError **error)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!g_file_get_contents("/proc/net/arp", &text, NULL, &err)) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED, _("cannot read the ARP table: %s"),
+                      err->message);
+        return FALSE;
+    }
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; def->devices.interfaces && i < def->devices.interfaces->len; i++) {
+        const VmmDomainNetDef *net = def->devices.interfaces->pdata[i];
+        char mac[VMM_MAC_STRING_BUFLEN];
+
+        vmm_mac_format(net->mac, mac);
+        /* "IP address  HW type  Flags  HW address  Mask  Device" */
+        for (guint j = 1; lines[j]; j++) {
+            g_auto(GStrv) f = g_strsplit_set(lines[j], " \t", -1);
+            const char *col[6];
+            guint n = 0;
+
+            for (guint k = 0; f[k] && n < G_N_ELEMENTS(col); k++) {
+                if (*f[k])
+                    col[n++] = f[k];
+            }
+            if (n < 6 || g_ascii_strcasecmp(col[3], mac) != 0 ||
+                g_str_equal(col[2], "0x0"))
+                continue;
+            iface_add_addr(iface_get(out, net->target_dev ? net->target_dev : col[5], mac),
+                           VMM_IP_ADDR_TYPE_IPV4, col[0], 0);
+        }
+    }
+    return TRUE;
+}
+
+static GPtrArray *
+qemu_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned int flags,
+                                GError **error)
+{
+    VmmDomainObj *obj;
+    g_autoptr(VmmDomainDef) def = NULL;
+    g_autoptr(GPtrArray) out = NULL;
+    gboolean ok;
+
+    QEMU_CHECK_FLAGS(flags, 0, NULL);
+    if (!(obj = domain_find(dom, error)))
+        return NULL;
+    if (!obj->parent.active) {
+        vmm_obj_end(obj);
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return NULL;
+    }
+    def = vmm_domain_def_copy(vmm_domain_obj_def(obj));
+    vmm_obj_end(obj);
+
+    out = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_domain_interface_free);
+    switch (source) {
+    case VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE:
+        ok = ifaddr_leases(def, out, error);
+        break;
+    case VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP:
+        ok = ifaddr_arp(def, out, error);
+        break;
+    case VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT:
+        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      _("QEMU guest agent is not configured"));
+        return NULL;
+    default:
+        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED,
+                      _("Unknown IP address data source %u"), source);
+        return NULL;
+    }
+    return ok ? g_steal_pointer(&out) : NULL;
+}
+
 const VmmDriver vmm_qemu_driver = {
     .name = "QEMU",
     .scheme = "qemu",
@@ -742,4 +886,5 @@ const VmmDriver vmm_qemu_driver = {
     .domain_set_metadata = qemu_domain_set_metadata,
 
     .connect_get_domain_capabilities = qemu_connect_get_domain_capabilities,
+    .domain_interface_addresses = qemu_domain_interface_addresses,
 };

@@ -341,6 +341,25 @@ remote_connect_get_capabilities(VmmConnect *conn, GError **error)
                     remote_connect_get_capabilities_ret, &ret));
 }
 
+static char *
+remote_connect_get_domain_capabilities(VmmConnect *conn, const char *emulator,
+                                       const char *arch, const char *machine,
+                                       const char *virttype, unsigned int flags,
+                                       GError **error)
+{
+    char *e = (char *)emulator, *a = (char *)arch, *m = (char *)machine;
+    char *v = (char *)virttype;
+    remote_connect_get_domain_capabilities_args args = {
+        .emulatorbin = e ? &e : NULL, .arch = a ? &a : NULL,
+        .machine = m ? &m : NULL, .virttype = v ? &v : NULL, .flags = flags,
+    };
+
+    STRING_RET(remote_connect_get_domain_capabilities_ret, capabilities,
+               CALL(conn, CONNECT_GET_DOMAIN_CAPABILITIES,
+                    remote_connect_get_domain_capabilities_args, &args,
+                    remote_connect_get_domain_capabilities_ret, &ret));
+}
+
 static gboolean
 remote_node_get_info(VmmConnect *conn, VmmNodeInfo *info, GError **error)
 {
@@ -1202,6 +1221,39 @@ remote_connect_get_all_domain_stats(VmmConnect *conn, VmmDomain *const *doms, gu
     return ok ? g_steal_pointer(&list) : NULL;
 }
 
+static GPtrArray *
+remote_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned int flags,
+                                  GError **error)
+{
+    remote_domain_interface_addresses_args args = { .source = source, .flags = flags };
+    remote_domain_interface_addresses_ret ret = { 0 };
+    GPtrArray *out;
+
+    dom_to_wire(&args.dom, dom);
+    if (!CALL(dom->conn, DOMAIN_INTERFACE_ADDRESSES, remote_domain_interface_addresses_args,
+              &args, remote_domain_interface_addresses_ret, &ret))
+        return NULL;
+    out = g_ptr_array_new_full(ret.ifaces.ifaces_len,
+                               (GDestroyNotify)vmm_domain_interface_free);
+    for (u_int i = 0; i < ret.ifaces.ifaces_len; i++) {
+        const remote_domain_interface *w = &ret.ifaces.ifaces_val[i];
+        VmmDomainInterface *iface = g_new0(VmmDomainInterface, 1);
+
+        iface->name = g_strdup(w->name);
+        iface->hwaddr = w->hwaddr ? g_strdup(*w->hwaddr) : NULL;
+        iface->addrs = g_new0(VmmDomainIPAddress, w->addrs.addrs_len);
+        iface->naddrs = w->addrs.addrs_len;
+        for (u_int j = 0; j < w->addrs.addrs_len; j++) {
+            iface->addrs[j].type = w->addrs.addrs_val[j].type;
+            iface->addrs[j].addr = g_strdup(w->addrs.addrs_val[j].addr);
+            iface->addrs[j].prefix = w->addrs.addrs_val[j].prefix;
+        }
+        g_ptr_array_add(out, iface);
+    }
+    FREE_RET(remote_domain_interface_addresses_ret, &ret);
+    return out;
+}
+
 /* ------------------------------------------------------------------ */
 
 const VmmDriver vmm_remote_driver = {
@@ -1291,4 +1343,6 @@ const VmmDriver vmm_remote_driver = {
     .connect_event_deregister = remote_connect_event_deregister,
 
     .connect_get_all_domain_stats = remote_connect_get_all_domain_stats,
+    .connect_get_domain_capabilities = remote_connect_get_domain_capabilities,
+    .domain_interface_addresses = remote_domain_interface_addresses,
 };

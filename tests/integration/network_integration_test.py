@@ -361,9 +361,28 @@ def step_guest(d, build_guest):
         contains(run("ip", "-d", "link", "show", m.group(1)), "master virbr0", "guest tap")
         leases = d.virsh("net-dhcp-leases", "default", "--mac", "52:54:00:aa:20:01")
         contains(leases, ip + "/24", "the guest's lease")
+        # domifaddr (lease source, the default) shows the same lease on the
+        # tap, in virsh's layout: vshell and stock virsh agree.
+        want = r"(?m)^ %s\s+52:54:00:aa:20:01\s+ipv4\s+%s/24$" % (m.group(1), re.escape(ip))
+        shown = [d.vshell("domifaddr", "netguest"), d.virsh("domifaddr", "netguest"),
+                 d.vshell("domifaddr", "netguest", "--source", "lease", "--full")]
+        for out in shown:
+            assert re.search(want, out), "domifaddr:\n" + out
+        assert [l for l in shown[0].splitlines() if ip in l] == \
+            [l for l in shown[1].splitlines() if ip in l], shown
+        lacks(d.vshell("domifaddr", "netguest", "--interface", "vnet999"), ip, "domifaddr")
         # Both ways over the bridge: the host side reaches the guest.
         run("busybox", "ping", "-c", "1", "-W", "5", ip, timeout=30)
-        log("ok guest on default: tap %s, lease %s, reachable" % (m.group(1), ip))
+        # The ping left the guest in the host's ARP table: the ARP source
+        # (no prefix known); no guest agent here.
+        arp = d.virsh("domifaddr", "netguest", "--source", "arp")
+        assert re.search(r"(?m)^ %s\s+52:54:00:aa:20:01\s+ipv4\s+%s/0$" %
+                         (m.group(1), re.escape(ip)), arp), "domifaddr --source arp:\n" + arp
+        p = subprocess.run([d.vshell_bin, "-c", d.uri, "domifaddr", "netguest", "--source",
+                            "agent"], capture_output=True, text=True, timeout=30)
+        assert p.returncode != 0 and "agent" in p.stderr, p.stderr
+        log("ok guest on default: tap %s, lease %s (domifaddr too), reachable" %
+            (m.group(1), ip))
     finally:
         d.vshell("destroy", "netguest", check=False)
         d.vshell("undefine", "netguest", check=False)

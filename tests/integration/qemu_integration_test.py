@@ -253,6 +253,40 @@ def case_virsh(d):
                "shut off (shutdown)", timeout=30)
     d.virsh("undefine", "vguest")
     assert "vguest" not in d.virsh("list", "--all").stdout
+    check_domcapabilities(d)
+
+
+def check_domcapabilities(d):
+    """domcapabilities over the wire (virsh and vshell), and virt-install,
+    which reads capabilities and domcapabilities: --print-xml, then
+    --import of the tiny guest defined and started through vmmd."""
+    caps = d.virsh("domcapabilities").stdout
+    assert "<domainCapabilities>" in caps and "<path>%s</path>" % QEMU in caps, caps
+    caps = d.vshell("domcapabilities", "--virttype", "qemu", "--arch", "x86_64",
+                    "--machine", "q35").stdout
+    assert "<domain>qemu</domain>" in caps and "<machine>pc-q35-" in caps, caps
+    p = d.virsh("domcapabilities", "--machine", "no-such-machine", check=False)
+    assert p.returncode != 0 and "no-such-machine" in p.stderr, p.stderr
+    if not shutil.which("virt-install"):
+        log("virt-install is not installed: skipped")
+        return
+    common = ["--connect", d.uri, "--name", "viguest", "--memory", "128", "--vcpus", "1",
+              "--virt-type", "qemu", "--osinfo", "detect=off,require=off", "--import",
+              "--disk", "none", "--network", "none", "--graphics", "none",
+              "--boot", "kernel=%s,initrd=%s,kernel_args=console=ttyS0" % (d.kernel,
+                                                                           d.initrd)]
+    env = dict(os.environ, LC_ALL="C")
+    p = subprocess.run(["virt-install", "--print-xml"] + common, capture_output=True,
+                       text=True, timeout=120, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "<emulator>%s</emulator>" % QEMU in p.stdout, p.stdout
+    p = subprocess.run(["virt-install", "--noautoconsole"] + common, capture_output=True,
+                       text=True, timeout=120, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    d.wait_state("viguest", "running (booted)")
+    d.vshell("destroy", "viguest")
+    d.vshell("undefine", "viguest")
+    log("ok domcapabilities (virsh, vshell) and virt-install --print-xml / --import")
 
 
 def case_crash(d):
