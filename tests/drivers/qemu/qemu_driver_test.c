@@ -133,6 +133,11 @@ test_define_persist(void)
         g_assert_true(g_str_has_suffix(f, ".xml") || g_str_equal(f, "autostart"));
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
     g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 1);
+    /* No addresses to report for a domain that does not run. */
+    g_assert_null(vmm_domain_interface_addresses(dom, VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE,
+                                                 0, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
 
     /* Same name, other UUID; same UUID, other name. */
     other = hlt_xml("persist", "qemu", "11111111-2222-4333-8444-666666666666", NULL);
@@ -316,6 +321,21 @@ test_transient(void)
     g_assert_no_error(err);
     g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 0);
     assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    /* domifaddr of a guest without NICs: nothing from leases or ARP; no
+     * guest agent to ask. */
+    for (unsigned int src = VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE;
+         src <= VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP; src++) {
+        g_autoptr(GPtrArray) ifaces = vmm_domain_interface_addresses(dom, src, 0, &err);
+
+        if (src == VMM_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT) {
+            g_assert_null(ifaces);
+            g_assert_error(err, VMM_ERROR, VMM_ERR_ARGUMENT_UNSUPPORTED);
+            g_clear_error(&err);
+            continue;
+        }
+        g_assert_no_error(err);
+        g_assert_cmpuint(ifaces->len, ==, 0);
+    }
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_no_error(err);
     /* A transient domain is gone once stopped. */
