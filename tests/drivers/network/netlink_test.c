@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE   /* unshare */
 #include "testutils.h"
+#include "nstest.h"
 #include "util/netlink.h"
 #include "util/command.h"
 #include "util/vmm_error.h"
@@ -32,78 +33,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Children to kill if an assertion aborts the test. */
-static GPid children[8];
-
-static void
-children_add(GPid pid)
-{
-    guint i;
-
-    for (i = 0; i < G_N_ELEMENTS(children); i++) {
-        if (!children[i]) {
-            children[i] = pid;
-            return;
-        }
-    }
-    g_assert_not_reached();
-}
-
-static void
-child_stop(GPid pid)
-{
-    guint i;
-
-    if (pid <= 0)
-        return;
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    for (i = 0; i < G_N_ELEMENTS(children); i++) {
-        if (children[i] == pid)
-            children[i] = 0;
-    }
-}
-
 static void
 on_abort(int sig)
 {
-    guint i;
-
-    for (i = 0; i < G_N_ELEMENTS(children); i++) {
-        if (children[i] > 0)
-            kill(children[i], SIGKILL);
-    }
+    children_kill();
     signal(sig, SIG_DFL);
     raise(sig);
-}
-
-/* Run argv (test scaffolding: `ip`, checks) and return its stdout. */
-static char *
-run(const char *const *argv)
-{
-    g_autoptr(VmmCommand) cmd = vmm_command_new_argv(argv);
-    g_autoptr(GError) err = NULL;
-    char *out = NULL;
-
-    if (!vmm_command_run(cmd, 20000, NULL, &out, NULL, &err))
-        g_error("%s", err->message);
-    return out;
-}
-
-#define RUN(...) run((const char *const[]){ __VA_ARGS__, NULL })
-
-static void
-assert_contains(const char *haystack, const char *needle)
-{
-    if (!strstr(haystack, needle))
-        g_error("'%s' not found in:\n%s", needle, haystack);
-}
-
-static void
-assert_lacks(const char *haystack, const char *needle)
-{
-    if (strstr(haystack, needle))
-        g_error("'%s' unexpectedly found in:\n%s", needle, haystack);
 }
 
 /* ---- bridges, addresses, links ---- */
@@ -439,143 +374,6 @@ wait_for_file(const char *path, int ms)
         g_usleep(50 * 1000);
     }
     return FALSE;
-}
-
-/* Read all of @fd until EOF or @ms; the child is reaped after. */
-static char *
-read_child(GPid pid, int fd, int ms)
-{
-    g_autoptr(GString) out = g_string_new(NULL);
-    int status;
-
-    for (; ms > 0; ms -= 50) {
-        char buf[1024];
-        ssize_t n;
-
-        while ((n = read(fd, buf, sizeof(buf))) > 0)
-            g_string_append_len(out, buf, n);
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            while ((n = read(fd, buf, sizeof(buf))) > 0)
-                g_string_append_len(out, buf, n);
-            child_stop(pid);    /* forget it; already reaped */
-            return g_string_free(g_steal_pointer(&out), FALSE);
-        }
-        g_usleep(50 * 1000);
-    }
-    child_stop(pid);
-    g_error("DHCP client timed out; output so far:\n%s", out->str);
-    return NULL;
-}
-
-/*
- * Start `busybox sh -c @sh` in a new network namespace (`unshare -n`) with
- * stdout piped to *@out_fd, and move @links into it: the script first waits
- * for them to arrive and brings them and lo up.
- */
-static GPid
-ns_spawn(const char *sh, const char *const *links, int *out_fd)
-{
-    g_autoptr(GString) full = g_string_new("exec 2>&1; ");
-    g_autoptr(VmmCommand) cmd = vmm_command_new("unshare");
-    g_autoptr(GError) err = NULL;
-    g_autofree char *pidstr = NULL;
-    const char *const *l;
-    GPid pid;
-
-    for (l = links; *l; l++)
-        g_string_append_printf(full,
-                               "i=0; while ! busybox ip link show %s >/dev/null 2>&1; do "
-                               "i=$((i+1)); [ $i -gt 200 ] && exit 3; busybox sleep 0.05; done; "
-                               "busybox ip link set %s up; ", *l, *l);
-    g_string_append_printf(full, "busybox ip link set lo up; %s", sh);
-    vmm_command_add_args(cmd, "-n", "--", "busybox", "sh", "-c", full->str, NULL);
-    vmm_command_set_stdout_pipe(cmd);
-    vmm_command_set_stderr_fd(cmd, 2);
-    g_assert_true(vmm_command_spawn(cmd, &pid, NULL, out_fd, NULL, &err));
-    g_assert_no_error(err);
-    children_add(pid);
-    g_unix_set_fd_nonblocking(*out_fd, TRUE, NULL);
-    /* The namespace exists once unshare has run; retry until then. */
-    pidstr = g_strdup_printf("%d", pid);
-    for (l = links; *l; l++) {
-        int tries;
-
-        for (tries = 0; tries < 100; tries++) {
-            g_autoptr(VmmCommand) mv = vmm_command_new("ip");
-            int status = -1;
-
-            vmm_command_add_args(mv, "link", "set", *l, "netns", pidstr, NULL);
-            g_usleep(20 * 1000);
-            if (vmm_command_run(mv, 5000, &status, NULL, NULL, NULL) && status == 0)
-                break;
-        }
-    }
-    return pid;
-}
-
-/* A veth pair @name / @name"c" (@mac on the latter, NULL: random), @name
- * on @bridge (NULL: none) and up; returns the far end's name. */
-static char *
-veth_add(const char *name, const char *mac, const char *bridge)
-{
-    g_autofree char *far = g_strdup_printf("%sc", name);
-    g_autofree char *o = NULL;
-    g_autoptr(GError) err = NULL;
-
-    if (mac)
-        o = RUN("ip", "link", "add", name, "type", "veth", "peer", "name", far,
-                "address", mac);
-    else
-        o = RUN("ip", "link", "add", name, "type", "veth", "peer", "name", far);
-    if (bridge)
-        g_assert_true(vmm_netlink_link_set_master(name, bridge, &err));
-    g_assert_true(vmm_netlink_link_set_up(name, TRUE, &err));
-    g_assert_no_error(err);
-    return g_steal_pointer(&far);
-}
-
-/* A veth pair goes away with its far end's namespace, which the kernel
- * cleans up a little after the last process left it: wait for that, and
- * delete the pair only if it stays. */
-static void
-veth_gone(const char *name)
-{
-    int i;
-
-    for (i = 0; i < 100 && vmm_netlink_link_exists(name); i++)
-        g_usleep(20 * 1000);
-    if (vmm_netlink_link_exists(name))
-        vmm_netlink_link_delete(name, NULL);
-    g_assert_false(vmm_netlink_link_exists(name));
-}
-
-/*
- * A DHCP client in its own namespace: a veth pair with @mac on the client
- * end, the other end on @bridge; udhcpc runs in `unshare -n`.  Returns
- * udhcpc's output ("BOUND IFACE IP PREFIX" from its script).
- */
-static char *
-dhcp_client(const char *dir, const char *bridge, const char *peer, const char *mac)
-{
-    g_autofree char *script = g_build_filename(dir, "udhcpc.sh", NULL);
-    g_autofree char *client = veth_add(peer, mac, bridge);
-    g_autofree char *sh = NULL, *out = NULL;
-    const char *links[] = { client, NULL };
-    GPid pid;
-    int out_fd = -1;
-
-    g_assert_true(g_file_set_contents(script,
-        "#!/bin/sh\n"
-        "[ \"$1\" = bound ] && echo \"BOUND $interface $ip $mask\"\n"
-        "exit 0\n", -1, NULL));
-    g_assert_cmpint(chmod(script, 0755), ==, 0);
-    sh = g_strdup_printf("exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s",
-                         client, script);
-    pid = ns_spawn(sh, links, &out_fd);
-    out = read_child(pid, out_fd, 30000);
-    close(out_fd);
-    veth_gone(peer);
-    return g_steal_pointer(&out);
 }
 
 /* ---- real NAT: client namespace → bridge → uplink → upstream namespace ---- */
