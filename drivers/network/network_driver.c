@@ -107,22 +107,6 @@ marker_path(void)
 /* ------------------------------------------------------------------ */
 /* The table                                                           */
 
-static gboolean
-object_matches(VmmObj *obj, unsigned int flags)
-{
-#define GROUP(a, b, va, vb) \
-    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
-        return FALSE
-    GROUP(VMM_CONNECT_LIST_NETWORKS_ACTIVE, VMM_CONNECT_LIST_NETWORKS_INACTIVE,
-          obj->active, !obj->active);
-    GROUP(VMM_CONNECT_LIST_NETWORKS_PERSISTENT, VMM_CONNECT_LIST_NETWORKS_TRANSIENT,
-          obj->persistent, !obj->persistent);
-    GROUP(VMM_CONNECT_LIST_NETWORKS_AUTOSTART, VMM_CONNECT_LIST_NETWORKS_NO_AUTOSTART,
-          obj->autostart, !obj->autostart);
-#undef GROUP
-    return TRUE;
-}
-
 static gint
 compare_net_names(gconstpointer a, gconstpointer b)
 {
@@ -144,7 +128,7 @@ net_list_all(VmmConnect *conn, unsigned int flags, GError **error)
         VmmObj *obj = all->pdata[i];
 
         vmm_obj_lock(obj);
-        if (!obj->removed && object_matches(obj, flags))
+        if (!obj->removed && vmm_obj_matches_list_flags(obj, flags))
             g_ptr_array_add(out, vmm_network_new_handle(conn, obj->name, obj->uuid));
         vmm_obj_unlock(obj);
     }
