@@ -639,14 +639,6 @@ static const VshOptDef dumpxml_opts[] = {
     { NULL },
 };
 
-static void
-print_xml(const char *xml)
-{
-    printf("%s", xml);
-    if (!g_str_has_suffix(xml, "\n"))
-        printf("\n");
-}
-
 static gboolean
 cmd_dumpxml(Vsh *ctl, const VshCmd *cmd)
 {
@@ -667,7 +659,7 @@ cmd_dumpxml(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    print_xml(xml);
+    vsh_print_xml(xml);
     return TRUE;
 }
 
@@ -842,8 +834,6 @@ cmd_edit(Vsh *ctl, const VshCmd *cmd)
     g_autoptr(GError) error = NULL;
     g_autoptr(VmmDomain) dom = vsh_lookup_domain(ctl, cmd, "domain");
     g_autofree char *xml = NULL;
-    g_autofree char *name = NULL;
-    VshEditResult res;
 
     if (!dom)
         return FALSE;
@@ -852,20 +842,10 @@ cmd_edit(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    res = vsh_edit_run(ctl, xml, edit_define, &name,
-                       !vsh_cmd_has(cmd, "skip-validate"));
-    switch (res) {
-    case VSH_EDIT_UNCHANGED:
-        vsh_print_extra(ctl, _("Domain '%s' XML configuration not changed.\n"),
-                        vmm_domain_get_name(dom));
-        return TRUE;
-    case VSH_EDIT_DEFINED:
-        vsh_print_extra(ctl, _("Domain '%s' XML configuration edited.\n"), name);
-        return TRUE;
-    case VSH_EDIT_FAILED:
-    default:
-        return FALSE;
-    }
+    return vsh_edit_object(ctl, xml, vmm_domain_get_name(dom), edit_define,
+                           !vsh_cmd_has(cmd, "skip-validate"),
+                           _("Domain '%s' XML configuration not changed.\n"),
+                           _("Domain '%s' XML configuration edited.\n"));
 }
 
 /* ------------------------------------------------------------------ */

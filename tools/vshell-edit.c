@@ -146,3 +146,22 @@ vsh_edit_run(Vsh *ctl, const char *xml, VshEditDefineFunc define, gpointer data,
     g_unlink(path);
     return result;
 }
+
+gboolean
+vsh_edit_object(Vsh *ctl, const char *xml, const char *name, VshEditDefineFunc define,
+                gboolean validate, const char *unchanged_fmt, const char *edited_fmt)
+{
+    g_autofree char *defined = NULL;
+
+    switch (vsh_edit_run(ctl, xml, define, &defined, validate)) {
+    case VSH_EDIT_UNCHANGED:
+        vsh_print_extra(ctl, unchanged_fmt, name);
+        return TRUE;
+    case VSH_EDIT_DEFINED:
+        vsh_print_extra(ctl, edited_fmt, defined);
+        return TRUE;
+    case VSH_EDIT_FAILED:
+    default:
+        return FALSE;
+    }
+}

@@ -40,12 +40,6 @@ static const VshOptDef network_only_opts[] = {
     { NULL },
 };
 
-static const char *
-yes_no(int v)
-{
-    return v < 0 ? _("unknown") : v ? _("yes") : _("no");
-}
-
 /* ------------------------------------------------------------------ */
 /* net-list                                                            */
 
@@ -154,7 +148,7 @@ cmd_net_list(Vsh *ctl, const VshCmd *cmd)
 
         vsh_table_add_row(table, vmm_network_get_name(net),
                           vmm_network_is_active(net, NULL) == 1 ? _("active") : _("inactive"),
-                          as, yes_no(vmm_network_is_persistent(net, NULL)), NULL);
+                          as, vsh_yes_no(vmm_network_is_persistent(net, NULL)), NULL);
     }
     vsh_table_print(ctl, table);
     return TRUE;
@@ -362,9 +356,7 @@ cmd_net_dumpxml(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    printf("%s", xml);
-    if (!g_str_has_suffix(xml, "\n"))
-        printf("\n");
+    vsh_print_xml(xml);
     return TRUE;
 }
 
@@ -422,7 +414,6 @@ cmd_net_edit(Vsh *ctl, const VshCmd *cmd)
     g_autoptr(GError) error = NULL;
     g_autoptr(VmmNetwork) net = vsh_lookup_network(ctl, cmd, "network");
     g_autofree char *xml = NULL;
-    g_autofree char *name = NULL;
 
     if (!net)
         return FALSE;
@@ -430,18 +421,9 @@ cmd_net_edit(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    switch (vsh_edit_run(ctl, xml, net_edit_define, &name, FALSE)) {
-    case VSH_EDIT_UNCHANGED:
-        vsh_print_extra(ctl, _("Network %s XML configuration not changed.\n"),
-                        vmm_network_get_name(net));
-        return TRUE;
-    case VSH_EDIT_DEFINED:
-        vsh_print_extra(ctl, _("Network %s XML configuration edited.\n"), name);
-        return TRUE;
-    case VSH_EDIT_FAILED:
-    default:
-        return FALSE;
-    }
+    return vsh_edit_object(ctl, xml, vmm_network_get_name(net), net_edit_define, FALSE,
+                           _("Network %s XML configuration not changed.\n"),
+                           _("Network %s XML configuration edited.\n"));
 }
 
 /* ------------------------------------------------------------------ */

@@ -62,12 +62,6 @@ pool_state_has_sizes(int state)
     return state == VMM_STORAGE_POOL_RUNNING || state == VMM_STORAGE_POOL_DEGRADED;
 }
 
-static const char *
-yes_no(int v)
-{
-    return v < 0 ? _("unknown") : v ? _("yes") : _("no");
-}
-
 /* ------------------------------------------------------------------ */
 /* pool-list                                                           */
 
@@ -211,12 +205,12 @@ cmd_pool_list(Vsh *ctl, const VshCmd *cmd)
 
             vsh_table_add_row(table, vmm_storage_pool_get_name(pool),
                               pool_state_string(info.state), as,
-                              yes_no(vmm_storage_pool_is_persistent(pool, NULL)),
+                              vsh_yes_no(vmm_storage_pool_is_persistent(pool, NULL)),
                               cap, alloc, avail, NULL);
         } else {
             vsh_table_add_row(table, vmm_storage_pool_get_name(pool),
                               have_info ? pool_state_string(info.state) : _("unknown"), as,
-                              yes_no(vmm_storage_pool_is_persistent(pool, NULL)),
+                              vsh_yes_no(vmm_storage_pool_is_persistent(pool, NULL)),
                               "-", "-", "-", NULL);
         }
     }
@@ -378,7 +372,7 @@ cmd_pool_info(Vsh *ctl, const VshCmd *cmd)
     }
     printf("%-15s %s\n", _("State:"), pool_state_string(info.state));
     persistent = vmm_storage_pool_is_persistent(pool, NULL);
-    printf("%-15s %s\n", _("Persistent:"), yes_no(persistent));
+    printf("%-15s %s\n", _("Persistent:"), vsh_yes_no(persistent));
     if (vmm_storage_pool_get_autostart(pool, &autostart, NULL))
         printf("%-15s %s\n", _("Autostart:"), autostart ? _("yes") : _("no"));
     else
@@ -401,14 +395,6 @@ static const VshOptDef pool_dumpxml_opts[] = {
     { NULL },
 };
 
-static void
-print_xml(const char *xml)
-{
-    printf("%s", xml);
-    if (!g_str_has_suffix(xml, "\n"))
-        printf("\n");
-}
-
 static gboolean
 cmd_pool_dumpxml(Vsh *ctl, const VshCmd *cmd)
 {
@@ -424,7 +410,7 @@ cmd_pool_dumpxml(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    print_xml(xml);
+    vsh_print_xml(xml);
     return TRUE;
 }
 
@@ -449,7 +435,6 @@ cmd_pool_edit(Vsh *ctl, const VshCmd *cmd)
     g_autoptr(GError) error = NULL;
     g_autoptr(VmmStoragePool) pool = vsh_lookup_pool(ctl, cmd, "pool");
     g_autofree char *xml = NULL;
-    g_autofree char *name = NULL;
 
     if (!pool)
         return FALSE;
@@ -457,18 +442,9 @@ cmd_pool_edit(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    switch (vsh_edit_run(ctl, xml, pool_edit_define, &name, FALSE)) {
-    case VSH_EDIT_UNCHANGED:
-        vsh_print_extra(ctl, _("Pool %s XML configuration not changed.\n"),
-                        vmm_storage_pool_get_name(pool));
-        return TRUE;
-    case VSH_EDIT_DEFINED:
-        vsh_print_extra(ctl, _("Pool %s XML configuration edited.\n"), name);
-        return TRUE;
-    case VSH_EDIT_FAILED:
-    default:
-        return FALSE;
-    }
+    return vsh_edit_object(ctl, xml, vmm_storage_pool_get_name(pool), pool_edit_define, FALSE,
+                           _("Pool %s XML configuration not changed.\n"),
+                           _("Pool %s XML configuration edited.\n"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -758,7 +734,7 @@ cmd_vol_dumpxml(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    print_xml(xml);
+    vsh_print_xml(xml);
     return TRUE;
 }
 

@@ -173,6 +173,20 @@ vsh_read_file(Vsh *ctl, const char *path)
     return contents;
 }
 
+void
+vsh_print_xml(const char *xml)
+{
+    printf("%s", xml);
+    if (!g_str_has_suffix(xml, "\n"))
+        printf("\n");
+}
+
+const char *
+vsh_yes_no(int v)
+{
+    return v < 0 ? _("unknown") : v ? _("yes") : _("no");
+}
+
 /* ------------------------------------------------------------------ */
 /* Tables: a leading space, columns padded to their widest cell and
  * separated by three spaces, the last column unpadded, and a dashed line

@@ -119,6 +119,12 @@ char *vsh_pretty_capacity(guint64 bytes);
 /* Reads a whole file; prints the error on failure. */
 char *vsh_read_file(Vsh *ctl, const char *path);
 
+/* Prints @xml, ending it with a newline when it has none. */
+void vsh_print_xml(const char *xml);
+
+/* "yes", "no", or "unknown" for a negative @v (an is_* call that failed). */
+const char *vsh_yes_no(int v);
+
 /* ---- tables (virsh's vshTable layout) ---- */
 typedef struct _VshTable VshTable;
 VshTable *vsh_table_new(const char *first_header, ...) G_GNUC_NULL_TERMINATED;
@@ -150,6 +156,14 @@ typedef enum {
  * that fails (@validate is passed on until the user turns it off).  The original definition is untouched unless @define succeeds. */
 VshEditResult vsh_edit_run(Vsh *ctl, const char *xml, VshEditDefineFunc define,
                            gpointer data, gboolean validate);
+
+/* The edit commands' run: vsh_edit_run() on @xml, the definition of the
+ * object @name, with @define storing the name it defined in the char **
+ * it gets as data.  Prints @unchanged_fmt with @name or @edited_fmt with
+ * the defined name (each has one %s).  FALSE when the edit failed. */
+gboolean vsh_edit_object(Vsh *ctl, const char *xml, const char *name,
+                         VshEditDefineFunc define, gboolean validate,
+                         const char *unchanged_fmt, const char *edited_fmt);
 
 /* ---- JSON writer (vshell-json.c) ---- */
 typedef struct _VshJson VshJson;
