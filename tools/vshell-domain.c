@@ -441,13 +441,7 @@ life_cycle(Vsh *ctl, const VshCmd *cmd, LifeCycleOp op)
         failed = _("Failed to resume domain '%s'");
         break;
     }
-    if (!ok) {
-        vsh_error(ctl, failed, name);
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    vsh_print_extra(ctl, done, name);
-    return TRUE;
+    return vsh_outcome(ctl, ok, &error, name, done, failed);
 }
 
 static gboolean cmd_shutdown(Vsh *ctl, const VshCmd *cmd) { return life_cycle(ctl, cmd, LC_SHUTDOWN); }
@@ -680,19 +674,11 @@ cmd_autostart(Vsh *ctl, const VshCmd *cmd)
     if (!dom)
         return FALSE;
     name = vmm_domain_get_name(dom);
-    if (!vmm_domain_set_autostart(dom, enable, &error)) {
-        if (enable)
-            vsh_error(ctl, _("Failed to mark domain '%s' as autostarted"), name);
-        else
-            vsh_error(ctl, _("Failed to unmark domain '%s' as autostarted"), name);
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    if (enable)
-        vsh_print_extra(ctl, _("Domain '%s' marked as autostarted\n"), name);
-    else
-        vsh_print_extra(ctl, _("Domain '%s' unmarked as autostarted\n"), name);
-    return TRUE;
+    return vsh_outcome(ctl, vmm_domain_set_autostart(dom, enable, &error), &error, name,
+                       enable ? _("Domain '%s' marked as autostarted\n")
+                              : _("Domain '%s' unmarked as autostarted\n"),
+                       enable ? _("Failed to mark domain '%s' as autostarted")
+                              : _("Failed to unmark domain '%s' as autostarted"));
 }
 
 /* ------------------------------------------------------------------ */

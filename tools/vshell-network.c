@@ -225,13 +225,7 @@ net_op(Vsh *ctl, const VshCmd *cmd, NetOp op)
         failed = _("Failed to undefine network %s");
         break;
     }
-    if (!ok) {
-        vsh_error(ctl, failed, vmm_network_get_name(net));
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    vsh_print_extra(ctl, done, vmm_network_get_name(net));
-    return TRUE;
+    return vsh_outcome(ctl, ok, &error, vmm_network_get_name(net), done, failed);
 }
 
 static gboolean cmd_net_start(Vsh *ctl, const VshCmd *cmd) { return net_op(ctl, cmd, NET_START); }
@@ -253,17 +247,12 @@ cmd_net_autostart(Vsh *ctl, const VshCmd *cmd)
 
     if (!net)
         return FALSE;
-    if (!vmm_network_set_autostart(net, enable, &error)) {
-        vsh_error(ctl, enable ? _("failed to mark network %s as autostarted")
-                              : _("failed to unmark network %s as autostarted"),
-                  vmm_network_get_name(net));
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    vsh_print_extra(ctl, enable ? _("Network %s marked as autostarted\n")
-                                : _("Network %s unmarked as autostarted\n"),
-                    vmm_network_get_name(net));
-    return TRUE;
+    return vsh_outcome(ctl, vmm_network_set_autostart(net, enable, &error), &error,
+                       vmm_network_get_name(net),
+                       enable ? _("Network %s marked as autostarted\n")
+                              : _("Network %s unmarked as autostarted\n"),
+                       enable ? _("failed to mark network %s as autostarted")
+                              : _("failed to unmark network %s as autostarted"));
 }
 
 /* ------------------------------------------------------------------ */

@@ -305,13 +305,7 @@ pool_op(Vsh *ctl, const VshCmd *cmd, PoolOp op)
         failed = _("Failed to refresh pool %s");
         break;
     }
-    if (!ok) {
-        vsh_error(ctl, failed, vmm_storage_pool_get_name(pool));
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    vsh_print_extra(ctl, done, vmm_storage_pool_get_name(pool));
-    return TRUE;
+    return vsh_outcome(ctl, ok, &error, vmm_storage_pool_get_name(pool), done, failed);
 }
 
 static gboolean cmd_pool_build(Vsh *ctl, const VshCmd *cmd) { return pool_op(ctl, cmd, POOL_BUILD); }
@@ -336,17 +330,12 @@ cmd_pool_autostart(Vsh *ctl, const VshCmd *cmd)
 
     if (!pool)
         return FALSE;
-    if (!vmm_storage_pool_set_autostart(pool, enable, &error)) {
-        vsh_error(ctl, enable ? _("failed to mark pool %s as autostarted")
-                              : _("failed to unmark pool %s as autostarted"),
-                  vmm_storage_pool_get_name(pool));
-        vsh_report(ctl, &error);
-        return FALSE;
-    }
-    vsh_print_extra(ctl, enable ? _("Pool %s marked as autostarted\n")
-                                : _("Pool %s unmarked as autostarted\n"),
-                    vmm_storage_pool_get_name(pool));
-    return TRUE;
+    return vsh_outcome(ctl, vmm_storage_pool_set_autostart(pool, enable, &error), &error,
+                       vmm_storage_pool_get_name(pool),
+                       enable ? _("Pool %s marked as autostarted\n")
+                              : _("Pool %s unmarked as autostarted\n"),
+                       enable ? _("failed to mark pool %s as autostarted")
+                              : _("failed to unmark pool %s as autostarted"));
 }
 
 /* ------------------------------------------------------------------ */

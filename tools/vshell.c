@@ -123,6 +123,19 @@ vsh_report(Vsh *ctl, GError **error)
     g_clear_error(error);
 }
 
+gboolean
+vsh_outcome(Vsh *ctl, gboolean ok, GError **error, const char *name,
+            const char *done_fmt, const char *failed_fmt)
+{
+    if (!ok) {
+        vsh_error(ctl, failed_fmt, name);
+        vsh_report(ctl, error);
+        return FALSE;
+    }
+    vsh_print_extra(ctl, done_fmt, name);
+    return TRUE;
+}
+
 VmmConnect *
 vsh_conn(Vsh *ctl)
 {

@@ -109,6 +109,11 @@ void vsh_print_extra(Vsh *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void vsh_error(Vsh *ctl, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* Prints @error (when set) as "error: MESSAGE" and clears it. */
 void vsh_report(Vsh *ctl, GError **error);
+/* The end of a command that acted on the object @name: when @ok,
+ * @done_fmt with @name as extra output; else @failed_fmt with @name as an
+ * error, then @error.  Each format has one %s.  Returns @ok. */
+gboolean vsh_outcome(Vsh *ctl, gboolean ok, GError **error, const char *name,
+                     const char *done_fmt, const char *failed_fmt);
 
 /* Ensures a connection; prints the error and returns NULL on failure. */
 VmmConnect *vsh_conn(Vsh *ctl);
