@@ -76,6 +76,19 @@ vmm_domain_parse_enum_attr(xmlNode *node, const char *attr, const char *const *t
 }
 
 gboolean
+vmm_domain_parse_enum_str(xmlNode *node, const char *attr, const char *const *table,
+                          const char *what, char **out, GError **error)
+{
+    g_autofree char *str = node ? vmm_xml_prop(node, attr) : NULL;
+    int v;
+
+    if (!vmm_xml_enum(str, table, what, 0, &v, error))
+        return FALSE;
+    *out = g_steal_pointer(&str);
+    return TRUE;
+}
+
+gboolean
 vmm_domain_parse_tristate_attr(xmlNode *node, const char *attr, const char *what,
                                VmmTristate *out, GError **error)
 {

@@ -83,20 +83,6 @@ vmm_domain_cpu_clear(VmmDomainDef *def)
     g_clear_pointer(&def->memnodes, g_ptr_array_unref);
 }
 
-/* An optional string attribute checked against @table; kept as a string. */
-static gboolean
-parse_enum_string(xmlNode *node, const char *attr, const char *const *table,
-                  const char *what, char **out, GError **error)
-{
-    g_autofree char *str = node ? vmm_xml_prop(node, attr) : NULL;
-    int v;
-
-    if (!vmm_xml_enum(str, table, what, 0, &v, error))
-        return FALSE;
-    *out = g_steal_pointer(&str);
-    return TRUE;
-}
-
 /* ---- <cpu> ---- */
 
 static gboolean
@@ -145,8 +131,8 @@ parse_cpu_features(xmlXPathContext *ctxt, VmmDomainCpuDef *cpu, GError **error)
             vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing CPU feature name"));
             return FALSE;
         }
-        if (!parse_enum_string(nodes[i], "policy", cpu_policy_table,
-                               _("CPU feature policy"), &f->policy, error))
+        if (!vmm_domain_parse_enum_str(nodes[i], "policy", cpu_policy_table,
+                                       _("CPU feature policy"), &f->policy, error))
             return FALSE;
         if (!f->policy)
             f->policy = g_strdup("require");
@@ -182,8 +168,8 @@ parse_numa_cells(xmlXPathContext *ctxt, VmmDomainCpuDef *cpu, GError **error)
         c->cpus = vmm_xml_prop(nodes[i], "cpus");
         if (c->cpus && !vmm_domain_check_cpuset(c->cpus, "NUMA cell cpus", error))
             return FALSE;
-        if (!parse_enum_string(nodes[i], "memAccess", mem_access_table,
-                               _("NUMA cell memAccess"), &c->mem_access, error) ||
+        if (!vmm_domain_parse_enum_str(nodes[i], "memAccess", mem_access_table,
+                                       _("NUMA cell memAccess"), &c->mem_access, error) ||
             !vmm_domain_parse_tristate_attr(nodes[i], "discard", "NUMA cell discard",
                                             &c->discard, error))
             return FALSE;
@@ -204,10 +190,10 @@ vmm_domain_cpu_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
     cpu->present = TRUE;
     if (!vmm_domain_parse_enum_attr(node, "mode", cpu_mode_table, _("CPU mode"),
                                     VMM_DOMAIN_CPU_MODE_CUSTOM, &mode, error) ||
-        !parse_enum_string(node, "match", cpu_match_table, _("CPU match"),
-                           &cpu->match, error) ||
-        !parse_enum_string(node, "check", cpu_check_table, _("CPU check"),
-                           &cpu->check, error) ||
+        !vmm_domain_parse_enum_str(node, "match", cpu_match_table, _("CPU match"),
+                                   &cpu->match, error) ||
+        !vmm_domain_parse_enum_str(node, "check", cpu_check_table, _("CPU check"),
+                                   &cpu->check, error) ||
         !vmm_domain_parse_tristate_attr(node, "migratable", "CPU migratable",
                                         &cpu->migratable, error))
         return FALSE;
@@ -215,8 +201,8 @@ vmm_domain_cpu_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
 
     if ((model = vmm_xml_node(ctxt, "./cpu/model[1]"))) {
         cpu->model = vmm_xml_string(ctxt, "./cpu/model[1]");
-        if (!parse_enum_string(model, "fallback", cpu_fallback_table,
-                               _("CPU model fallback"), &cpu->model_fallback, error))
+        if (!vmm_domain_parse_enum_str(model, "fallback", cpu_fallback_table,
+                                       _("CPU model fallback"), &cpu->model_fallback, error))
             return FALSE;
     }
     /* A custom CPU with a model matches exactly unless told otherwise. */
@@ -395,15 +381,15 @@ vmm_domain_mem_backing_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **
     def->nosharepages = vmm_xml_node(ctxt, "./memoryBacking/nosharepages[1]") != NULL;
     def->locked = vmm_xml_node(ctxt, "./memoryBacking/locked[1]") != NULL;
     def->mem_discard = vmm_xml_node(ctxt, "./memoryBacking/discard[1]") != NULL;
-    return parse_enum_string(vmm_xml_node(ctxt, "./memoryBacking/source[1]"), "type",
-                             mem_source_table, _("memory source type"),
-                             &def->mem_source_type, error) &&
-           parse_enum_string(vmm_xml_node(ctxt, "./memoryBacking/access[1]"), "mode",
-                             mem_access_table, _("memory access mode"),
-                             &def->mem_access_mode, error) &&
-           parse_enum_string(vmm_xml_node(ctxt, "./memoryBacking/allocation[1]"), "mode",
-                             mem_allocation_table, _("memory allocation mode"),
-                             &def->mem_allocation_mode, error);
+    return vmm_domain_parse_enum_str(vmm_xml_node(ctxt, "./memoryBacking/source[1]"), "type",
+                                     mem_source_table, _("memory source type"),
+                                     &def->mem_source_type, error) &&
+           vmm_domain_parse_enum_str(vmm_xml_node(ctxt, "./memoryBacking/access[1]"), "mode",
+                                     mem_access_table, _("memory access mode"),
+                                     &def->mem_access_mode, error) &&
+           vmm_domain_parse_enum_str(vmm_xml_node(ctxt, "./memoryBacking/allocation[1]"), "mode",
+                                     mem_allocation_table, _("memory allocation mode"),
+                                     &def->mem_allocation_mode, error);
 }
 
 void
@@ -474,11 +460,11 @@ vmm_domain_numatune_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **err
     def->has_numatune = TRUE;
 
     if ((mem = vmm_xml_node(ctxt, "./numatune/memory[1]"))) {
-        if (!parse_enum_string(mem, "mode", numa_mode_table, _("numatune memory mode"),
-                               &def->numa_mode, error) ||
-            !parse_enum_string(mem, "placement", numa_placement_table,
-                               _("numatune memory placement"), &def->numa_placement,
-                               error))
+        if (!vmm_domain_parse_enum_str(mem, "mode", numa_mode_table, _("numatune memory mode"),
+                                       &def->numa_mode, error) ||
+            !vmm_domain_parse_enum_str(mem, "placement", numa_placement_table,
+                                       _("numatune memory placement"), &def->numa_placement,
+                                       error))
             return FALSE;
         def->numa_nodeset = vmm_xml_prop(mem, "nodeset");
         if (def->numa_nodeset &&
@@ -511,8 +497,8 @@ vmm_domain_numatune_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **err
             return FALSE;
         }
         if (!vmm_xml_parse_uint(cellid, "memnode cellid", G_MAXUINT, &v, error) ||
-            !parse_enum_string(nodes[i], "mode", numa_mode_table, _("memnode mode"),
-                               &m->mode, error))
+            !vmm_domain_parse_enum_str(nodes[i], "mode", numa_mode_table, _("memnode mode"),
+                                       &m->mode, error))
             return FALSE;
         m->cellid = v;
         if (!m->mode)

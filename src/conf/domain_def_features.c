@@ -72,19 +72,6 @@ vmm_domain_features_clear(VmmDomainDef *def)
     g_clear_pointer(&def->timers, g_ptr_array_unref);
 }
 
-static gboolean
-enum_attr(xmlNode *node, const char *attr, const char *const *table, const char *what,
-          char **out, GError **error)
-{
-    g_autofree char *str = node ? vmm_xml_prop(node, attr) : NULL;
-    int v;
-
-    if (!vmm_xml_enum(str, table, what, 0, &v, error))
-        return FALSE;
-    *out = g_steal_pointer(&str);
-    return TRUE;
-}
-
 /* A child with a required state='on|off' (Hyper-V and KVM enlightenments). */
 static gboolean
 required_state(xmlNode *node, const char *what, VmmTristate *out, GError **error)
@@ -153,8 +140,8 @@ parse_hyperv_child(xmlNode *node, int which, VmmDomainFeaturesDef *f, GError **e
 static gboolean
 parse_hyperv(xmlNode *node, VmmDomainFeaturesDef *f, GError **error)
 {
-    if (!enum_attr(node, "mode", hyperv_mode_table, _("hyperv mode"), &f->hyperv_mode,
-                   error))
+    if (!vmm_domain_parse_enum_str(node, "mode", hyperv_mode_table, _("hyperv mode"),
+                                   &f->hyperv_mode, error))
         return FALSE;
     if (!f->hyperv_mode)
         f->hyperv_mode = g_strdup("custom");
@@ -228,8 +215,8 @@ parse_feature(xmlNode *node, int which, VmmDomainFeaturesDef *f, GError **error)
         return parse_kvm(node, f, error);
     case VMM_DOMAIN_FEATURE_IOAPIC:
         f->state[which] = VMM_TRISTATE_YES;
-        return enum_attr(node, "driver", ioapic_driver_table, _("ioapic driver"),
-                         &f->ioapic_driver, error);
+        return vmm_domain_parse_enum_str(node, "driver", ioapic_driver_table, _("ioapic driver"),
+                                         &f->ioapic_driver, error);
     case VMM_DOMAIN_FEATURE_LAST:
         break;
     }
@@ -408,10 +395,12 @@ parse_timer(xmlNode *node, VmmDomainTimer *t, GError **error)
     }
     if (!vmm_domain_parse_tristate_attr(node, "present", "timer present", &t->present,
                                         error) ||
-        !enum_attr(node, "tickpolicy", timer_tickpolicy_table, _("timer tickpolicy"),
-                   &t->tickpolicy, error) ||
-        !enum_attr(node, "track", timer_track_table, _("timer track"), &t->track, error) ||
-        !enum_attr(node, "mode", timer_mode_table, _("timer mode"), &t->mode, error))
+        !vmm_domain_parse_enum_str(node, "tickpolicy", timer_tickpolicy_table,
+                                   _("timer tickpolicy"), &t->tickpolicy, error) ||
+        !vmm_domain_parse_enum_str(node, "track", timer_track_table, _("timer track"),
+                                   &t->track, error) ||
+        !vmm_domain_parse_enum_str(node, "mode", timer_mode_table, _("timer mode"),
+                                   &t->mode, error))
         return FALSE;
     if (freq && !vmm_xml_parse_uint(freq, "timer frequency", 0, &t->frequency, error))
         return FALSE;
@@ -442,8 +431,8 @@ vmm_domain_clock_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
                                       error))
             return FALSE;
         def->has_clock_adjustment = TRUE;
-        if (!enum_attr(clock, "basis", clock_basis_table, _("clock basis"),
-                       &def->clock_basis, error))
+        if (!vmm_domain_parse_enum_str(clock, "basis", clock_basis_table, _("clock basis"),
+                                       &def->clock_basis, error))
             return FALSE;
         if (!def->clock_basis)
             def->clock_basis = g_strdup("utc");

@@ -49,20 +49,6 @@ vmm_domain_os_clear(VmmDomainDef *def)
     g_free(os->smbios_mode);
 }
 
-/* Read an enum-valued attribute into a string after checking it. */
-static gboolean
-enum_attr(xmlNode *node, const char *attr, const char *const *table, const char *what,
-          char **out, GError **error)
-{
-    g_autofree char *str = node ? vmm_xml_prop(node, attr) : NULL;
-    int v;
-
-    if (!vmm_xml_enum(str, table, what, 0, &v, error))
-        return FALSE;
-    *out = g_steal_pointer(&str);
-    return TRUE;
-}
-
 static gboolean
 parse_type(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
 {
@@ -89,8 +75,8 @@ parse_firmware(xmlXPathContext *ctxt, VmmDomainOsDef *os, GError **error)
     g_autofree xmlNode **nodes = NULL;
     int n;
 
-    if (!enum_attr(vmm_xml_node(ctxt, "./os[1]"), "firmware", firmware_table,
-                   _("firmware"), &os->firmware, error))
+    if (!vmm_domain_parse_enum_str(vmm_xml_node(ctxt, "./os[1]"), "firmware", firmware_table,
+                                   _("firmware"), &os->firmware, error))
         return FALSE;
 
     n = vmm_xml_nodes(ctxt, "./os/firmware/feature", &nodes);
@@ -129,8 +115,8 @@ parse_loader(xmlXPathContext *ctxt, VmmDomainOsDef *os, GError **error)
                                             &os->loader_readonly, error) ||
             !vmm_domain_parse_tristate_attr(loader, "secure", "loader secure",
                                             &os->loader_secure, error) ||
-            !enum_attr(loader, "type", loader_type_table, _("loader type"),
-                       &os->loader_type, error))
+            !vmm_domain_parse_enum_str(loader, "type", loader_type_table, _("loader type"),
+                                       &os->loader_type, error))
             return FALSE;
     }
     if (nvram) {
@@ -212,8 +198,8 @@ vmm_domain_os_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
     os->cmdline = vmm_xml_string(ctxt, "./os/cmdline[1]");
     os->dtb = vmm_xml_string(ctxt, "./os/dtb[1]");
     return parse_boot(ctxt, os, error) &&
-           enum_attr(vmm_xml_node(ctxt, "./os/smbios[1]"), "mode", smbios_table,
-                     _("smbios mode"), &os->smbios_mode, error);
+           vmm_domain_parse_enum_str(vmm_xml_node(ctxt, "./os/smbios[1]"), "mode", smbios_table,
+                                     _("smbios mode"), &os->smbios_mode, error);
 }
 
 static void

@@ -21,6 +21,10 @@ gboolean vmm_domain_parse_uint_attr(xmlNode *node, const char *attr, const char 
 gboolean vmm_domain_parse_enum_attr(xmlNode *node, const char *attr,
                                     const char *const *table, const char *what,
                                     int dflt, int *out, GError **error);
+/* Parse an optional enum attribute of @node (NULL: none) checked against
+ * @table but kept as the string (NULL when absent). */
+gboolean vmm_domain_parse_enum_str(xmlNode *node, const char *attr, const char *const *table,
+                                   const char *what, char **out, GError **error);
 gboolean vmm_domain_parse_tristate_attr(xmlNode *node, const char *attr,
                                         const char *what, VmmTristate *out,
                                         GError **error);

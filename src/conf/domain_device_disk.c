@@ -50,21 +50,6 @@ const char *vmm_disk_device_to_string(VmmDiskDevice v) { return vmm_enum_to_stri
 const char *vmm_disk_bus_to_string(VmmDiskBus v) { return vmm_enum_to_string(disk_buses, v); }
 const char *vmm_disk_protocol_to_string(VmmDiskProtocol v) { return vmm_enum_to_string(disk_protocols, v); }
 
-/* An empty string in a table stands for "absent" and must not be accepted
- * from the XML. */
-static gboolean
-optional_enum(const xmlNode *node, const char *attr, const char *const *table,
-              const char *what, int *out, GError **error)
-{
-    g_autofree char *str = vmm_xml_prop(node, attr);
-
-    if (str && !*str) {
-        vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED, _("unknown %s '%s'"), what, str);
-        return FALSE;
-    }
-    return vmm_xml_enum(str, table, what, 0, out, error);
-}
-
 static void
 disk_host_free(gpointer data)
 {
@@ -88,17 +73,17 @@ disk_driver_parse(const xmlNode *node, VmmDomainDiskDef *def, GError **error)
                       def->driver_type);
         return FALSE;
     }
-    if (!optional_enum(node, "cache", disk_caches, _("disk cache mode"), &v, error))
+    if (!dev_enum_attr(node, "cache", disk_caches, _("disk cache mode"), 0, &v, error))
         return FALSE;
     def->cache = v;
-    if (!optional_enum(node, "io", disk_ios, _("disk io mode"), &v, error))
+    if (!dev_enum_attr(node, "io", disk_ios, _("disk io mode"), 0, &v, error))
         return FALSE;
     def->io = v;
-    if (!optional_enum(node, "discard", disk_discards, _("disk discard mode"), &v, error))
+    if (!dev_enum_attr(node, "discard", disk_discards, _("disk discard mode"), 0, &v, error))
         return FALSE;
     def->discard = v;
-    if (!optional_enum(node, "detect_zeroes", disk_detect_zeroes,
-                       _("disk detect_zeroes mode"), &v, error))
+    if (!dev_enum_attr(node, "detect_zeroes", disk_detect_zeroes,
+                       _("disk detect_zeroes mode"), 0, &v, error))
         return FALSE;
     def->detect_zeroes = v;
     return TRUE;
@@ -133,8 +118,8 @@ disk_source_parse(const xmlNode *node, VmmDomainDiskDef *def, GError **error)
             vmm_error_set(error, VMM_ERR_XML_ERROR, _("missing network source protocol type"));
             return FALSE;
         }
-        if (!optional_enum(node, "protocol", disk_protocols, _("disk source protocol"),
-                           &v, error))
+        if (!dev_enum_attr(node, "protocol", disk_protocols, _("disk source protocol"),
+                           0, &v, error))
             return FALSE;
         def->src_protocol = v;
         def->src_name = vmm_xml_prop(node, "name");
@@ -152,8 +137,8 @@ disk_source_parse(const xmlNode *node, VmmDomainDiskDef *def, GError **error)
             h->socket = vmm_xml_prop(c, "socket");
             if (!dev_int_attr(c, "port", _("disk source host port"), 0, 65535, -1,
                               &h->port, error) ||
-                !optional_enum(c, "transport", disk_transports, _("disk source host transport"),
-                               &v, error))
+                !dev_enum_attr(c, "transport", disk_transports, _("disk source host transport"),
+                               0, &v, error))
                 return FALSE;
             h->transport = v;
         }
@@ -191,7 +176,7 @@ dev_disk_parse(const xmlNode *node, GError **error)
                       def->src_name ? def->src_name : "");
         return NULL;
     }
-    if (!optional_enum(c, "bus", disk_buses, _("disk bus"), &v, error))
+    if (!dev_enum_attr(c, "bus", disk_buses, _("disk bus"), 0, &v, error))
         return NULL;
     def->bus = v;
     def->tray = vmm_xml_prop(c, "tray");
