@@ -329,17 +329,25 @@ test_event(Fixture *fx, gconstpointer data)
     g_assert_true(rpc_client_is_open(fx->client));
 }
 
-/* An event callback may call back into the connection. */
-static void
-test_call_from_event(Fixture *fx, gconstpointer data)
+/* A CONNECT_EVENT_CONNECTION_CLOSED message from the server. */
+static GBytes *
+connection_closed_event(void)
 {
     VmmRpcHeader ev = {
         .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED,
         .type = VMM_RPC_MESSAGE, .serial = 1, .status = VMM_RPC_OK,
     };
     remote_connect_event_connection_closed_msg msg = { 0 };
-    g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(
-        &ev, (xdrproc_t)xdr_remote_connect_event_connection_closed_msg, &msg, NULL);
+
+    return vmm_rpc_packet_encode(&ev, (xdrproc_t)xdr_remote_connect_event_connection_closed_msg,
+                                 &msg, NULL);
+}
+
+/* An event callback may call back into the connection. */
+static void
+test_call_from_event(Fixture *fx, gconstpointer data)
+{
+    g_autoptr(GBytes) pkt = connection_closed_event();
     g_autoptr(GBytes) body = NULL;
     g_autofree char *seen = NULL;
     VmmRpcHeader hdr;
@@ -359,13 +367,7 @@ test_call_from_event(Fixture *fx, gconstpointer data)
 static void
 test_free_from_event(Fixture *fx, gconstpointer data)
 {
-    VmmRpcHeader ev = {
-        .prog = REMOTE_PROGRAM, .vers = 1, .proc = REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED,
-        .type = VMM_RPC_MESSAGE, .serial = 1, .status = VMM_RPC_OK,
-    };
-    remote_connect_event_connection_closed_msg msg = { 0 };
-    g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(
-        &ev, (xdrproc_t)xdr_remote_connect_event_connection_closed_msg, &msg, NULL);
+    g_autoptr(GBytes) pkt = connection_closed_event();
     g_autofree char *seen = NULL;
 
     fx->free_from_event = TRUE;
