@@ -272,6 +272,21 @@ fake_procs(FakeDaemon *fd_)
     return s;
 }
 
+/* The fake ends its loop at CONNECT_CLOSE: wait up to @ms for it to
+ * record that call (proc 2). */
+static void
+wait_close_recorded(FakeDaemon *fd_, int ms)
+{
+    for (; ms > 0; ms -= 10) {
+        g_autofree char *now = fake_procs(fd_);
+
+        if (g_str_has_suffix(now, ",2"))
+            return;
+        g_usleep(10000);
+    }
+    g_assert_not_reached();
+}
+
 static VmmConnect *
 open_fake(FakeDaemon *fd_, const char *uri_fmt, unsigned int flags)
 {
@@ -301,15 +316,7 @@ test_open_close(FakeDaemon *fd_, gconstpointer data)
     g_assert_cmpuint(fd_->open_flags, ==, 0);
     g_assert_cmpstr(uri, ==, expect_uri);
     vmm_connect_unref(conn);
-    /* The fake ends its loop at CONNECT_CLOSE; wait for it to record it. */
-    for (int i = 0; i < 500; i++) {
-        g_autofree char *now = fake_procs(fd_);
-
-        if (g_str_has_suffix(now, ",2"))
-            return;
-        g_usleep(10000);
-    }
-    g_assert_not_reached();
+    wait_close_recorded(fd_, 5000);
 }
 
 static void
@@ -477,14 +484,7 @@ test_last_ref_in_event(FakeDaemon *fd_, gconstpointer data)
     procs = fake_procs(fd_);
     g_assert_cmpstr(procs, ==, "66,60,1,60,316,23,196,317");
     g_async_queue_push(go, g_strdup("go"));
-    for (int i = 0; i < 3000; i++) {
-        g_autofree char *now = fake_procs(fd_);
-
-        if (g_str_has_suffix(now, ",2"))
-            return;
-        g_usleep(10000);
-    }
-    g_assert_not_reached();
+    wait_close_recorded(fd_, 30000);
 }
 
 static void
