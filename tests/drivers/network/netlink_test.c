@@ -786,22 +786,9 @@ test_dnsmasq_configs(void)
 int
 main(int argc, char **argv)
 {
-    g_autoptr(GError) err = NULL;
-
     g_test_init(&argc, &argv, NULL);
-    if (getuid() != 0) {
-        g_test_message("SKIP: needs root to create network namespaces");
+    if (!ns_enter(on_abort))
         return 77;
-    }
-    /* Before any thread exists, so all of them (and every child) share it. */
-    if (unshare(CLONE_NEWNET) < 0) {
-        g_test_message("SKIP: no network namespace support: %s", g_strerror(errno));
-        return 77;
-    }
-    signal(SIGABRT, on_abort);
-    signal(SIGTRAP, on_abort);
-    if (!vmm_netlink_link_set_up("lo", TRUE, &err))
-        g_error("%s", err->message);
 
     g_test_add_func("/network/netlink/bridge", test_bridge);
     g_test_add_func("/network/netlink/free-name", test_free_name);

@@ -634,7 +634,6 @@ test_destroy_undefine(void)
 int
 main(int argc, char **argv)
 {
-    g_autoptr(GError) err = NULL;
     g_autofree char *rm = NULL;
     int ret;
 
@@ -642,15 +641,8 @@ main(int argc, char **argv)
     /* The driver warns about what it repairs (a dnsmasq restarted), as
      * these tests make it do. */
     g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-    if (getuid() != 0) {
-        g_test_message("SKIP: needs root to create network namespaces");
+    if (!ns_enter(on_abort))
         return 77;
-    }
-    /* Before any thread exists, so all of them (and every child) share it. */
-    if (unshare(CLONE_NEWNET) < 0) {
-        g_test_message("SKIP: no network namespace support: %s", g_strerror(errno));
-        return 77;
-    }
     for (const char *const *p = (const char *const[]){ "nft", "dnsmasq", "busybox", "unshare",
                                                       "ip", "ss", NULL }; *p; p++) {
         g_autofree char *path = g_find_program_in_path(*p);
@@ -660,10 +652,6 @@ main(int argc, char **argv)
             return 77;
         }
     }
-    signal(SIGABRT, on_abort);
-    signal(SIGTRAP, on_abort);
-    if (!vmm_netlink_link_set_up("lo", TRUE, &err))
-        g_error("%s", err->message);
     root = g_dir_make_tmp("vmm-netdrv-XXXXXX", NULL);
     g_assert_nonnull(root);
     /* dnsmasq drops root; it must still reach its files. */

@@ -3,10 +3,13 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE   /* unshare */
 #include "nstest.h"
 #include "util/command.h"
 #include "util/netlink.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <glib-unix.h>
@@ -16,6 +19,26 @@
 
 /* Children to kill if an assertion aborts the test. */
 static GPid children[8];
+
+gboolean
+ns_enter(void (*on_abort)(int sig))
+{
+    g_autoptr(GError) err = NULL;
+
+    if (getuid() != 0) {
+        g_test_message("SKIP: needs root to create network namespaces");
+        return FALSE;
+    }
+    if (unshare(CLONE_NEWNET) < 0) {
+        g_test_message("SKIP: no network namespace support: %s", g_strerror(errno));
+        return FALSE;
+    }
+    signal(SIGABRT, on_abort);
+    signal(SIGTRAP, on_abort);
+    if (!vmm_netlink_link_set_up("lo", TRUE, &err))
+        g_error("%s", err->message);
+    return TRUE;
+}
 
 void
 children_add(GPid pid)

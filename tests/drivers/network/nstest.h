@@ -9,6 +9,13 @@
 
 #include <glib.h>
 
+/* Move the test process into a network namespace of its own, with lo up,
+ * and install @on_abort for SIGABRT and SIGTRAP.  Call it before any
+ * thread exists, so all of them (and every child) share the namespace.
+ * FALSE, with the reason given as a test message, when not root or
+ * without namespace support: the test then exits 77 (skipped). */
+gboolean ns_enter(void (*on_abort)(int sig));
+
 /* Remember @pid as a child to kill if an assertion aborts the test. */
 void children_add(GPid pid);
 
