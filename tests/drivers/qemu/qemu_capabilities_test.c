@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "testutils.h"
+#include "qemutest.h"
 #include "drivers/qemu/qemu_capabilities.h"
 #include "drivers/qemu/qemu_capabilities_priv.h"
 #include "util/vmm_error.h"
@@ -46,23 +47,6 @@ fixed_host(void)
     host->threads = 2;
     host->uuid = g_strdup("5f1d8c3a-0b6e-4c47-9d1e-2a7b3c4d5e6f");
     return host;
-}
-
-static GPtrArray *
-fixed_firmware(void)
-{
-    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_qemu_firmware_free);
-    VmmQemuFirmware *fw = g_new0(VmmQemuFirmware, 1);
-
-    fw->code = g_strdup("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    fw->vars = g_strdup("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    g_ptr_array_add(list, fw);
-    fw = g_new0(VmmQemuFirmware, 1);
-    fw->code = g_strdup("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd");
-    fw->vars = g_strdup("/usr/share/OVMF/OVMF_VARS_4M.ms.fd");
-    fw->secure = TRUE;
-    g_ptr_array_add(list, fw);
-    return list;
 }
 
 static void
@@ -126,7 +110,7 @@ test_domcaps(gconstpointer data)
 {
     const DomcapsCase *c = data;
     g_autoptr(VmmQemuCaps) caps = load_caps();
-    g_autoptr(GPtrArray) fw = fixed_firmware();
+    g_autoptr(GPtrArray) fw = qemutest_fixed_firmware();
     g_autoptr(GError) err = NULL;
     g_autofree char *rel = g_strdup_printf("drivers/qemu/data/domcaps-%s.xml", c->name);
     g_autofree char *golden = test_data_path(rel);

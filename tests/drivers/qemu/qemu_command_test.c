@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "testutils.h"
+#include "qemutest.h"
 #include "conf/domain_def.h"
 #include "drivers/qemu/qemu_command.h"
 #include "drivers/qemu/qemu_monitor.h"
@@ -44,23 +45,6 @@ load_caps(gboolean spice)
     return caps;
 }
 
-static GPtrArray *
-fixed_firmware(void)
-{
-    GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_qemu_firmware_free);
-    VmmQemuFirmware *fw = g_new0(VmmQemuFirmware, 1);
-
-    fw->code = g_strdup("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    fw->vars = g_strdup("/usr/share/OVMF/OVMF_VARS_4M.fd");
-    g_ptr_array_add(list, fw);
-    fw = g_new0(VmmQemuFirmware, 1);
-    fw->code = g_strdup("/usr/share/OVMF/OVMF_CODE_4M.secboot.fd");
-    fw->vars = g_strdup("/usr/share/OVMF/OVMF_VARS_4M.ms.fd");
-    fw->secure = TRUE;
-    g_ptr_array_add(list, fw);
-    return list;
-}
-
 static void
 test_case(gconstpointer data)
 {
@@ -71,7 +55,7 @@ test_case(gconstpointer data)
     g_autoptr(GError) err = NULL;
     g_autoptr(VmmDomainDef) def = NULL;
     g_autoptr(VmmQemuCaps) caps = load_caps(strstr(name, "nospice") == NULL);
-    g_autoptr(GPtrArray) fw = fixed_firmware();
+    g_autoptr(GPtrArray) fw = qemutest_fixed_firmware();
     g_autoptr(VmmQemuCommand) cmd = NULL;
     g_autofree char *nvram = g_strdup_printf("/var/lib/vmm/qemu/nvram/%s_VARS.fd", name);
     g_autofree char *channels = g_strdup_printf("/run/vmm/qemu/channel/%s", name);
@@ -181,7 +165,7 @@ test_fds(void)
 static void
 test_firmware_select(void)
 {
-    g_autoptr(GPtrArray) fw = fixed_firmware();
+    g_autoptr(GPtrArray) fw = qemutest_fixed_firmware();
     g_autoptr(GError) err = NULL;
     const char *code, *vars;
     struct {
