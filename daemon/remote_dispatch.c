@@ -1087,6 +1087,13 @@ NET_VOID(h_network_create, remote_network_create_args, vmm_network_create(net, e
 NET_VOID(h_network_destroy, remote_network_destroy_args, vmm_network_destroy(net, error))
 NET_VOID(h_network_set_autostart, remote_network_set_autostart_args,
          vmm_network_set_autostart(net, args->autostart != 0, error))
+/* libvirt's clients put the section in the wire's "command" field and the
+ * command in "section" (an ABI slip of libvirt's kept for compatibility,
+ * unless the server claims NETWORK_UPDATE_HAS_CORRECT_ORDER, which vmmd
+ * does not). */
+NET_VOID(h_network_update, remote_network_update_args,
+         vmm_network_update(net, args->section, args->command, args->parentIndex, args->xml,
+                            args->flags, error))
 
 HANDLER(h_network_get_xml_desc, remote_network_get_xml_desc_args,
         remote_network_get_xml_desc_ret)
@@ -1878,6 +1885,7 @@ static const ProcRow proc_table[] = {
           remote_network_destroy_args, W),
     ROW_A(NETWORK_SET_AUTOSTART, "virNetworkSetAutostart", h_network_set_autostart,
           remote_network_set_autostart_args, W),
+    ROW_A(NETWORK_UPDATE, "virNetworkUpdate", h_network_update, remote_network_update_args, W),
     ROW_AR(NETWORK_GET_XML_DESC, "virNetworkGetXMLDesc", h_network_get_xml_desc,
            remote_network_get_xml_desc_args, remote_network_get_xml_desc_ret, 0),
     ROW_AR(NETWORK_GET_BRIDGE_NAME, "virNetworkGetBridgeName", h_network_get_bridge_name,

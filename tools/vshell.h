@@ -90,6 +90,12 @@ extern const VshOptDef vsh_net_event_opts[];
 extern const VshOptDef vsh_pool_event_opts[];
 gboolean vsh_cmd_net_event(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_pool_event(Vsh *ctl, const VshCmd *cmd);
+/* net-dhcp-leases and net-update (vshell-netdhcp.c), rows of the network
+ * group. */
+extern const VshOptDef vsh_net_dhcp_leases_opts[];
+extern const VshOptDef vsh_net_update_opts[];
+gboolean vsh_cmd_net_dhcp_leases(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_net_update(Vsh *ctl, const VshCmd *cmd);
 extern const VshOptDef vsh_console_opts[];
 gboolean vsh_cmd_console(Vsh *ctl, const VshCmd *cmd);
 

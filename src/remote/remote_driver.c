@@ -857,6 +857,53 @@ OBJ_INT(remote_network_is_active, VmmNetwork, net, net_to_wire,
 OBJ_INT(remote_network_is_persistent, VmmNetwork, net, net_to_wire,
         network_is_persistent, NETWORK_IS_PERSISTENT, persistent)
 
+static GPtrArray *
+remote_network_get_dhcp_leases(VmmNetwork *net, const char *mac, unsigned int flags,
+                               GError **error)
+{
+    char *mac_ = (char *)mac;
+    remote_network_get_dhcp_leases_args args = { .mac = mac ? &mac_ : NULL,
+                                                 .need_results = 1, .flags = flags };
+    remote_network_get_dhcp_leases_ret ret = { 0 };
+    GPtrArray *leases;
+
+    net_to_wire(&args.net, net);
+    if (!CALL(net->conn, NETWORK_GET_DHCP_LEASES, remote_network_get_dhcp_leases_args, &args,
+              remote_network_get_dhcp_leases_ret, &ret))
+        return NULL;
+    leases = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_network_lease_free);
+    for (guint i = 0; i < ret.leases.leases_len; i++) {
+        const remote_network_dhcp_lease *w = &ret.leases.leases_val[i];
+        VmmNetworkLease *l = g_new0(VmmNetworkLease, 1);
+
+        l->iface = g_strdup(w->iface);
+        l->expirytime = w->expirytime;
+        l->type = w->type;
+        l->mac = w->mac ? g_strdup(*w->mac) : NULL;
+        l->iaid = w->iaid ? g_strdup(*w->iaid) : NULL;
+        l->ipaddr = g_strdup(w->ipaddr);
+        l->prefix = w->prefix;
+        l->hostname = w->hostname ? g_strdup(*w->hostname) : NULL;
+        l->clientid = w->clientid ? g_strdup(*w->clientid) : NULL;
+        g_ptr_array_add(leases, l);
+    }
+    FREE_RET(remote_network_get_dhcp_leases_ret, &ret);
+    return leases;
+}
+
+static gboolean
+remote_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
+                      int parent_index, const char *xml, unsigned int flags, GError **error)
+{
+    /* Swapped on the wire, as libvirt's clients do (see vmmd's dispatch). */
+    remote_network_update_args args = { .command = section, .section = command,
+                                        .parentIndex = parent_index, .xml = (char *)xml,
+                                        .flags = flags };
+
+    net_to_wire(&args.net, net);
+    return CALL(net->conn, NETWORK_UPDATE, remote_network_update_args, &args, none, NULL);
+}
+
 /* Storage pools */
 OBJ_FLAGS_VOID(remote_storage_pool_build, VmmStoragePool, pool, pool_to_wire,
                storage_pool_build, STORAGE_POOL_BUILD)
@@ -1309,6 +1356,8 @@ const VmmDriver vmm_remote_driver = {
     .network_set_autostart = remote_network_set_autostart,
     .network_is_active = remote_network_is_active,
     .network_is_persistent = remote_network_is_persistent,
+    .network_get_dhcp_leases = remote_network_get_dhcp_leases,
+    .network_update = remote_network_update,
 
     .connect_list_all_storage_pools = remote_connect_list_all_storage_pools,
     .storage_pool_lookup_by_name = remote_storage_pool_lookup_by_name,

@@ -14,7 +14,9 @@
 #
 # Steps: 192.168.122.0/24 is taken in the namespace, so the default
 # network comes up on 192.168.123.0/24; bridge, rules and dnsmasq are
-# checked; a DHCP client gets a lease that net-dhcp-leases lists; a client
+# checked; a DHCP client gets a lease that net-dhcp-leases lists (vshell's
+# table matches virsh's); net-update adds static hosts (vshell and virsh,
+# --live --config) that a client then gets; a client
 # reaches an "upstream" namespace masqueraded; the tiny guest (when QEMU
 # and the guest are there) gets a lease through its tap; kill -9 of vmmd and a
 # restart keep the same dnsmasq serving and the rules intact; net-destroy
@@ -292,6 +294,55 @@ def step_dhcp(d):
     contains(leases, "52:54:00:aa:10:01", "net-dhcp-leases")
     contains(leases, m.group(1) + "/24", "net-dhcp-leases")
     log("ok DHCP lease %s listed by net-dhcp-leases" % m.group(1))
+    # vshell through vmmd prints virsh's table: same header, columns and
+    # widths; only the expiry time (a clock reading) is masked.
+    def table(prog):
+        out = run(prog, "-c", d.uri, "net-dhcp-leases", "default")
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "EXPIRY-TIME", out)
+    ours, theirs = table(d.vshell_bin), table("virsh")
+    assert ours == theirs, "net-dhcp-leases, vshell:\n%s\nvirsh:\n%s" % (ours, theirs)
+    assert re.search(r"(?m)^ EXPIRY-TIME\s+52:54:00:aa:10:01\s+ipv4\s+%s/24\s" %
+                     re.escape(m.group(1)), ours), ours
+    contains(d.vshell("net-dhcp-leases", "default", "--mac", "52:54:00:aa:10:01"),
+             m.group(1) + "/24", "net-dhcp-leases --mac")
+    lacks(d.vshell("net-dhcp-leases", "default", "--mac", "52:54:00:aa:10:99"),
+          m.group(1), "net-dhcp-leases --mac (another MAC)")
+    log("ok vshell net-dhcp-leases through vmmd matches virsh's table")
+
+
+def step_update(d):
+    """net-update add ip-dhcp-host --live --config: vshell and stock virsh."""
+    host = "<host mac='52:54:00:aa:10:11' ip='192.168.123.77'/>"
+    out = d.vshell("net-update", "default", "add", "ip-dhcp-host", host, "--live", "--config")
+    contains(out, "Updated network default persistent config and live state", "net-update")
+    want = r"<host mac=['\"]52:54:00:aa:10:11['\"] ip=['\"]192\.168\.123\.77['\"]"
+    assert re.search(want, d.vshell("net-dumpxml", "default")), "live XML lacks the host"
+    assert re.search(want, d.vshell("net-dumpxml", "default", "--inactive")), \
+        "persistent XML lacks the host"
+    out = dhcp_client(d, "virbr0", "vmmve2", "52:54:00:aa:10:11")
+    contains(out, "BOUND vmmve2c 192.168.123.77 ", "DHCP with the static host")
+    # A duplicate is refused with virsh's first line.
+    p = subprocess.run([d.vshell_bin, "-c", d.uri, "net-update", "default", "add",
+                        "ip-dhcp-host", host, "--live"], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode != 0 and "error: Failed to update network default" in p.stderr, \
+        p.stderr
+
+    # Stock virsh against vmmd (NETWORK_UPDATE, proc 291), same message.
+    host2 = "<host mac='52:54:00:aa:10:12' ip='192.168.123.78'/>"
+    out = run("virsh", "-c", d.uri, "net-update", "default", "add-last", "ip-dhcp-host",
+              host2, "--live", "--config")
+    contains(out, "Updated network default persistent config and live state", "virsh net-update")
+    want2 = want.replace("11", "12").replace("77", "78")
+    assert re.search(want2, d.virsh("net-dumpxml", "default")), "live XML lacks host2"
+    assert re.search(want2, d.virsh("net-dumpxml", "default", "--inactive")), \
+        "persistent XML lacks host2"
+    out = dhcp_client(d, "virbr0", "vmmve3", "52:54:00:aa:10:12")
+    contains(out, "BOUND vmmve3c 192.168.123.78 ", "DHCP with virsh's static host")
+    d.virsh("net-update", "default", "delete", "ip-dhcp-host", host2, "--live", "--config")
+    assert not re.search(want2, d.vshell("net-dumpxml", "default", "--inactive")), \
+        "host2 still in the persistent XML"
+    log("ok net-update ip-dhcp-host --live --config (vshell and virsh): fixed addresses")
 
 
 def step_nat(d):
@@ -430,6 +481,7 @@ def in_netns(vmmd, vshell, build_guest):
     try:
         step_first_start(d)
         step_dhcp(d)
+        step_update(d)
         step_nat(d)
         step_guest(d, build_guest)
         step_restart(d)
