@@ -165,40 +165,6 @@ qemu_node_get_info(VmmConnect *conn, VmmNodeInfo *info, GError **error)
 /* ------------------------------------------------------------------ */
 /* Listing and lookups                                                 */
 
-static gboolean
-domain_matches(VmmDomainObj *obj, unsigned int flags)
-{
-    const VmmObj *o = &obj->parent;
-    gboolean running = obj->state == VMM_DOMAIN_RUNNING;
-    gboolean paused = obj->state == VMM_DOMAIN_PAUSED;
-    gboolean shutoff = obj->state == VMM_DOMAIN_SHUTOFF;
-
-#define GROUP(a, b, va, vb) \
-    if ((flags & ((a) | (b))) && !(((flags & (a)) && (va)) || ((flags & (b)) && (vb)))) \
-        return FALSE
-    GROUP(VMM_CONNECT_LIST_DOMAINS_ACTIVE, VMM_CONNECT_LIST_DOMAINS_INACTIVE,
-          o->active, !o->active);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_PERSISTENT, VMM_CONNECT_LIST_DOMAINS_TRANSIENT,
-          o->persistent, !o->persistent);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_AUTOSTART, VMM_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
-          o->autostart, !o->autostart);
-    /* No managed saves nor snapshots yet. */
-    GROUP(VMM_CONNECT_LIST_DOMAINS_MANAGEDSAVE, VMM_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-          FALSE, TRUE);
-    GROUP(VMM_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, VMM_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
-          FALSE, TRUE);
-#undef GROUP
-    if (flags & (VMM_CONNECT_LIST_DOMAINS_RUNNING | VMM_CONNECT_LIST_DOMAINS_PAUSED |
-                 VMM_CONNECT_LIST_DOMAINS_SHUTOFF | VMM_CONNECT_LIST_DOMAINS_OTHER)) {
-        if (!(((flags & VMM_CONNECT_LIST_DOMAINS_RUNNING) && running) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_PAUSED) && paused) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_SHUTOFF) && shutoff) ||
-              ((flags & VMM_CONNECT_LIST_DOMAINS_OTHER) && !running && !paused && !shutoff)))
-            return FALSE;
-    }
-    return TRUE;
-}
-
 /* Running ones by id, then the others by name. */
 static gint
 handle_cmp(gconstpointer a, gconstpointer b)
@@ -206,11 +172,7 @@ handle_cmp(gconstpointer a, gconstpointer b)
     const VmmDomain *x = *(VmmDomain *const *)a;
     const VmmDomain *y = *(VmmDomain *const *)b;
 
-    if ((x->id >= 0) != (y->id >= 0))
-        return x->id >= 0 ? -1 : 1;
-    if (x->id >= 0)
-        return x->id - y->id;
-    return g_strcmp0(x->name, y->name);
+    return vmm_obj_list_order(x->id, x->name, y->id, y->name);
 }
 
 static GPtrArray *
@@ -228,7 +190,7 @@ qemu_connect_list_all_domains(VmmConnect *conn, unsigned int flags, GError **err
         /* Only the object's own lock: a job holding it briefly is fine,
          * a job talking to QEMU has dropped it. */
         vmm_obj_lock(obj);
-        if (!obj->parent.removed && domain_matches(obj, flags))
+        if (!obj->parent.removed && vmm_domain_obj_matches_list_flags(obj, flags))
             g_ptr_array_add(ret, domain_handle(conn, obj));
         vmm_obj_unlock(obj);
     }
