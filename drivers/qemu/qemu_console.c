@@ -124,11 +124,8 @@ open_console(VmmDomain *dom, const char *dev_name, VmmStream *st, unsigned int f
 
     /* VMM_DOMAIN_CONSOLE_SAFE needs nothing more: a session is only ever
      * ended by killing its stream, which its reader notices at once. */
-    if (!(obj = vmm_obj_list_find_by_uuid(qemu_driver->domains, dom->uuid))) {
-        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
-                      vmm_uuid_format(dom->uuid, uuid), dom->name);
+    if (!(obj = vmm_domain_obj_find(qemu_driver->domains, dom->uuid, dom->name, error)))
         return FALSE;
-    }
     if (!obj->parent.active) {
         vmm_obj_end(obj);
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));

@@ -13,14 +13,7 @@
 static VmmDomainObj *
 domain_find(VmmDomain *dom, GError **error)
 {
-    TestDriver *drv = test_driver_of(dom->conn);
-    VmmDomainObj *obj = vmm_obj_list_find_by_uuid(drv->domains, dom->uuid);
-    char uuidstr[VMM_UUID_STRING_BUFLEN];
-
-    if (!obj)
-        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
-                      vmm_uuid_format(dom->uuid, uuidstr), dom->name);
-    return obj;
+    return vmm_domain_obj_find(test_driver_of(dom->conn)->domains, dom->uuid, dom->name, error);
 }
 
 static VmmDomain *

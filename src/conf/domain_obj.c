@@ -130,3 +130,16 @@ vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int flags)
     }
     return TRUE;
 }
+
+VmmDomainObj *
+vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid, const char *name,
+                    GError **error)
+{
+    VmmDomainObj *obj = vmm_obj_list_find_by_uuid(list, uuid);
+    char uuidstr[VMM_UUID_STRING_BUFLEN];
+
+    if (!obj)
+        vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
+                      vmm_uuid_format(uuid, uuidstr), name);
+    return obj;
+}

@@ -49,4 +49,10 @@ guint64 vmm_domain_obj_cpu_time(const VmmDomainObj *dom);
  * No domain has a managed save or a snapshot (none are kept yet). */
 gboolean vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int flags);
 
+/* The domain of UUID @uuid in @list, locked and referenced (release with
+ * vmm_obj_end()), or NULL with VMM_ERR_NO_DOMAIN naming @uuid and @name
+ * (the name the caller's handle knew it by). */
+VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
+                                  const char *name, GError **error);
+
 G_END_DECLS
