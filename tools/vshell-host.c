@@ -172,9 +172,7 @@ cmd_capabilities(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    printf("%s", caps);
-    if (!g_str_has_suffix(caps, "\n"))
-        printf("\n");
+    vsh_print_xml(caps);
     return TRUE;
 }
 
@@ -199,9 +197,7 @@ cmd_domcapabilities(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    printf("%s", caps);
-    if (!g_str_has_suffix(caps, "\n"))
-        printf("\n");
+    vsh_print_xml(caps);
     return TRUE;
 }
 
