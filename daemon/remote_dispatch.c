@@ -882,6 +882,29 @@ HANDLER(h_domain_open_console, remote_domain_open_console_args, void)
     return TRUE;
 }
 
+/* Volume data streams are served once the reply is out, as consoles. */
+HANDLER(h_storage_vol_upload, remote_storage_vol_upload_args, void)
+{
+    g_autoptr(VmmStorageVol) vol = get_vol(c, &args->vol);
+    g_autoptr(VmmStream) st = vmm_stream_new(c->conn, VMM_STREAM_NONBLOCK);
+
+    if (!vmm_storage_vol_upload(vol, st, args->offset, args->length, args->flags, error))
+        return FALSE;
+    c->stream = g_steal_pointer(&st);
+    return TRUE;
+}
+
+HANDLER(h_storage_vol_download, remote_storage_vol_download_args, void)
+{
+    g_autoptr(VmmStorageVol) vol = get_vol(c, &args->vol);
+    g_autoptr(VmmStream) st = vmm_stream_new(c->conn, VMM_STREAM_NONBLOCK);
+
+    if (!vmm_storage_vol_download(vol, st, args->offset, args->length, args->flags, error))
+        return FALSE;
+    c->stream = g_steal_pointer(&st);
+    return TRUE;
+}
+
 static remote_string
 opt_string(const char *s)
 {
@@ -1983,6 +2006,10 @@ static const ProcRow proc_table[] = {
            remote_storage_vol_get_info_flags_ret, 0),
     ROW_AR(STORAGE_VOL_GET_XML_DESC, "virStorageVolGetXMLDesc", h_storage_vol_get_xml_desc,
            remote_storage_vol_get_xml_desc_args, remote_storage_vol_get_xml_desc_ret, 0),
+    ROW_A(STORAGE_VOL_UPLOAD, "virStorageVolUpload", h_storage_vol_upload,
+          remote_storage_vol_upload_args, W),
+    ROW_A(STORAGE_VOL_DOWNLOAD, "virStorageVolDownload", h_storage_vol_download,
+          remote_storage_vol_download_args, W),
     ROW_AR(STORAGE_VOL_GET_PATH, "virStorageVolGetPath", h_storage_vol_get_path,
            remote_storage_vol_get_path_args, remote_storage_vol_get_path_ret, 0),
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "vmm.h"
+#include "streams.h"
 
 G_BEGIN_DECLS
 
@@ -155,6 +156,8 @@ struct _VmmDriver {
     gboolean (*storage_vol_get_info)(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error);
     char *(*storage_vol_get_xml_desc)(VmmStorageVol *vol, unsigned int flags, GError **error);
     char *(*storage_vol_get_path)(VmmStorageVol *vol, GError **error);
+    gboolean (*storage_vol_upload)(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length, unsigned int flags, GError **error);
+    gboolean (*storage_vol_download)(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length, unsigned int flags, GError **error);
 
     /* Events (src/events.c).  Called when a connection gets its first
      * callback of @kind (a VmmEventKind) and when it loses its last one;

@@ -779,6 +779,28 @@ vmm_storage_vol_get_path(VmmStorageVol *vol, GError **error)
     return drv->storage_vol_get_path(vol, error);
 }
 
+gboolean
+vmm_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length,
+                       unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", FALSE);
+    CHECK_HANDLE(st, VMM_ERR_INVALID_ARG, "stream", FALSE);
+    ENTRY(vol->conn, storage_vol_upload, TRUE, FALSE);
+    return drv->storage_vol_upload(vol, st, offset, length, flags, error);
+}
+
+gboolean
+vmm_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length,
+                         unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(vol, VMM_ERR_INVALID_STORAGE_VOL, "storage volume", FALSE);
+    CHECK_HANDLE(st, VMM_ERR_INVALID_ARG, "stream", FALSE);
+    /* Reading a volume's data needs a read-write connection, as in
+     * libvirt. */
+    ENTRY(vol->conn, storage_vol_download, TRUE, FALSE);
+    return drv->storage_vol_download(vol, st, offset, length, flags, error);
+}
+
 char *
 vmm_connect_get_domain_capabilities(VmmConnect *conn, const char *emulator, const char *arch,
                                     const char *machine, const char *virttype,

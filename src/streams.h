@@ -66,6 +66,18 @@ gboolean vmm_stream_is_open(VmmStream *st);
 gboolean vmm_domain_open_console(VmmDomain *dom, const char *dev_name, VmmStream *st,
                                  unsigned int flags, GError **error);
 
+/*
+ * Connect @st to the content of @vol from byte @offset, for @length bytes
+ * (0: up to the volume's capacity).  Upload: what is sent on @st is
+ * written to the volume when the stream is finished; sending past the
+ * range fails.  Download: @st reads the range, then EOF.  No @flags are
+ * supported yet (libvirt's SPARSE_STREAM is 1).
+ */
+gboolean vmm_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                guint64 length, unsigned int flags, GError **error);
+gboolean vmm_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                  guint64 length, unsigned int flags, GError **error);
+
 /* ---- for drivers ---- */
 
 typedef struct {

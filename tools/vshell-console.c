@@ -25,8 +25,8 @@ const VshOptDef vsh_console_opts[] = {
     { NULL },
 };
 
-static gboolean
-write_all(int fd, const char *buf, gsize len)
+gboolean
+vsh_write_all(int fd, const char *buf, gsize len)
 {
     while (len) {
         gssize n = write(fd, buf, len);
@@ -75,7 +75,7 @@ console_loop(VmmStream *st, GError **error)
                 return vmm_stream_finish(st, error);    /* the guest side closed */
             if (n < 0 && n != VMM_STREAM_AGAIN)
                 return FALSE;
-            if (n > 0 && !write_all(STDOUT_FILENO, buf, n)) {
+            if (n > 0 && !vsh_write_all(STDOUT_FILENO, buf, n)) {
                 vmm_stream_abort(st, NULL);
                 return TRUE;
             }

@@ -441,8 +441,8 @@ cmd_pool_edit(Vsh *ctl, const VshCmd *cmd)
 
 /* In --pool by name when given, else (or then) by key and by path; the
  * driver's error of the last attempt is printed under ours, as virsh does. */
-static VmmStorageVol *
-lookup_vol(Vsh *ctl, const VshCmd *cmd)
+VmmStorageVol *
+vsh_lookup_vol(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
     const char *n = vsh_cmd_string(cmd, "vol");
@@ -673,7 +673,7 @@ static gboolean
 cmd_vol_delete(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
 
     if (!vol)
         return FALSE;
@@ -690,7 +690,7 @@ static gboolean
 cmd_vol_info(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
     g_autofree char *cap = NULL;
     g_autofree char *alloc = NULL;
     VmmStorageVolInfo info;
@@ -714,7 +714,7 @@ static gboolean
 cmd_vol_dumpxml(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
     g_autofree char *xml = NULL;
 
     if (!vol)
@@ -731,7 +731,7 @@ static gboolean
 cmd_vol_path(Vsh *ctl, const VshCmd *cmd)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
     g_autofree char *path = NULL;
 
     if (!vol)
@@ -747,7 +747,7 @@ cmd_vol_path(Vsh *ctl, const VshCmd *cmd)
 static gboolean
 cmd_vol_key(Vsh *ctl, const VshCmd *cmd)
 {
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
 
     if (!vol)
         return FALSE;
@@ -758,7 +758,7 @@ cmd_vol_key(Vsh *ctl, const VshCmd *cmd)
 static gboolean
 cmd_vol_name(Vsh *ctl, const VshCmd *cmd)
 {
-    g_autoptr(VmmStorageVol) vol = lookup_vol(ctl, cmd);
+    g_autoptr(VmmStorageVol) vol = vsh_lookup_vol(ctl, cmd);
 
     if (!vol)
         return FALSE;
@@ -843,6 +843,9 @@ const VshCmdDef vsh_volume_cmds[] = {
       N_("Create a vol."), 0 },
     { "vol-delete", cmd_vol_delete, vol_opts, N_("delete a vol"),
       N_("Delete a given vol."), 0 },
+    { "vol-download", vsh_cmd_vol_download, vsh_vol_download_opts,
+      N_("download volume contents to a file"),
+      N_("Download the contents of a volume to a file."), 0 },
     { "vol-dumpxml", cmd_vol_dumpxml, vol_opts, N_("vol information in XML"),
       N_("Output the vol information as an XML dump to stdout."), 0 },
     { "vol-info", cmd_vol_info, vol_opts, N_("storage vol information"),
@@ -857,5 +860,8 @@ const VshCmdDef vsh_volume_cmds[] = {
       NULL, 0 },
     { "vol-pool", cmd_vol_pool, vol_pool_opts, N_("returns the storage pool for a given volume key or path"),
       NULL, 0 },
+    { "vol-upload", vsh_cmd_vol_upload, vsh_vol_upload_opts,
+      N_("upload file contents to a volume"),
+      N_("Upload the contents of a file to a volume."), 0 },
     { NULL },
 };

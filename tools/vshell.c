@@ -355,6 +355,21 @@ vsh_cmd_int(const VshCmd *cmd, const char *name, int *value)
     return 1;
 }
 
+int
+vsh_cmd_uint64(const VshCmd *cmd, const char *name, guint64 *value)
+{
+    const char *str = vsh_cmd_string(cmd, name);
+
+    if (!str)
+        return 0;
+    if (!g_ascii_string_to_unsigned(str, 10, 0, G_MAXUINT64, value, NULL)) {
+        vsh_error(NULL, _("Numeric value '%s' for <%s> option is malformed or out of range"),
+                  str, name);
+        return -1;
+    }
+    return 1;
+}
+
 static void
 vsh_cmd_free(VshCmd *cmd)
 {

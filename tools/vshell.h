@@ -96,7 +96,16 @@ extern const VshOptDef vsh_net_dhcp_leases_opts[];
 extern const VshOptDef vsh_net_update_opts[];
 gboolean vsh_cmd_net_dhcp_leases(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_net_update(Vsh *ctl, const VshCmd *cmd);
+/* vol-upload and vol-download (vshell-volstream.c), rows of the volume
+ * group. */
+extern const VshOptDef vsh_vol_upload_opts[];
+extern const VshOptDef vsh_vol_download_opts[];
+gboolean vsh_cmd_vol_upload(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_vol_download(Vsh *ctl, const VshCmd *cmd);
 extern const VshOptDef vsh_console_opts[];
+/* Writes all of @buf to @fd (waiting while a non-blocking fd is full);
+ * FALSE with errno set on failure. */
+gboolean vsh_write_all(int fd, const char *buf, gsize len);
 gboolean vsh_cmd_console(Vsh *ctl, const VshCmd *cmd);
 
 /* ---- option access ---- */
@@ -107,6 +116,8 @@ const char *vsh_cmd_string(const VshCmd *cmd, const char *name);
 const GPtrArray *vsh_cmd_words(const VshCmd *cmd, const char *name);
 /* 1 when given and valid, 0 when not given, -1 (error printed) when invalid. */
 int vsh_cmd_int(const VshCmd *cmd, const char *name, int *value);
+/* The same for an unsigned 64-bit value (a byte count). */
+int vsh_cmd_uint64(const VshCmd *cmd, const char *name, guint64 *value);
 
 /* ---- output ---- */
 /* Informational output, suppressed by --quiet. */
@@ -149,6 +160,9 @@ VmmDomain *vsh_lookup_domain(Vsh *ctl, const VshCmd *cmd, const char *optname);
 VmmNetwork *vsh_lookup_network(Vsh *ctl, const VshCmd *cmd, const char *optname);
 VmmStoragePool *vsh_lookup_pool(Vsh *ctl, const VshCmd *cmd, const char *optname);
 VmmStoragePool *vsh_lookup_pool_by_string(Vsh *ctl, const char *n);
+/* The volume of option "vol": by name in option "pool" when given, else by
+ * key or path. */
+VmmStorageVol *vsh_lookup_vol(Vsh *ctl, const VshCmd *cmd);
 
 /* ---- edit (vshell-edit.c) ---- */
 /* Defines @xml; @validate asks for schema validation.  Returns FALSE with

@@ -440,6 +440,8 @@ test_driver_free(TestDriver *drv)
     vmm_obj_list_free(drv->domains);
     vmm_obj_list_free(drv->networks);
     vmm_obj_list_free(drv->pools);
+    g_hash_table_unref(drv->vol_data);
+    g_mutex_clear(&drv->vol_data_lock);
     g_free(drv);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(TestDriver, test_driver_free)
@@ -458,6 +460,9 @@ test_connect_open(VmmConnect *conn, GError **error)
     drv->domains = vmm_domain_obj_list_new();
     drv->networks = vmm_network_obj_list_new();
     drv->pools = vmm_storage_pool_obj_list_new();
+    g_mutex_init(&drv->vol_data_lock);
+    drv->vol_data = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify)test_vol_data_unref);
     drv->next_dom_id = 1;
     drv->node_info = default_node_info;
 
@@ -622,4 +627,6 @@ const VmmDriver vmm_test_driver = {
     .storage_vol_get_info = test_storage_vol_get_info,
     .storage_vol_get_xml_desc = test_storage_vol_get_xml_desc,
     .storage_vol_get_path = test_storage_vol_get_path,
+    .storage_vol_upload = test_storage_vol_upload,
+    .storage_vol_download = test_storage_vol_download,
 };

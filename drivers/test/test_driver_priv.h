@@ -24,10 +24,14 @@ G_BEGIN_DECLS
  * (<test:runstate>, <test:transient>) in node files. */
 #define TEST_DOMAIN_NS "http://libvirt.org/schemas/domain/test/1.0"
 
+typedef struct _TestVolData TestVolData;
+
 typedef struct {
     VmmObjList *domains;
     VmmObjList *networks;
     VmmObjList *pools;
+    GMutex vol_data_lock;
+    GHashTable *vol_data;    /* "POOL/VOLUME" -> TestVolData*: what was uploaded */
     gint next_dom_id;        /* g_atomic */
     VmmNodeInfo node_info;
 } TestDriver;
@@ -70,6 +74,16 @@ void test_pool_set_defaults(VmmStoragePoolDef *def);
 /* Add volume @vol (taken over) to the locked active @pool: fills key and
  * path from the pool's target and accounts for its allocation. */
 gboolean test_pool_add_volume(VmmStoragePoolObj *pool, VmmStorageVolDef *vol,
+                              GError **error);
+
+/* test_storage_stream.c: volume content. */
+void test_vol_data_unref(TestVolData *data);
+/* @vol was deleted: its content goes. */
+void test_vol_data_forget(TestDriver *drv, const char *pool, const char *vol);
+/* Connect @st to [@offset, @offset + @length) of @vol, whose capacity is
+ * @capacity (@length 0: up to the capacity), for upload or download. */
+gboolean test_vol_stream_open(VmmStorageVol *vol, guint64 capacity, VmmStream *st,
+                              guint64 offset, guint64 length, gboolean upload,
                               GError **error);
 
 /* The entries of the driver table, by file. */
@@ -143,5 +157,9 @@ gboolean test_storage_vol_delete(VmmStorageVol *vol, unsigned int flags, GError 
 gboolean test_storage_vol_get_info(VmmStorageVol *vol, VmmStorageVolInfo *info, GError **error);
 char *test_storage_vol_get_xml_desc(VmmStorageVol *vol, unsigned int flags, GError **error);
 char *test_storage_vol_get_path(VmmStorageVol *vol, GError **error);
+gboolean test_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                 guint64 length, unsigned int flags, GError **error);
+gboolean test_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                   guint64 length, unsigned int flags, GError **error);
 
 G_END_DECLS

@@ -517,6 +517,7 @@ test_storage_vol_delete(VmmStorageVol *vol, unsigned int flags, GError **error)
     pooldef->available = pooldef->capacity - pooldef->allocation;
     vmm_storage_pool_obj_remove_vol(obj, vol->name);
     vmm_obj_end(obj);
+    test_vol_data_forget(test_driver_of(vol->conn), vol->pool, vol->name);
     return TRUE;
 }
 
@@ -562,4 +563,37 @@ test_storage_vol_get_path(VmmStorageVol *vol, GError **error)
     path = g_strdup(def->target_path);
     vmm_obj_end(obj);
     return path;
+}
+
+/* Upload (@upload) or download of @vol's content. */
+static gboolean
+vol_transfer(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length,
+             gboolean upload, GError **error)
+{
+    VmmStoragePoolObj *obj;
+    VmmStorageVolDef *def;
+    guint64 capacity;
+
+    if (!(obj = vol_find(vol, &def, error)))
+        return FALSE;
+    capacity = def->capacity;
+    vmm_obj_end(obj);
+    return test_vol_stream_open(vol, capacity, st, offset, length, upload, error);
+}
+
+gboolean
+test_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset, guint64 length,
+                        unsigned int flags, GError **error)
+{
+    /* No sparse streams (flag 1): they need STREAM_HOLE packets. */
+    TEST_CHECK_FLAGS(flags, 0, FALSE);
+    return vol_transfer(vol, st, offset, length, TRUE, error);
+}
+
+gboolean
+test_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                          guint64 length, unsigned int flags, GError **error)
+{
+    TEST_CHECK_FLAGS(flags, 0, FALSE);
+    return vol_transfer(vol, st, offset, length, FALSE, error);
 }

@@ -9,6 +9,7 @@
  * connection.  Server errors arrive with their code and text unchanged.
  */
 #include "remote/remote_driver.h"
+#include "remote/remote_stream.h"
 #include "remote/remote_uri.h"
 #include "events.h"
 #include "rpc/rpc_client.h"
@@ -1387,6 +1388,8 @@ const VmmDriver vmm_remote_driver = {
     .storage_vol_get_info = remote_storage_vol_get_info,
     .storage_vol_get_xml_desc = remote_storage_vol_get_xml_desc,
     .storage_vol_get_path = remote_storage_vol_get_path,
+    .storage_vol_upload = vmm_remote_storage_vol_upload,
+    .storage_vol_download = vmm_remote_storage_vol_download,
 
     .connect_event_register = remote_connect_event_register,
     .connect_event_deregister = remote_connect_event_deregister,

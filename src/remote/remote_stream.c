@@ -26,6 +26,7 @@ typedef struct {
     RpcClient *client;
     int proc;
     guint32 serial;
+    gboolean serial_set;        /* the call went out: the client knows the stream */
     GMutex lock;
     GCond cond;
     GByteArray *in;
@@ -180,9 +181,11 @@ rs_free(gpointer priv)
 {
     RemoteStream *rs = priv;
 
-    rpc_client_stream_remove(rs->client, rs->serial);
+    if (rs->serial_set)
+        rpc_client_stream_remove(rs->client, rs->serial);
     vmm_connect_unref(rs->conn);
-    close(rs->efd);
+    if (rs->efd >= 0)
+        close(rs->efd);
     g_byte_array_unref(rs->in);
     g_clear_error(&rs->error);
     g_mutex_clear(&rs->lock);
@@ -199,47 +202,82 @@ static const VmmStreamBackend remote_backend = {
     .free = rs_free,
 };
 
-gboolean
-vmm_remote_domain_open_console(VmmDomain *dom, const char *dev_name, VmmStream *st,
-                               unsigned int flags, GError **error)
+/* Make the call @proc (args @args) that opens a stream on @conn, and
+ * connect @st to that stream. */
+static gboolean
+remote_stream_open(VmmConnect *conn, int proc, xdrproc_t args_xdr, const void *args,
+                   VmmStream *st, GError **error)
 {
-    RpcClient *client = vmm_remote_driver_get_client(dom->conn);
-    remote_domain_open_console_args args = { 0 };
+    RpcClient *client = vmm_remote_driver_get_client(conn);
     RemoteStream *rs;
 
     rs = g_new0(RemoteStream, 1);
     rs->client = client;
-    rs->conn = vmm_connect_ref(dom->conn);
-    rs->proc = REMOTE_PROC_DOMAIN_OPEN_CONSOLE;
+    rs->conn = vmm_connect_ref(conn);
+    rs->proc = proc;
     g_mutex_init(&rs->lock);
     g_cond_init(&rs->cond);
     rs->in = g_byte_array_new();
     if ((rs->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
         vmm_error_set_errno(error, errno, "%s", _("cannot create an eventfd"));
-        g_byte_array_unref(rs->in);
-        g_free(rs);
+        rs->efd = -1;
+        rs_free(rs);
         return FALSE;
     }
-
-    args.dom.name = dom->name;
-    memcpy(args.dom.uuid, dom->uuid, VMM_UUID_BUFLEN);
-    args.dom.id = dom->id;
-    args.dev_name = dev_name ? (char **)&dev_name : NULL;
-    args.flags = flags;
-    if (!rpc_client_call_stream(client, REMOTE_PROGRAM, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
-                                (xdrproc_t)xdr_remote_domain_open_console_args, &args,
+    if (!rpc_client_call_stream(client, REMOTE_PROGRAM, proc, args_xdr, args,
                                 rs_packet, rs, &rs->serial, error)) {
-        vmm_connect_unref(rs->conn);
-        close(rs->efd);
-        g_byte_array_unref(rs->in);
-        g_clear_error(&rs->error);
-        g_free(rs);
+        rs_free(rs);
         return FALSE;
     }
+    rs->serial_set = TRUE;
     if (!vmm_stream_set_backend(st, &remote_backend, rs, error)) {
         rs_abort(rs);
         rs_free(rs);
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean
+vmm_remote_domain_open_console(VmmDomain *dom, const char *dev_name, VmmStream *st,
+                               unsigned int flags, GError **error)
+{
+    remote_domain_open_console_args args = { 0 };
+
+    args.dom.name = dom->name;
+    memcpy(args.dom.uuid, dom->uuid, VMM_UUID_BUFLEN);
+    args.dom.id = dom->id;
+    args.dev_name = dev_name ? (char **)&dev_name : NULL;
+    args.flags = flags;
+    return remote_stream_open(dom->conn, REMOTE_PROC_DOMAIN_OPEN_CONSOLE,
+                              (xdrproc_t)xdr_remote_domain_open_console_args, &args, st,
+                              error);
+}
+
+gboolean
+vmm_remote_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                              guint64 length, unsigned int flags, GError **error)
+{
+    remote_storage_vol_upload_args args = {
+        .vol = { .pool = vol->pool, .name = vol->name, .key = vol->key },
+        .offset = offset, .length = length, .flags = flags,
+    };
+
+    return remote_stream_open(vol->conn, REMOTE_PROC_STORAGE_VOL_UPLOAD,
+                              (xdrproc_t)xdr_remote_storage_vol_upload_args, &args, st,
+                              error);
+}
+
+gboolean
+vmm_remote_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                guint64 length, unsigned int flags, GError **error)
+{
+    remote_storage_vol_download_args args = {
+        .vol = { .pool = vol->pool, .name = vol->name, .key = vol->key },
+        .offset = offset, .length = length, .flags = flags,
+    };
+
+    return remote_stream_open(vol->conn, REMOTE_PROC_STORAGE_VOL_DOWNLOAD,
+                              (xdrproc_t)xdr_remote_storage_vol_download_args, &args, st,
+                              error);
 }

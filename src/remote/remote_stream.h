@@ -14,4 +14,12 @@ G_BEGIN_DECLS
 gboolean vmm_remote_domain_open_console(VmmDomain *dom, const char *dev_name, VmmStream *st,
                                         unsigned int flags, GError **error);
 
+/* vmm_storage_vol_upload()/_download() on a remote connection:
+ * STORAGE_VOL_UPLOAD/DOWNLOAD, then @st carries the call's stream. */
+gboolean vmm_remote_storage_vol_upload(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                       guint64 length, unsigned int flags, GError **error);
+gboolean vmm_remote_storage_vol_download(VmmStorageVol *vol, VmmStream *st, guint64 offset,
+                                         guint64 length, unsigned int flags,
+                                         GError **error);
+
 G_END_DECLS

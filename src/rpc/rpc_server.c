@@ -97,7 +97,16 @@ struct _VmmRpcClient {
     gboolean wake_pending;
     gboolean keepalive;
     gboolean loop_writing;  /* wq is not empty: only the main loop writes */
+    guint input_holds;      /* reading paused while > 0 (a stream's sink is full) */
+    GSList *drain_waiters;  /* DrainWaiter*, called once queued is low enough */
 };
+
+typedef struct {
+    gsize below;
+    GSourceFunc func;
+    gpointer data;
+    GDestroyNotify notify;
+} DrainWaiter;
 
 typedef struct {
     VmmRpcClient *client;
@@ -108,6 +117,16 @@ typedef struct {
 } Job;
 
 static void client_close_now(VmmRpcClient *client);
+
+static void
+drain_waiter_free(gpointer data)
+{
+    DrainWaiter *w = data;
+
+    if (w->notify)
+        w->notify(w->data);
+    g_free(w);
+}
 static void listener_free(Listener *l);
 static void client_update_sources(VmmRpcClient *client);
 
@@ -278,6 +297,53 @@ vmm_rpc_client_close(VmmRpcClient *client)
     g_mutex_unlock(&client->lock);
 }
 
+gsize
+vmm_rpc_client_get_queued(VmmRpcClient *client)
+{
+    gsize queued;
+
+    g_mutex_lock(&client->lock);
+    queued = client->queued;
+    g_mutex_unlock(&client->lock);
+    return queued;
+}
+
+void
+vmm_rpc_client_when_drained(VmmRpcClient *client, gsize below, GSourceFunc func,
+                            gpointer data, GDestroyNotify notify)
+{
+    DrainWaiter *w = g_new0(DrainWaiter, 1);
+
+    w->below = below;
+    w->func = func;
+    w->data = data;
+    w->notify = notify;
+    g_mutex_lock(&client->lock);
+    if (client->closed) {
+        g_mutex_unlock(&client->lock);
+        drain_waiter_free(w);
+        return;
+    }
+    client->drain_waiters = g_slist_append(client->drain_waiters, w);
+    /* The queue may be low already: the main loop checks at once. */
+    client_wake_locked(client);
+    g_mutex_unlock(&client->lock);
+}
+
+void
+vmm_rpc_client_hold_input(VmmRpcClient *client, gboolean hold)
+{
+    g_mutex_lock(&client->lock);
+    if (hold) {
+        client->input_holds++;
+    } else if (client->input_holds > 0 && --client->input_holds == 0) {
+        /* Resume on the main loop: the caller may hold locks that closing
+         * the client would take. */
+        client_wake_locked(client);
+    }
+    g_mutex_unlock(&client->lock);
+}
+
 static void
 send_keepalive(VmmRpcClient *client, int proc)
 {
@@ -348,6 +414,7 @@ static void
 client_close_now(VmmRpcClient *client)
 {
     VmmRpcServer *srv = client->srv;
+    GSList *waiters;
 
     g_mutex_lock(&client->lock);
     if (client->closed) {
@@ -356,7 +423,9 @@ client_close_now(VmmRpcClient *client)
     }
     client->closed = TRUE;
     g_queue_clear_full(&client->pending, (GDestroyNotify)g_bytes_unref);
+    waiters = g_steal_pointer(&client->drain_waiters);
     g_mutex_unlock(&client->lock);
+    g_slist_free_full(waiters, drain_waiter_free);
 
     source_drop(&client->in_src);
     source_drop(&client->out_src);
@@ -411,6 +480,37 @@ client_flush(VmmRpcClient *client)
 static gboolean client_in_cb(GSocket *sock, GIOCondition cond, gpointer data);
 static gboolean client_out_cb(GSocket *sock, GIOCondition cond, gpointer data);
 
+/* Main thread: call the drain waiters whose threshold the queue is down
+ * to.  FALSE when the client was closed meanwhile. */
+static gboolean
+client_run_drain_waiters(VmmRpcClient *client)
+{
+    GSList *due = NULL;
+
+    g_mutex_lock(&client->lock);
+    for (GSList *l = client->drain_waiters; l;) {
+        DrainWaiter *w = l->data;
+        GSList *next = l->next;
+
+        if (client->queued <= w->below) {
+            client->drain_waiters = g_slist_delete_link(client->drain_waiters, l);
+            due = g_slist_prepend(due, w);
+        }
+        l = next;
+    }
+    g_mutex_unlock(&client->lock);
+    /* Oldest first; the callbacks run without the client's lock (they
+     * send). */
+    due = g_slist_reverse(due);
+    for (GSList *l = due; l; l = l->next) {
+        DrainWaiter *w = l->data;
+
+        w->func(w->data);
+    }
+    g_slist_free_full(due, drain_waiter_free);
+    return !vmm_rpc_client_is_closed(client);
+}
+
 /* Main thread: attach the read source unless too many calls are in
  * flight, and the write source while there is something to write. */
 static void
@@ -419,12 +519,12 @@ client_update_sources(VmmRpcClient *client)
     gboolean want_read;
     gboolean close_now;
 
-    if (!client_flush(client))
+    if (!client_flush(client) || !client_run_drain_waiters(client))
         return;
 
     g_mutex_lock(&client->lock);
     want_read = client->inflight < client->srv->cfg.max_client_requests &&
-                !client->close_requested;
+                !client->close_requested && client->input_holds == 0;
     close_now = client->close_requested && g_queue_is_empty(&client->wq) &&
                 g_queue_is_empty(&client->pending);
     g_mutex_unlock(&client->lock);
@@ -661,7 +761,8 @@ client_read(VmmRpcClient *client)
                 client->body_cap = 0;
             }
             g_mutex_lock(&client->lock);
-            gboolean full = client->inflight >= client->srv->cfg.max_client_requests;
+            gboolean full = client->inflight >= client->srv->cfg.max_client_requests ||
+                            client->input_holds > 0;
             g_mutex_unlock(&client->lock);
             /* The source stays armed: the rest is read next time round. */
             if (full || ++packets >= PACKETS_PER_WAKEUP)

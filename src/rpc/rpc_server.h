@@ -102,6 +102,17 @@ void vmm_rpc_client_unref(VmmRpcClient *client);
 void vmm_rpc_client_send(VmmRpcClient *client, GBytes *pkt);
 /* Close the connection after what is queued has been written. */
 void vmm_rpc_client_close(VmmRpcClient *client);
+/* Bytes queued for sending to @client and not yet written. */
+gsize vmm_rpc_client_get_queued(VmmRpcClient *client);
+/* Flow control of a producer (a stream): call @func(@data) once, on the
+ * main loop, when at most @below bytes are queued for @client; @notify
+ * frees @data after the call, or when the client closes first. */
+void vmm_rpc_client_when_drained(VmmRpcClient *client, gsize below, GSourceFunc func,
+                                 gpointer data, GDestroyNotify notify);
+/* Flow control of a consumer (a stream whose sink is full): while holds
+ * are taken, nothing more is read from @client (after the packet being
+ * handled).  Each hold (TRUE) is released by one call with FALSE. */
+void vmm_rpc_client_hold_input(VmmRpcClient *client, gboolean hold);
 gboolean vmm_rpc_client_is_readonly(VmmRpcClient *client);
 gboolean vmm_rpc_client_is_closed(VmmRpcClient *client);
 /* Peer credentials of a unix-socket client (SO_PEERCRED); FALSE for TCP. */

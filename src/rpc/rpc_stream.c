@@ -14,9 +14,24 @@
 #include <glib-unix.h>
 
 /* Data per STREAM packet we send (libvirt uses 256 KiB at most). */
-#define STREAM_CHUNK (64 * 1024)
-/* Client data the local end has not taken yet; beyond, the stream fails. */
-#define STREAM_OUT_MAX (4 * 1024 * 1024)
+#define STREAM_CHUNK (256 * 1024)
+/*
+ * Flow control, so a stream costs a bounded amount of memory whatever the
+ * speed of either end:
+ * - towards the client: reading the local end pauses while more than
+ *   SEND_HIGH bytes wait to be written to the client, and resumes once
+ *   they are down to SEND_LOW;
+ * - from the client: reading the client's socket pauses while more than
+ *   SINK_HIGH bytes wait for the local end, and resumes once they are
+ *   down to SINK_LOW.  STREAM_OUT_MAX only guards against a bug: with the
+ *   pause, at most one packet (32 MiB at worst, 256 KiB from libvirt)
+ *   lands beyond SINK_HIGH.
+ */
+#define STREAM_SEND_HIGH (2 * 1024 * 1024)
+#define STREAM_SEND_LOW (512 * 1024)
+#define STREAM_SINK_HIGH (1024 * 1024)
+#define STREAM_SINK_LOW (256 * 1024)
+#define STREAM_OUT_MAX (40 * 1024 * 1024)
 
 struct _VmmRpcServerStream {
     gint ref;
@@ -29,6 +44,9 @@ struct _VmmRpcServerStream {
     GByteArray *out;               /* from the client, not yet written */
     gboolean running;
     gboolean eof_sent;
+    gboolean draining;             /* in_src paused until the client reads */
+    gboolean holding;              /* holds the client's input (sink full) */
+    gboolean finish_pending;       /* the client finished; @out still has data */
 };
 
 static GMutex streams_lock;
@@ -73,6 +91,10 @@ ss_close_locked(VmmRpcServerStream *ss, gboolean abort)
         return;
     source_drop(&ss->in_src);
     source_drop(&ss->out_src);
+    if (ss->holding) {
+        ss->holding = FALSE;
+        vmm_rpc_client_hold_input(ss->client, FALSE);
+    }
     if (abort && ss->io->abort)
         ss->io->abort(ss->opaque);
     ss->io->free(ss->opaque);
@@ -106,6 +128,24 @@ ss_send_error(VmmRpcServerStream *ss, const GError *err)
 
 static void ss_watch_out_locked(VmmRpcServerStream *ss);
 
+/* Under the lock: the client's finish, once everything it sent is
+ * written.  OK is the only time we send OK. */
+static void
+ss_finish_locked(VmmRpcServerStream *ss)
+{
+    g_autoptr(GError) err = NULL;
+    gboolean ok = TRUE;
+
+    ss->finish_pending = FALSE;
+    if (ss->opaque && ss->io->finish)
+        ok = ss->io->finish(ss->opaque, &err);
+    if (ok)
+        ss_send(ss, VMM_RPC_OK, NULL, 0);
+    else
+        ss_send_error(ss, err);
+    ss_close_locked(ss, !ok);
+}
+
 /* Under the lock: write what the client sent; FALSE when the stream
  * failed (and was closed). */
 static gboolean
@@ -117,7 +157,7 @@ ss_flush_locked(VmmRpcServerStream *ss)
 
         if (n == -2) {
             ss_watch_out_locked(ss);
-            return TRUE;
+            break;
         }
         if (n < 0) {
             ss_send_error(ss, err);
@@ -126,7 +166,15 @@ ss_flush_locked(VmmRpcServerStream *ss)
         }
         g_byte_array_remove_range(ss->out, 0, n);
     }
+    if (ss->holding && ss->out->len <= STREAM_SINK_LOW) {
+        ss->holding = FALSE;
+        vmm_rpc_client_hold_input(ss->client, FALSE);
+    }
+    if (ss->out->len)
+        return TRUE;
     source_drop(&ss->out_src);
+    if (ss->finish_pending)
+        ss_finish_locked(ss);
     return TRUE;
 }
 
@@ -155,6 +203,21 @@ ss_watch_out_locked(VmmRpcServerStream *ss)
     g_source_attach(ss->out_src, ss->ctx);
 }
 
+static void ss_watch_in_locked(VmmRpcServerStream *ss);
+
+/* Main thread: the client has read enough of what we sent. */
+static gboolean
+ss_drained_cb(gpointer data)
+{
+    VmmRpcServerStream *ss = data;
+
+    g_mutex_lock(&streams_lock);
+    ss->draining = FALSE;
+    ss_watch_in_locked(ss);
+    g_mutex_unlock(&streams_lock);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean
 ss_in_cb(gint fd, GIOCondition cond, gpointer data)
 {
@@ -172,6 +235,15 @@ ss_in_cb(gint fd, GIOCondition cond, gpointer data)
     n = ss->io->read(ss->opaque, buf, STREAM_CHUNK, &err);
     if (n > 0) {
         ss_send(ss, VMM_RPC_CONTINUE, buf, n);
+        /* A client that reads slower than we produce: wait for it rather
+         * than queue without bound. */
+        if (vmm_rpc_client_get_queued(ss->client) > STREAM_SEND_HIGH) {
+            ss->draining = TRUE;
+            g_clear_pointer(&ss->in_src, g_source_unref);
+            keep = G_SOURCE_REMOVE;
+            vmm_rpc_client_when_drained(ss->client, STREAM_SEND_LOW, ss_drained_cb,
+                                        ss_ref(ss), ss_unref);
+        }
     } else if (n == 0) {
         /* EOF is an empty CONTINUE; the client then finishes with OK. */
         ss_send(ss, VMM_RPC_CONTINUE, NULL, 0);
@@ -214,21 +286,29 @@ vmm_rpc_server_stream_new(VmmRpcClient *client, const VmmRpcHeader *call,
     return ss;
 }
 
-void
-vmm_rpc_server_stream_run(VmmRpcServerStream *ss, GMainContext *ctx)
+/* Under the lock: read the local end whenever it has something. */
+static void
+ss_watch_in_locked(VmmRpcServerStream *ss)
 {
     int fd;
 
+    if (!ss->opaque || ss->in_src || ss->eof_sent || ss->draining ||
+        (fd = ss->io->get_fd(ss->opaque)) < 0)
+        return;
+    ss->in_src = g_unix_fd_source_new(fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
+    g_source_set_callback(ss->in_src, (GSourceFunc)(void (*)(void))ss_in_cb, ss_ref(ss),
+                          ss_unref);
+    g_source_attach(ss->in_src, ss->ctx);
+}
+
+void
+vmm_rpc_server_stream_run(VmmRpcServerStream *ss, GMainContext *ctx)
+{
     g_mutex_lock(&streams_lock);
     ss->ctx = g_main_context_ref(ctx);
     ss->running = TRUE;
-    if (ss->opaque && (fd = ss->io->get_fd(ss->opaque)) >= 0) {
-        ss->in_src = g_unix_fd_source_new(fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
-        g_source_set_callback(ss->in_src, (GSourceFunc)(void (*)(void))ss_in_cb, ss_ref(ss),
-                              ss_unref);
-        g_source_attach(ss->in_src, ctx);
-    }
-    if (ss->opaque && ss->out->len)
+    ss_watch_in_locked(ss);
+    if (ss->opaque && (ss->out->len || ss->finish_pending))
         ss_flush_locked(ss);
     g_mutex_unlock(&streams_lock);
     ss_unref(ss);
@@ -283,25 +363,21 @@ vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
             break;
         }
         g_byte_array_append(ss->out, payload, size);
+        if (ss->running && !ss_flush_locked(ss))
+            break;
+        /* The local end is slower than the client: stop reading the
+         * client until it catches up (ss_flush_locked() resumes). */
+        if (ss->out->len > STREAM_SINK_HIGH && !ss->holding) {
+            ss->holding = TRUE;
+            vmm_rpc_client_hold_input(ss->client, TRUE);
+        }
+        break;
+    case VMM_RPC_OK:
+        /* Finish, once what the client sent before is written. */
+        ss->finish_pending = TRUE;
         if (ss->running)
             ss_flush_locked(ss);
         break;
-    case VMM_RPC_OK: {
-        /* Finish: the only time we send OK. */
-        g_autoptr(GError) err = NULL;
-        gboolean ok = TRUE;
-
-        if (ss->running)
-            ss_flush_locked(ss);
-        if (ss->opaque && ss->io->finish)
-            ok = ss->io->finish(ss->opaque, &err);
-        if (ok)
-            ss_send(ss, VMM_RPC_OK, NULL, 0);
-        else
-            ss_send_error(ss, err);
-        ss_close_locked(ss, !ok);
-        break;
-    }
     default:
         /* Abort: no answer. */
         ss_close_locked(ss, TRUE);

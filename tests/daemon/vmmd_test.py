@@ -389,6 +389,136 @@ def test_virsh_session(d):
     assert "<name>test</name>" in got.stdout, got.stdout
 
 
+def test_volstream(d):
+    """Stock virsh uploads and downloads volume data through vmmd: bytes
+    round-trip, --offset/--length select a range, and too much data for
+    the capacity is refused with a clear error, leaving the volume as it
+    was."""
+    if not shutil.which("virsh"):
+        return 77
+    data = os.urandom(5 * 1024 * 1024)
+    part = os.urandom(3000)
+    files = {}
+    for name, content in (("in", data), ("part", part)):
+        files[name] = os.path.join(d.root, name + ".bin")
+        with open(files[name], "wb") as f:
+            f.write(content)
+    for name in ("out", "range", "small"):
+        files[name] = os.path.join(d.root, name + ".bin")
+    p = virsh(d.uri(), "vol-create-as default-pool data 6M\n"
+                       "vol-upload data {in} --pool default-pool\n"
+                       "vol-download data {out} --pool default-pool\n"
+                       "vol-upload data {part} --pool default-pool --offset 1000 --length 3000\n"
+                       "vol-download data {range} --pool default-pool --offset 500 --length 4000\n"
+                       "vol-create-as default-pool small 1M\n"
+                       "vol-upload small {in} --pool default-pool\n"
+                       "vol-download small {small} --pool default-pool\n"
+                       .format(**files))
+
+    def content(name):
+        with open(files[name], "rb") as f:
+            return f.read()
+
+    capacity = 6 * 1024 * 1024
+    assert content("out") == data + b"\0" * (capacity - len(data)), "round trip differs"
+    patched = data[:1000] + part + data[4000:]
+    assert content("range") == patched[500:4500], "range round trip differs"
+    assert ("error: cannot send data to volume small\n"
+            "error: Requested operation is not valid: cannot write past the capacity of "
+            "volume 'small' (1048576 bytes)") in p.stderr, p.stderr
+    assert p.stderr.count("error:") == 2, p.stderr
+    assert content("small") == b"\0" * 1024 * 1024, "a refused upload changed the volume"
+
+
+def xdr_u64(v):
+    return struct.pack(">Q", v)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+def stream_packet(c, proc, serial, data=b"", status=2):
+    """A STREAM packet from the client (status CONTINUE unless told)."""
+    c.s.sendall(packet(REMOTE, proc, 3, serial, data, status=status))
+
+
+def test_volstream_stall(d):
+    """A download client that stops reading: vmmd stops producing instead
+    of queueing the volume in memory, other clients keep getting answers,
+    and once the client reads again it gets every byte and a clean
+    finish.  Also a raw upload with its finish handshake."""
+    mib = 1024 * 1024
+    capacity = 128 * mib
+    c = Client(d.sock)
+    c.open()
+    r = c.call_ok(84, xdr_str("default-pool"))
+    pool = xdr_str(r.str()) + r.data[r.off:r.off + 16]
+    xml = "<volume><name>big</name><capacity>%d</capacity></volume>" % capacity
+    r = c.call_ok(93, pool + xdr_str(xml) + xdr_u32(0))
+    vol = xdr_str(r.str()) + xdr_str(r.str()) + xdr_str(r.str())
+
+    # Upload 1 MiB at the end: REPLY, data, OK from us, OK back.
+    tail = os.urandom(mib)
+    p = c.call(208, vol + xdr_u64(capacity - mib) + xdr_u64(0) + xdr_u32(0))
+    assert p["status"] == OK, decode_error(p["payload"])
+    for off in range(0, mib, 256 * 1024):
+        stream_packet(c, 208, p["serial"], tail[off:off + 256 * 1024])
+    stream_packet(c, 208, p["serial"], status=OK)
+    p = c.recv_packet()
+    assert (p["type"], p["status"], p["proc"], p["payload"]) == (3, OK, 208, b""), p
+
+    # The download nobody reads for now.
+    before = rss_kib(d.proc.pid)
+    serial = c.serial
+    c.serial += 1
+    c.s.sendall(packet(REMOTE, 209, CALL, serial, vol + xdr_u64(0) + xdr_u64(0) + xdr_u32(0)))
+    end = time.monotonic() + 20
+    while len(c.s.recv(65536, socket.MSG_PEEK)) < 65536:
+        assert time.monotonic() < end, "the download did not start"
+    other = Client(d.sock)
+    other.open()
+    peak = before
+    for i in range(400):
+        assert other.call_ok(3).str() == "TEST"
+        if i % 20 == 0:
+            peak = max(peak, rss_kib(d.proc.pid))
+    peak = max(peak, rss_kib(d.proc.pid))
+    other.close()
+    # Unbounded, the daemon would have queued most of the 128 MiB (or cut
+    # the client off at its 64 MiB reply limit).  Bounded, it holds a few
+    # MiB of stream data.
+    assert peak - before < 24 * 1024, "vmmd grew from %d to %d KiB" % (before, peak)
+    print("vmmd RSS: %d KiB before the stalled download, at most %d KiB during it"
+          % (before, peak))
+
+    # Now read it all: REPLY, the data, EOF, then finish.
+    p = c.recv_packet()
+    assert (p["type"], p["serial"], p["status"]) == (REPLY, serial, OK), p
+    import hashlib
+    got = hashlib.sha256()
+    n = 0
+    while True:
+        p = c.recv_packet()
+        assert (p["type"], p["serial"], p["status"]) == (3, serial, 2), p
+        if not p["payload"]:
+            break
+        got.update(p["payload"])
+        n += len(p["payload"])
+    want = hashlib.sha256(b"\0" * (capacity - mib) + tail)
+    assert n == capacity, "downloaded %d bytes of %d" % (n, capacity)
+    assert got.digest() == want.digest(), "downloaded bytes differ"
+    stream_packet(c, 209, serial, status=OK)
+    p = c.recv_packet()
+    assert (p["type"], p["status"], p["serial"]) == (3, OK, serial), p
+    assert c.call_ok(3).str() == "TEST"
+    c.close()
+
+
 def test_virsh_event(d):
     """virsh event --loop shows lifecycle events caused by another client."""
     if not shutil.which("virsh"):
@@ -917,6 +1047,8 @@ TESTS = {
     "load": test_load,
     "shared-state": test_shared_state,
     "stdio-proxy": test_stdio_proxy,
+    "volstream": test_volstream,
+    "volstream-stall": test_volstream_stall,
     "second-instance": test_second_instance,
     "sigterm": test_sigterm,
     "daemonize": test_daemonize,

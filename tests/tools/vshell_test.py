@@ -564,6 +564,53 @@ FIXTURE = """<?xml version="1.0"?>
 """
 
 
+def test_vol_streams():
+    """vol-upload / vol-download round-trip bytes, honour --offset and
+    --length, and refuse more data than the capacity, leaving the volume
+    as it was."""
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    part = os.urandom(777)
+    paths = {k: os.path.join(TMP, "vs-%s.bin" % k) for k in ("in", "part", "out", "range", "small")}
+    for k, content in (("in", data), ("part", part)):
+        with open(paths[k], "wb") as f:
+            f.write(content)
+    for k in ("out", "range", "small"):
+        if os.path.exists(paths[k]):
+            os.unlink(paths[k])
+    capacity = 4 * 1024 * 1024
+    r, o, e = run(stdin="vol-create-as default-pool data 4M\n"
+                        "vol-upload data {in} --pool default-pool\n"
+                        "vol-download data {out} --pool default-pool\n"
+                        "vol-upload --vol data --file {part} --pool default-pool "
+                        "--offset 100 --length 777\n"
+                        "vol-download data {range} --pool default-pool --offset 50 --length 1000\n"
+                        "vol-create-as default-pool small 1M\n"
+                        "vol-upload small {in} --pool default-pool\n"
+                        "vol-download small {small} --pool default-pool\n"
+                        "vol-upload data {part} --pool default-pool --offset 5000000\n"
+                        "vol-download data {out} --pool default-pool --length x1\n"
+                        .format(**paths))
+
+    def content(k):
+        with open(paths[k], "rb") as f:
+            return f.read()
+
+    check("vol-upload/download round trip",
+          content("out") == data + b"\0" * (capacity - len(data)))
+    patched = data[:100] + part + data[877:]
+    check("vol-upload/download with --offset and --length", content("range") == patched[50:1050])
+    check_eq("vol-upload past the capacity", e,
+             "error: cannot send data to volume small\n"
+             "error: Requested operation is not valid: cannot write past the capacity of "
+             "volume 'small' (1048576 bytes)\n"
+             "error: cannot upload to volume data\n"
+             "error: invalid argument: offset 5000000 is past the capacity of volume 'data' "
+             "(4194304 bytes)\n"
+             "error: Numeric value 'x1' for <length> option is malformed or out of range\n")
+    check("a refused upload leaves the volume as it was", content("small") == b"\0" * 1024 * 1024)
+    check_eq("vol-upload/download status", r, 1)
+
+
 def test_fixture():
     path = write("node.xml", FIXTURE)
     uri = "test://" + path
@@ -879,7 +926,7 @@ def main():
     # against the daemon too.
     functional = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
                   test_domain_lifecycle, test_json_escaping, test_domain_errors, test_edit,
-                  test_networks, test_pools, test_stdin_mode]
+                  test_networks, test_pools, test_vol_streams, test_stdin_mode]
     passes = [("", "test:///default",
                functional + [test_fixture, test_interactive, test_event_errors])]
     if VMMD:
