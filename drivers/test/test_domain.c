@@ -134,12 +134,37 @@ test_domain_lookup_by_id(VmmConnect *conn, int id, GError **error)
 /* ------------------------------------------------------------------ */
 /* Define, undefine, start and stop                                    */
 
-static VmmDomainDef *
-parse_def(const char *xml, unsigned int flags, GError **error)
+/*
+ * What libvirt's test driver fills in on define and create, as its
+ * dumpxml shows: the arch of the first guest of its capabilities (i686),
+ * and for hvm without any boot order the implicit <boot dev='hd'/> of
+ * libvirt's common post-parse.  (The QEMU driver leaves both to its own
+ * code; its XML output is not touched here.)
+ */
+static void
+fill_defaults(VmmDomainDef *def)
 {
-    return vmm_domain_def_parse_string(xml, NULL,
-                                       (flags & VMM_DOMAIN_DEFINE_VALIDATE) ?
-                                       VMM_DOMAIN_DEF_PARSE_VALIDATE : 0, error);
+    if (!def->os_arch)
+        def->os_arch = g_strdup("i686");
+    if (g_strcmp0(def->os_type, "hvm") == 0 &&
+        (!def->os.boot_devs || def->os.boot_devs->len == 0) &&
+        !vmm_domain_devices_have_boot_order(&def->devices)) {
+        if (!def->os.boot_devs)
+            def->os.boot_devs = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(def->os.boot_devs, g_strdup("hd"));
+    }
+}
+
+static VmmDomainDef *
+parse_def(const char *xml, gboolean validate, GError **error)
+{
+    VmmDomainDef *def = vmm_domain_def_parse_string(xml, NULL,
+                                                    validate ? VMM_DOMAIN_DEF_PARSE_VALIDATE : 0,
+                                                    error);
+
+    if (def)
+        fill_defaults(def);
+    return def;
 }
 
 VmmDomain *
@@ -151,7 +176,7 @@ test_domain_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GE
     gboolean created;
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_DEFINE_VALIDATE, NULL);
-    if (!(def = parse_def(xml, flags, error)))
+    if (!(def = parse_def(xml, flags & VMM_DOMAIN_DEFINE_VALIDATE, error)))
         return NULL;
     VmmDomain *ret;
 
@@ -215,9 +240,7 @@ test_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GE
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_START_PAUSED | VMM_DOMAIN_START_AUTODESTROY |
                      VMM_DOMAIN_START_VALIDATE, NULL);
-    if (!(def = vmm_domain_def_parse_string(xml, NULL,
-                                            (flags & VMM_DOMAIN_START_VALIDATE) ?
-                                            VMM_DOMAIN_DEF_PARSE_VALIDATE : 0, error)))
+    if (!(def = parse_def(xml, flags & VMM_DOMAIN_START_VALIDATE, error)))
         return NULL;
     VmmDomain *ret;
 
