@@ -343,6 +343,7 @@ destroy vmmd-t1
 undefine vmmd-t1
 list --all
 dominfo test
+dumpxml test
 net-list --all
 net-define {net}
 net-start vmmd-net
