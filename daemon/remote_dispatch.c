@@ -950,6 +950,25 @@ HANDLER(h_network_get_dhcp_leases, remote_network_get_dhcp_leases_args,
     return TRUE;
 }
 
+HANDLER(h_network_get_messages, remote_network_get_messages_args,
+        remote_network_get_messages_ret)
+{
+    g_autoptr(VmmNetwork) net = get_net(c, &args->net);
+    g_auto(GStrv) msgs = vmm_network_get_messages(net, args->flags, error);
+    guint n;
+
+    if (!msgs)
+        return FALSE;
+    n = g_strv_length(msgs);
+    if (!check_list_len(n, REMOTE_DOMAIN_MESSAGES_MAX, "messages", error))
+        return FALSE;
+    ret->msgs.msgs_len = n;
+    ret->msgs.msgs_val = (char **)g_steal_pointer(&msgs);
+    /* The vector's terminating NULL stays, beyond msgs_len: xdr_free
+     * frees msgs_len strings and then the array itself. */
+    return TRUE;
+}
+
 HANDLER(h_domain_interface_addresses, remote_domain_interface_addresses_args,
         remote_domain_interface_addresses_ret)
 {
@@ -1921,6 +1940,8 @@ static const ProcRow proc_table[] = {
            remote_network_is_persistent_args, remote_network_is_persistent_ret, 0),
     ROW_AR(NETWORK_GET_DHCP_LEASES, "virNetworkGetDHCPLeases", h_network_get_dhcp_leases,
            remote_network_get_dhcp_leases_args, remote_network_get_dhcp_leases_ret, 0),
+    ROW_AR(VMM_NETWORK_GET_MESSAGES, "vmm_network_get_messages", h_network_get_messages,
+           remote_network_get_messages_args, remote_network_get_messages_ret, 0),
 
     /* storage pools */
     ROW_AR(CONNECT_LIST_ALL_STORAGE_POOLS, "virConnectListAllStoragePools",
@@ -2043,18 +2064,34 @@ static const ProcRow proc_table[] = {
 #undef P
 #undef I
 
-/* Procedure numbers are small: index them directly. */
-#define PROC_INDEX_MAX 512
+/* libvirt's procedure numbers are small: index them directly.  vmm's own
+ * (REMOTE_PROC_VMM_*, from 0x40000001 up) take the slots from
+ * PROC_INDEX_LIBVIRT on. */
+#define PROC_INDEX_LIBVIRT 512
+#define PROC_VMM_FIRST REMOTE_PROC_VMM_NETWORK_GET_MESSAGES
+#define PROC_INDEX_MAX (PROC_INDEX_LIBVIRT + 16)
 static const ProcRow *proc_index[PROC_INDEX_MAX];
 static GOnce proc_index_once = G_ONCE_INIT;
+
+static int
+proc_slot(int proc)
+{
+    if (proc > 0 && proc < PROC_INDEX_LIBVIRT)
+        return proc;
+    if (proc >= PROC_VMM_FIRST && proc - PROC_VMM_FIRST < PROC_INDEX_MAX - PROC_INDEX_LIBVIRT)
+        return PROC_INDEX_LIBVIRT + (proc - PROC_VMM_FIRST);
+    return -1;
+}
 
 static gpointer
 proc_index_build(gpointer data)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(proc_table); i++) {
-        g_assert(proc_table[i].proc > 0 && proc_table[i].proc < PROC_INDEX_MAX);
-        g_assert(!proc_index[proc_table[i].proc]);
-        proc_index[proc_table[i].proc] = &proc_table[i];
+        int slot = proc_slot(proc_table[i].proc);
+
+        g_assert(slot > 0);
+        g_assert(!proc_index[slot]);
+        proc_index[slot] = &proc_table[i];
     }
     return NULL;
 }
@@ -2068,10 +2105,10 @@ vmmd_dispatch_count(void)
 static const ProcRow *
 proc_lookup(int proc)
 {
+    int slot = proc_slot(proc);
+
     g_once(&proc_index_once, proc_index_build, NULL);
-    if (proc <= 0 || proc >= PROC_INDEX_MAX)
-        return NULL;
-    return proc_index[proc];
+    return slot > 0 ? proc_index[slot] : NULL;
 }
 
 /* Which virErrorDomain an error reply names: only changes how clients

@@ -176,6 +176,7 @@ struct _VmmDriver {
     gboolean (*network_update)(VmmNetwork *net, unsigned int command, unsigned int section,
                                int parent_index, const char *xml, unsigned int flags,
                                GError **error);
+    GStrv (*network_get_messages)(VmmNetwork *net, unsigned int flags, GError **error);
 
     /* Bulk statistics: @doms (@ndoms of them) or, with @ndoms 0, every
      * domain matching @flags.  NULL: libvmm builds them from list +

@@ -853,6 +853,23 @@ vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
     return drv->network_update(net, command, section, parent_index, xml, flags, error);
 }
 
+GStrv
+vmm_network_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
+{
+    const VmmDriver *drv;
+
+    CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
+    if (!(drv = entry_check(net->conn, G_STRUCT_OFFSET(VmmDriver, network_get_messages),
+                            "vmm_network_get_messages", FALSE, error)))
+        return NULL;
+    if (flags) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"),
+                      flags, G_STRFUNC);
+        return NULL;
+    }
+    return drv->network_get_messages(net, flags, error);
+}
+
 /* ------------------------------------------------------------------ */
 /* Typed parameters and bulk domain statistics                         */
 

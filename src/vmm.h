@@ -612,6 +612,16 @@ gboolean vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int 
                             int parent_index, const char *xml, unsigned int flags,
                             GError **error);
 
+/*
+ * What the driver has to tell about @net now, one human-readable line per
+ * message: for an active forwarding network, a host firewall outside vmm's
+ * tables that drops its traffic (naming the rule and the fix).  An empty
+ * vector when all is well; NULL with @error set on failure, including
+ * VMM_ERR_NO_SUPPORT from drivers (and daemons) that have no messages.
+ * A vmm extension: libvirt has no such call.  @flags: 0.
+ */
+GStrv vmm_network_get_messages(VmmNetwork *net, unsigned int flags, GError **error);
+
 G_END_DECLS
 
 /* ------------------------------------------------------------------ */

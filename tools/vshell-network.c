@@ -154,6 +154,20 @@ cmd_net_list(Vsh *ctl, const VshCmd *cmd)
     return TRUE;
 }
 
+/* What vmmd has to say about the network just started, e.g. a host
+ * firewall dropping its traffic, as warnings after the result line.  Best
+ * effort: a daemon or driver without the call has nothing to say. */
+static void
+net_print_messages(Vsh *ctl, VmmNetwork *net)
+{
+    g_auto(GStrv) msgs = vmm_network_get_messages(net, 0, NULL);
+
+    fflush(stdout);
+    for (guint i = 0; msgs && msgs[i]; i++)
+        fprintf(stderr, _("warning: %s\n"), msgs[i]);
+    fflush(stderr);
+}
+
 /* ------------------------------------------------------------------ */
 /* net-define, net-create                                              */
 
@@ -187,6 +201,8 @@ net_define_or_create(Vsh *ctl, const VshCmd *cmd, gboolean create)
     vsh_print_extra(ctl, create ? _("Network %s created from %s\n")
                                 : _("Network %s defined from %s\n"),
                     vmm_network_get_name(net), file);
+    if (create)
+        net_print_messages(ctl, net);
     return TRUE;
 }
 
@@ -225,7 +241,11 @@ net_op(Vsh *ctl, const VshCmd *cmd, NetOp op)
         failed = _("Failed to undefine network %s");
         break;
     }
-    return vsh_outcome(ctl, ok, &error, vmm_network_get_name(net), done, failed);
+    if (!vsh_outcome(ctl, ok, &error, vmm_network_get_name(net), done, failed))
+        return FALSE;
+    if (op == NET_START)
+        net_print_messages(ctl, net);
+    return TRUE;
 }
 
 static gboolean cmd_net_start(Vsh *ctl, const VshCmd *cmd) { return net_op(ctl, cmd, NET_START); }

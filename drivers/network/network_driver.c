@@ -389,6 +389,26 @@ net_is_persistent(VmmNetwork *net, GError **error)
     return ret;
 }
 
+static GStrv
+net_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
+{
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    VmmNetworkObj *obj;
+
+    if (!(obj = network_find(net, error)))
+        return NULL;
+    /* Asked afresh each time: a firewall installed after net-start
+     * (Docker starting later, say) is named too. */
+    if (obj->active) {
+        g_autofree char *w = net_foreign_firewall_warning(obj->def);
+
+        if (w)
+            g_strv_builder_add(b, w);
+    }
+    vmm_obj_end(obj);
+    return g_strv_builder_end(b);
+}
+
 /* ------------------------------------------------------------------ */
 /* DHCP leases                                                         */
 
@@ -699,6 +719,7 @@ const VmmDriver vmm_network_driver = {
     .network_is_persistent = net_is_persistent,
     .network_get_dhcp_leases = net_get_dhcp_leases,
     .network_update = net_update,
+    .network_get_messages = net_get_messages,
 };
 
 /* ------------------------------------------------------------------ */

@@ -52,6 +52,12 @@ extern NetDriver *net_driver;
  * A foreign firewall in the way is logged and returned in *@warning (may
  * be NULL).  Call with op_lock held. */
 gboolean net_start(VmmNetworkObj *obj, char **warning, GError **error);
+/* Whether @def forwards traffic beyond its bridge (nat, route, open). */
+gboolean net_is_forwarding(const VmmNetworkDef *def);
+/* For the active forwarding network @def: a firewall outside vmm's table
+ * that drops its forwarded traffic, as a warning naming the rule and the
+ * fix; NULL when there is none (or the ruleset cannot be read). */
+char *net_foreign_firewall_warning(const VmmNetworkDef *def);
 /* Under --root (tests, benchmarks) vmmd must run in a network namespace of
  * its own: refuse to change networking in the host's namespace (that of
  * PID 1) unless VMM_ALLOW_HOST_NETWORK=1 says it is meant. */

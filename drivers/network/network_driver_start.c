@@ -607,23 +607,27 @@ nft_remove(const VmmNetworkDef *def, GError **error)
     return script && vmm_nft_apply(script, error);
 }
 
-/* A firewall outside our table that drops the network's forwarded
- * traffic: a warning (logged) rather than a failure, since the user may
- * want it that way. */
-static char *
-check_foreign_firewall(const VmmNetworkDef *def)
+gboolean
+net_is_forwarding(const VmmNetworkDef *def)
+{
+    return def->forward_mode == VMM_NETWORK_FORWARD_NAT ||
+           def->forward_mode == VMM_NETWORK_FORWARD_ROUTE ||
+           def->forward_mode == VMM_NETWORK_FORWARD_OPEN;
+}
+
+char *
+net_foreign_firewall_warning(const VmmNetworkDef *def)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *ruleset = vmm_nft_list_ruleset(&err);
-    char *warning;
+    g_autofree char *ruleset = NULL;
 
-    if (!ruleset) {
+    if (!net_is_forwarding(def))
+        return NULL;
+    if (!(ruleset = vmm_nft_list_ruleset(&err))) {
         g_debug("cannot check the host firewall: %s", err->message);
         return NULL;
     }
-    if ((warning = vmm_nft_check_foreign_forward(ruleset, def->name, def->bridge_name)))
-        g_warning("%s", warning);
-    return warning;
+    return vmm_nft_check_foreign_forward(ruleset, def->name, def->bridge_name);
 }
 
 gboolean
@@ -667,9 +671,7 @@ net_start(VmmNetworkObj *obj, char **warning, GError **error)
     vmm_obj_prepare_live_change(obj);
     def = obj->def;
     own = vmm_network_def_has_own_bridge(def);
-    forwarding = def->forward_mode == VMM_NETWORK_FORWARD_NAT ||
-                 def->forward_mode == VMM_NETWORK_FORWARD_ROUTE ||
-                 def->forward_mode == VMM_NETWORK_FORWARD_OPEN;
+    forwarding = net_is_forwarding(def);
 
     collect_active(obj->name, bridges, subnets, idx, owners);
     if (!own) {
@@ -696,9 +698,13 @@ net_start(VmmNetworkObj *obj, char **warning, GError **error)
     if (!(nft = vmm_nft_build_network_add(def, error)) || !vmm_nft_apply(nft, error))
         goto undo_nft;
     nft_done = TRUE;
+    /* A firewall in the way is a warning rather than a failure: the user
+     * may want it that way. */
     if (forwarding) {
-        char *w = check_foreign_firewall(def);
+        char *w = net_foreign_firewall_warning(def);
 
+        if (w)
+            g_warning("%s", w);
         if (warning)
             *warning = w;
         else

@@ -905,6 +905,24 @@ remote_network_update(VmmNetwork *net, unsigned int command, unsigned int sectio
     return CALL(net->conn, NETWORK_UPDATE, remote_network_update_args, &args, none, NULL);
 }
 
+static GStrv
+remote_network_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
+{
+    remote_network_get_messages_args args = { .flags = flags };
+    remote_network_get_messages_ret ret = { 0 };
+    GStrv msgs;
+
+    net_to_wire(&args.net, net);
+    if (!CALL(net->conn, VMM_NETWORK_GET_MESSAGES, remote_network_get_messages_args, &args,
+              remote_network_get_messages_ret, &ret))
+        return NULL;
+    msgs = g_new0(char *, ret.msgs.msgs_len + 1);
+    for (guint i = 0; i < ret.msgs.msgs_len; i++)
+        msgs[i] = g_strdup(ret.msgs.msgs_val[i]);
+    FREE_RET(remote_network_get_messages_ret, &ret);
+    return msgs;
+}
+
 /* Storage pools */
 OBJ_FLAGS_VOID(remote_storage_pool_build, VmmStoragePool, pool, pool_to_wire,
                storage_pool_build, STORAGE_POOL_BUILD)
@@ -1358,6 +1376,7 @@ const VmmDriver vmm_remote_driver = {
     .network_is_active = remote_network_is_active,
     .network_is_persistent = remote_network_is_persistent,
     .network_get_dhcp_leases = remote_network_get_dhcp_leases,
+    .network_get_messages = remote_network_get_messages,
     .network_update = remote_network_update,
 
     .connect_list_all_storage_pools = remote_connect_list_all_storage_pools,

@@ -75,8 +75,9 @@ def wait_until(what, pred, timeout=30.0, interval=0.05):
         time.sleep(interval)
 
 
-def run(*args, check=True, timeout=30):
-    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
+def run(*args, check=True, timeout=30, input=None):
+    p = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout,
+                       input=input)
     if check and p.returncode != 0:
         raise AssertionError("%s failed (%d): %s%s" % (" ".join(args), p.returncode,
                                                        p.stdout, p.stderr))
@@ -378,6 +379,54 @@ def step_nat(d):
     log("ok NAT: upstream saw 10.200.0.1")
 
 
+FW_NET_XML = """<network>
+  <name>fwnet</name>
+  <forward mode='nat'/>
+  <bridge name='vmmfw0'/>
+  <ip address='192.168.170.1' netmask='255.255.255.0'/>
+</network>
+"""
+
+
+def step_foreign_firewall(d):
+    """Someone else's forward chain with a drop policy (Docker, firewalld):
+    net-start succeeds, and both vshell's output and vmmd's log name the
+    table and the fix."""
+    run("nft", "-f", "-", input="table inet otherfw {\n chain forward {\n"
+        "  type filter hook forward priority 0; policy drop;\n }\n}\n")
+    xml = d.path("fwnet.xml")
+    with open(xml, "w") as f:
+        f.write(FW_NET_XML)
+    try:
+        d.vshell("net-define", xml)
+        p = subprocess.run([d.vshell_bin, "-c", d.uri, "net-start", "fwnet"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        contains(p.stdout, "Network fwnet started", "net-start")
+        m = re.search(r"(?m)^warning: (.*)$", p.stderr)
+        assert m, "net-start printed no warning:\n" + p.stderr
+        contains(m.group(1), "otherfw", "net-start warning")
+        contains(m.group(1), "fwnet", "net-start warning")
+        contains(open(d.path("vmmd.log")).read(), m.group(1), "vmmd log")
+        # Stock virsh has no channel for it: same output as ever.
+        d.virsh("net-destroy", "fwnet")
+        p = subprocess.run(["virsh", "-c", d.uri, "net-start", "fwnet"],
+                           capture_output=True, text=True, timeout=60)
+        assert (p.returncode, p.stdout.strip(), p.stderr) == \
+            (0, "Network fwnet started", ""), p
+        # The check is made afresh: with the table gone, nothing to say.
+        run("nft", "delete", "table", "inet", "otherfw")
+        d.vshell("net-destroy", "fwnet")
+        p = subprocess.run([d.vshell_bin, "-c", d.uri, "net-start", "fwnet"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0 and p.stderr == "", p.stderr
+    finally:
+        subprocess.run(["nft", "delete", "table", "inet", "otherfw"], capture_output=True)
+        d.vshell("net-destroy", "fwnet", check=False)
+        d.vshell("net-undefine", "fwnet", check=False)
+    log("ok foreign forward drop policy: net-start warns (%s...)" % m.group(1)[:60])
+
+
 def step_guest(d, build_guest):
     """The tiny guest on the default network: a tap on virbr0, a lease."""
     if not os.access(QEMU, os.X_OK):
@@ -406,6 +455,14 @@ def step_guest(d, build_guest):
             return m and m.group(1)
         ip = wait_until("the guest's lease", guest_ip, timeout=240, interval=0.2)
         assert ip.startswith("192.168.123."), ip
+        # The guest pings its gateway once it is bound (the tiny guest's
+        # udhcpc script) and reports on its console.
+        def guest_ping():
+            m = re.search(r"VMM-GUEST-PING (\S+) (ok|failed)", open(serial).read())
+            return m and m.groups()
+        gw, outcome = wait_until("the guest's ping of its gateway", guest_ping, timeout=60,
+                                 interval=0.2)
+        assert (gw, outcome) == ("192.168.123.1", "ok"), (gw, outcome)
         dumpxml = d.vshell("dumpxml", "netguest")
         m = re.search(r"<target dev='(vnet\d+)'", dumpxml)
         assert m, "no tap in the live XML:\n" + dumpxml
@@ -432,7 +489,8 @@ def step_guest(d, build_guest):
         p = subprocess.run([d.vshell_bin, "-c", d.uri, "domifaddr", "netguest", "--source",
                             "agent"], capture_output=True, text=True, timeout=30)
         assert p.returncode != 0 and "agent" in p.stderr, p.stderr
-        log("ok guest on default: tap %s, lease %s (domifaddr too), reachable" %
+        log("ok guest on default: tap %s, lease %s (domifaddr too), pings its gateway, "
+            "reachable" %
             (m.group(1), ip))
     finally:
         d.vshell("destroy", "netguest", check=False)
@@ -483,6 +541,7 @@ def in_netns(vmmd, vshell, build_guest):
         step_dhcp(d)
         step_update(d)
         step_nat(d)
+        step_foreign_firewall(d)
         step_guest(d, build_guest)
         step_restart(d)
         step_destroy_undefine(d)

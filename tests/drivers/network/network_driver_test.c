@@ -480,7 +480,26 @@ test_more(void)
     g_assert_no_error(err);
     assert_contains(warnings->str, "otherfw");
     g_string_free(warnings, TRUE);
+    /* ... and handed to the client that started it (vshell prints it
+     * after "Network dual started"), asked afresh each time. */
+    {
+        g_auto(GStrv) msgs = vmm_network_get_messages(v6, 0, &err);
+
+        g_assert_no_error(err);
+        g_assert_cmpuint(g_strv_length(msgs), ==, 1);
+        assert_contains(msgs[0], "otherfw");
+        assert_contains(msgs[0], "dual");
+        g_assert_null(vmm_network_get_messages(v6, 1, &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+        g_clear_error(&err);
+    }
     o = (g_free(o), RUN("nft", "delete", "table", "inet", "otherfw"));
+    {
+        g_auto(GStrv) msgs = vmm_network_get_messages(v6, 0, &err);
+
+        g_assert_no_error(err);
+        g_assert_cmpuint(g_strv_length(msgs), ==, 0);
+    }
     {
         g_autofree char *br = vmm_network_get_bridge_name(v6, &err);
 
