@@ -188,7 +188,47 @@ struct _VmmDriver {
     /* VmmDomainInterface*s (free func set). */
     GPtrArray *(*domain_interface_addresses)(VmmDomain *dom, unsigned int source,
                                              unsigned int flags, GError **error);
+
+    /* The bulk statistics groups (VmmDomainStatsTypes) the generic
+     * builder may ask this driver for, beyond STATE (always there). */
+    unsigned int domain_stats_groups;
+    int (*domain_memory_stats)(VmmDomain *dom, VmmDomainMemoryStat *stats,
+                               unsigned int nr_stats, unsigned int flags, GError **error);
+    /* @disk never NULL ("": all disks).  Sets *@params (g_new) and *@nparams. */
+    gboolean (*domain_block_stats)(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
+                                   int *nparams, unsigned int flags, GError **error);
+    gboolean (*domain_interface_stats)(VmmDomain *dom, const char *device,
+                                       VmmDomainInterfaceStats *stats, GError **error);
+    /* @cpumaps may be NULL. */
+    int (*domain_get_vcpus)(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo,
+                            unsigned char *cpumaps, int maplen, GError **error);
+    /* @cpumap and @online may be NULL. */
+    int (*node_get_cpu_map)(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
+                            unsigned int flags, GError **error);
 };
+
+/* Append a parameter to @params (a GArray of VmmTypedParameter); @field
+ * is printf-style.  The STRING one copies @value. */
+void vmm_typed_params_add_llong(GArray *params, gint64 value, const char *field, ...)
+    G_GNUC_PRINTF(3, 4);
+void vmm_typed_params_add_ullong(GArray *params, guint64 value, const char *field, ...)
+    G_GNUC_PRINTF(3, 4);
+void vmm_typed_params_add_uint(GArray *params, unsigned int value, const char *field, ...)
+    G_GNUC_PRINTF(3, 4);
+void vmm_typed_params_add_int(GArray *params, int value, const char *field, ...)
+    G_GNUC_PRINTF(3, 4);
+void vmm_typed_params_add_string(GArray *params, const char *value, const char *field, ...)
+    G_GNUC_PRINTF(3, 4);
+/* A new GArray for the adders; vmm_typed_params_steal() hands its
+ * contents over as a plain array. */
+GArray *vmm_typed_params_new(void);
+VmmTypedParameter *vmm_typed_params_steal(GArray *params, int *nparams);
+
+/* The statistics groups of @stats for @doms (@ndoms; NULL: all domains
+ * matching the filters in @flags), built from per-domain calls; groups
+ * beyond STATE come from the driver's domain_stats_groups. */
+GPtrArray *vmm_domain_stats_build(VmmConnect *conn, VmmDomain *const *doms, guint ndoms,
+                                  unsigned int stats, unsigned int flags, GError **error);
 
 /* The drivers linked into libvmm. */
 extern const VmmDriver vmm_test_driver;

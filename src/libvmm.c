@@ -900,56 +900,12 @@ vmm_domain_stats_record_free(VmmDomainStatsRecord *rec)
     g_free(rec);
 }
 
-/* The groups vmm reports. */
+/* The groups libvmm can build without the driver's help. */
 #define DOMAIN_STATS_SUPPORTED VMM_DOMAIN_STATS_STATE
 #define DOMAIN_STATS_FILTERS 0xffU
 #define DOMAIN_STATS_FLAGS (VMM_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT | \
                             VMM_CONNECT_GET_ALL_DOMAINS_STATS_BACKING | \
                             VMM_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS)
-
-/* From list + get_state: for drivers without a bulk hook, and remote
- * servers without the procedure. */
-static GPtrArray *
-domain_stats_generic(VmmConnect *conn, VmmDomain *const *doms, guint ndoms,
-                     unsigned int stats, unsigned int flags, GError **error)
-{
-    g_autoptr(GPtrArray) list = NULL;
-    g_autoptr(GPtrArray) ret = NULL;
-
-    if (!doms) {
-        if (!(list = vmm_connect_list_all_domains(conn, flags & DOMAIN_STATS_FILTERS, error)))
-            return NULL;
-        doms = (VmmDomain *const *)list->pdata;
-        ndoms = list->len;
-    }
-    ret = g_ptr_array_new_full(ndoms, (GDestroyNotify)vmm_domain_stats_record_free);
-    for (guint i = 0; i < ndoms; i++) {
-        g_autoptr(VmmDomainStatsRecord) rec = g_new0(VmmDomainStatsRecord, 1);
-        g_autoptr(GError) err = NULL;
-        int state, reason;
-
-        rec->dom = vmm_domain_ref(doms[i]);
-        if (stats & VMM_DOMAIN_STATS_STATE) {
-            if (!vmm_domain_get_state(doms[i], &state, &reason, 0, &err)) {
-                /* Gone since the list was made: libvirt leaves it out. */
-                if (g_error_matches(err, VMM_ERROR, VMM_ERR_NO_DOMAIN))
-                    continue;
-                g_propagate_error(error, g_steal_pointer(&err));
-                return NULL;
-            }
-            rec->params = g_new0(VmmTypedParameter, 2);
-            rec->nparams = 2;
-            g_strlcpy(rec->params[0].field, "state.state", VMM_TYPED_PARAM_FIELD_LENGTH);
-            rec->params[0].type = VMM_TYPED_PARAM_INT;
-            rec->params[0].value.i = state;
-            g_strlcpy(rec->params[1].field, "state.reason", VMM_TYPED_PARAM_FIELD_LENGTH);
-            rec->params[1].type = VMM_TYPED_PARAM_INT;
-            rec->params[1].value.i = reason;
-        }
-        g_ptr_array_add(ret, g_steal_pointer(&rec));
-    }
-    return g_steal_pointer(&ret);
-}
 
 static GPtrArray *
 domain_stats(VmmConnect *conn, VmmDomain *const *doms, guint ndoms, unsigned int stats,
@@ -957,6 +913,7 @@ domain_stats(VmmConnect *conn, VmmDomain *const *doms, guint ndoms, unsigned int
 {
     const VmmDriver *drv;
     g_autoptr(GError) err = NULL;
+    unsigned int supported;
     GPtrArray *ret;
 
     if (!conn || !conn->driver) {
@@ -975,15 +932,16 @@ domain_stats(VmmConnect *conn, VmmDomain *const *doms, guint ndoms, unsigned int
         }
         g_clear_error(&err);   /* an older server: build them here */
     }
+    supported = DOMAIN_STATS_SUPPORTED | drv->domain_stats_groups;
     if ((flags & VMM_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) &&
-        (stats & ~(unsigned int)DOMAIN_STATS_SUPPORTED)) {
+        (stats & ~supported)) {
         vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED,
                       _("Stats types bits 0x%x are not supported by this daemon"),
-                      stats & ~(unsigned int)DOMAIN_STATS_SUPPORTED);
+                      stats & ~supported);
         return NULL;
     }
-    stats = stats ? stats & DOMAIN_STATS_SUPPORTED : DOMAIN_STATS_SUPPORTED;
-    return domain_stats_generic(conn, doms, ndoms, stats, flags, error);
+    stats = stats ? stats & supported : supported;
+    return vmm_domain_stats_build(conn, doms, ndoms, stats, flags, error);
 }
 
 GPtrArray *
@@ -1046,4 +1004,80 @@ vmm_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned int
                             "virDomainInterfaceAddresses", FALSE, error)))
         return NULL;
     return drv->domain_interface_addresses(dom, source, flags, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-domain statistics                                               */
+
+/* Looks up the driver entry @member under libvirt's API name @api. */
+#define DOM_ENTRY(dom, member, api, fail) \
+    const VmmDriver *drv; \
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", fail); \
+    if (!(drv = entry_check((dom)->conn, G_STRUCT_OFFSET(VmmDriver, member), (api), FALSE, \
+                            error))) \
+        return fail
+
+int
+vmm_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned int nr_stats,
+                        unsigned int flags, GError **error)
+{
+    DOM_ENTRY(dom, domain_memory_stats, "virDomainMemoryStats", -1);
+    if (!stats && nr_stats) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("stats must not be NULL in %s"),
+                      G_STRFUNC);
+        return -1;
+    }
+    return drv->domain_memory_stats(dom, stats, nr_stats, flags, error);
+}
+
+gboolean
+vmm_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
+                       int *nparams, unsigned int flags, GError **error)
+{
+    DOM_ENTRY(dom, domain_block_stats, "virDomainBlockStatsFlags", FALSE);
+    if (!disk || !params || !nparams) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("disk, params and nparams must not be "
+                                                    "NULL in %s"), G_STRFUNC);
+        return FALSE;
+    }
+    return drv->domain_block_stats(dom, disk, params, nparams, flags, error);
+}
+
+gboolean
+vmm_domain_interface_stats(VmmDomain *dom, const char *device, VmmDomainInterfaceStats *stats,
+                           GError **error)
+{
+    DOM_ENTRY(dom, domain_interface_stats, "virDomainInterfaceStats", FALSE);
+    if (!device || !stats) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("device and stats must not be NULL in %s"),
+                      G_STRFUNC);
+        return FALSE;
+    }
+    return drv->domain_interface_stats(dom, device, stats, error);
+}
+
+int
+vmm_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned char *cpumaps,
+                     int maplen, GError **error)
+{
+    DOM_ENTRY(dom, domain_get_vcpus, "virDomainGetVcpus", -1);
+    if (maxinfo < 0 || (maxinfo && !info) || (cpumaps && maplen <= 0)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG,
+                      _("bad vCPU info buffer (maxinfo %d, maplen %d) in %s"), maxinfo, maplen,
+                      G_STRFUNC);
+        return -1;
+    }
+    return drv->domain_get_vcpus(dom, info, maxinfo, cpumaps, cpumaps ? maplen : 0, error);
+}
+
+int
+vmm_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
+                     unsigned int flags, GError **error)
+{
+    const VmmDriver *drv;
+
+    if (!(drv = entry_check(conn, G_STRUCT_OFFSET(VmmDriver, node_get_cpu_map),
+                            "virNodeGetCPUMap", FALSE, error)))
+        return -1;
+    return drv->node_get_cpu_map(conn, cpumap, online, flags, error);
 }

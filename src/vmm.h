@@ -660,11 +660,17 @@ typedef struct {
 gboolean vmm_typed_params_get_int(const VmmTypedParameter *params, int nparams,
                                   const char *name, int *value);
 
-/* Groups of statistics (libvirt's virDomainStatsTypes).  vmm fills
- * STATE: "state.state" and "state.reason" (INT, VmmDomainState and its
- * reason). */
+/* Groups of statistics (libvirt's virDomainStatsTypes, field names as
+ * libvirt's).  STATE: "state.state" and "state.reason" (INT,
+ * VmmDomainState and its reason); the others for running domains of
+ * drivers that report them. */
 typedef enum {
     VMM_DOMAIN_STATS_STATE = 1 << 0,
+    VMM_DOMAIN_STATS_CPU_TOTAL = 1 << 1,   /* cpu.time (ULLONG, ns) */
+    VMM_DOMAIN_STATS_BALLOON = 1 << 2,     /* balloon.current, .maximum (KiB), memory stats */
+    VMM_DOMAIN_STATS_VCPU = 1 << 3,        /* vcpu.current, .maximum, vcpu.N.state, .time */
+    VMM_DOMAIN_STATS_INTERFACE = 1 << 4,   /* net.count, net.N.name, .rx.bytes, ... */
+    VMM_DOMAIN_STATS_BLOCK = 1 << 5,       /* block.count, block.N.name, .path, .rd.reqs, ... */
 } VmmDomainStatsTypes;
 
 /* Flags of the bulk calls: the first eight filter like
@@ -750,5 +756,126 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmDomainInterface, vmm_domain_interface_free)
  */
 GPtrArray *vmm_domain_interface_addresses(VmmDomain *dom, unsigned int source,
                                           unsigned int flags, GError **error);
+
+G_END_DECLS
+
+/* ------------------------------------------------------------------ */
+/* Per-domain statistics: memory, block, interface, vCPUs              */
+G_BEGIN_DECLS
+
+/* libvirt's virDomainMemoryStatTags. */
+typedef enum {
+    VMM_DOMAIN_MEMORY_STAT_SWAP_IN = 0,
+    VMM_DOMAIN_MEMORY_STAT_SWAP_OUT = 1,
+    VMM_DOMAIN_MEMORY_STAT_MAJOR_FAULT = 2,
+    VMM_DOMAIN_MEMORY_STAT_MINOR_FAULT = 3,
+    VMM_DOMAIN_MEMORY_STAT_UNUSED = 4,
+    VMM_DOMAIN_MEMORY_STAT_AVAILABLE = 5,
+    VMM_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON = 6,
+    VMM_DOMAIN_MEMORY_STAT_RSS = 7,
+    VMM_DOMAIN_MEMORY_STAT_USABLE = 8,
+    VMM_DOMAIN_MEMORY_STAT_LAST_UPDATE = 9,
+    VMM_DOMAIN_MEMORY_STAT_DISK_CACHES = 10,
+    VMM_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC = 11,
+    VMM_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL = 12,
+    VMM_DOMAIN_MEMORY_STAT_NR = 13,
+} VmmDomainMemoryStatTags;
+
+typedef struct {
+    int tag;              /* VmmDomainMemoryStatTags */
+    guint64 val;          /* KiB, except the counters and LAST_UPDATE (s) */
+} VmmDomainMemoryStat;
+
+/* The name of @tag as virsh's dommemstat prints it ("actual"), NULL for an
+ * unknown tag.  @bulk: the spelling of the bulk "balloon." group instead
+ * ("last-update" for "last_update"). */
+const char *vmm_domain_memory_stat_name(int tag, gboolean bulk);
+
+/* The memory statistics of the running @dom, at most @nr_stats of them, in
+ * the driver's order (libvirt's virDomainMemoryStats).  Returns how many
+ * were filled, or -1 with @error set. */
+int vmm_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned int nr_stats,
+                            unsigned int flags, GError **error);
+
+/* Names of the block statistics (libvirt's VIR_DOMAIN_BLOCK_STATS_*); all
+ * LLONG. */
+#define VMM_DOMAIN_BLOCK_STATS_READ_REQ "rd_operations"
+#define VMM_DOMAIN_BLOCK_STATS_READ_BYTES "rd_bytes"
+#define VMM_DOMAIN_BLOCK_STATS_WRITE_REQ "wr_operations"
+#define VMM_DOMAIN_BLOCK_STATS_WRITE_BYTES "wr_bytes"
+#define VMM_DOMAIN_BLOCK_STATS_ERRS "errs"
+#define VMM_DOMAIN_BLOCK_STATS_FLUSH_REQ "flush_operations"
+#define VMM_DOMAIN_BLOCK_STATS_READ_TOTAL_TIMES "rd_total_times"
+#define VMM_DOMAIN_BLOCK_STATS_WRITE_TOTAL_TIMES "wr_total_times"
+#define VMM_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES "flush_total_times"
+
+/* Free @nparams parameters (their strings too) and the array. */
+void vmm_typed_params_free(VmmTypedParameter *params, int nparams);
+/* The LLONG parameter @name; FALSE when absent or of another type. */
+gboolean vmm_typed_params_get_llong(const VmmTypedParameter *params, int nparams,
+                                    const char *name, gint64 *value);
+
+/*
+ * The I/O statistics of @disk (its target "vda" or source path; "" for the
+ * sum over all disks) of the running @dom, as LLONG parameters named
+ * VMM_DOMAIN_BLOCK_STATS_* (libvirt's virDomainBlockStatsFlags); the
+ * driver leaves out what it cannot count.  *@params (free with
+ * vmm_typed_params_free()) and *@nparams are set on success.
+ */
+gboolean vmm_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
+                                int *nparams, unsigned int flags, GError **error);
+
+/* Traffic of one guest NIC as the guest sees it (libvirt's
+ * virDomainInterfaceStatsStruct); -1: not known. */
+typedef struct {
+    gint64 rx_bytes;
+    gint64 rx_packets;
+    gint64 rx_errs;
+    gint64 rx_drop;
+    gint64 tx_bytes;
+    gint64 tx_packets;
+    gint64 tx_errs;
+    gint64 tx_drop;
+} VmmDomainInterfaceStats;
+
+/* The statistics of the interface @device (host-side name "vnet0" or MAC)
+ * of the running @dom (libvirt's virDomainInterfaceStats). */
+gboolean vmm_domain_interface_stats(VmmDomain *dom, const char *device,
+                                    VmmDomainInterfaceStats *stats, GError **error);
+
+/* libvirt's virVcpuState. */
+typedef enum {
+    VMM_VCPU_OFFLINE = 0,
+    VMM_VCPU_RUNNING = 1,
+    VMM_VCPU_BLOCKED = 2,
+} VmmVcpuState;
+
+/* One vCPU (libvirt's virVcpuInfo). */
+typedef struct {
+    unsigned int number;
+    int state;            /* VmmVcpuState */
+    guint64 cpu_time;     /* ns */
+    int cpu;              /* host CPU it last ran on, -1 unknown */
+} VmmVcpuInfo;
+
+/* Bytes of a map of @ncpus host CPUs (libvirt's VIR_CPU_MAPLEN). */
+#define VMM_CPU_MAPLEN(ncpus) (((ncpus) + 7) / 8)
+
+/*
+ * The vCPUs of the running @dom, at most @maxinfo into @info, and, when
+ * @cpumaps is not NULL, the affinity of each in @maplen bytes at
+ * @cpumaps + i * @maplen (libvirt's virDomainGetVcpus).  Returns the count
+ * filled, or -1.
+ */
+int vmm_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo,
+                         unsigned char *cpumaps, int maplen, GError **error);
+
+/*
+ * The host CPUs: returns how many there are and, when wanted, a new map
+ * of the online ones (*@cpumap, VMM_CPU_MAPLEN bytes, g_free) and their
+ * count (libvirt's virNodeGetCPUMap).  -1 on error.
+ */
+int vmm_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
+                         unsigned int flags, GError **error);
 
 G_END_DECLS
