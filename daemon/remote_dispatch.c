@@ -517,6 +517,32 @@ HANDLER(h_connect_list_all_domains, remote_connect_list_all_domains_args,
     return TRUE;
 }
 
+/* One typed parameter onto the wire. */
+static gboolean
+typed_param_to_wire(remote_typed_param *w, const VmmTypedParameter *p, GError **error)
+{
+    remote_typed_param_value *v = &w->value;
+
+    w->field = g_strdup(p->field);
+    v->type = p->type;
+    switch (p->type) {
+    case VMM_TYPED_PARAM_INT: v->remote_typed_param_value_u.i = p->value.i; break;
+    case VMM_TYPED_PARAM_UINT: v->remote_typed_param_value_u.ui = p->value.ui; break;
+    case VMM_TYPED_PARAM_LLONG: v->remote_typed_param_value_u.l = p->value.l; break;
+    case VMM_TYPED_PARAM_ULLONG: v->remote_typed_param_value_u.ul = p->value.ul; break;
+    case VMM_TYPED_PARAM_DOUBLE: v->remote_typed_param_value_u.d = p->value.d; break;
+    case VMM_TYPED_PARAM_BOOLEAN: v->remote_typed_param_value_u.b = p->value.b; break;
+    case VMM_TYPED_PARAM_STRING:
+        v->remote_typed_param_value_u.s = g_strdup(p->value.s ? p->value.s : "");
+        break;
+    default:
+        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, _("unknown parameter type %d of '%s'"),
+                      p->type, p->field);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* virConnectGetAllDomainStats (no doms) and virDomainListGetStats. */
 HANDLER(h_connect_get_all_domain_stats, remote_connect_get_all_domain_stats_args,
         remote_connect_get_all_domain_stats_ret)
@@ -549,27 +575,8 @@ HANDLER(h_connect_get_all_domain_stats, remote_connect_get_all_domain_stats_args
         out[i].params.params_len = rec->nparams;
         out[i].params.params_val = g_new0(remote_typed_param, rec->nparams);
         for (int j = 0; j < rec->nparams; j++) {
-            const VmmTypedParameter *p = &rec->params[j];
-            remote_typed_param *w = &out[i].params.params_val[j];
-            remote_typed_param_value *v = &w->value;
-
-            w->field = g_strdup(p->field);
-            v->type = p->type;
-            switch (p->type) {
-            case VMM_TYPED_PARAM_INT: v->remote_typed_param_value_u.i = p->value.i; break;
-            case VMM_TYPED_PARAM_UINT: v->remote_typed_param_value_u.ui = p->value.ui; break;
-            case VMM_TYPED_PARAM_LLONG: v->remote_typed_param_value_u.l = p->value.l; break;
-            case VMM_TYPED_PARAM_ULLONG: v->remote_typed_param_value_u.ul = p->value.ul; break;
-            case VMM_TYPED_PARAM_DOUBLE: v->remote_typed_param_value_u.d = p->value.d; break;
-            case VMM_TYPED_PARAM_BOOLEAN: v->remote_typed_param_value_u.b = p->value.b; break;
-            case VMM_TYPED_PARAM_STRING:
-                v->remote_typed_param_value_u.s = g_strdup(p->value.s ? p->value.s : "");
-                break;
-            default:
-                vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
-                              _("unknown parameter type %d of '%s'"), p->type, p->field);
+            if (!typed_param_to_wire(&out[i].params.params_val[j], &rec->params[j], error))
                 return FALSE;
-            }
         }
     }
     return TRUE;
@@ -791,6 +798,154 @@ HANDLER(h_domain_get_vcpus_flags, remote_domain_get_vcpus_flags_args,
     if (!vmm_domain_get_info(dom, &info, error))
         return FALSE;
     ret->num = info.nr_virt_cpu;
+    return TRUE;
+}
+
+/* --- per-domain statistics --- */
+
+HANDLER(h_domain_memory_stats, remote_domain_memory_stats_args,
+        remote_domain_memory_stats_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    g_autofree VmmDomainMemoryStat *stats = NULL;
+    int n;
+
+    if (!check_list_len(args->maxStats, REMOTE_DOMAIN_MEMORY_STATS_MAX, "memory stats", error))
+        return FALSE;
+    stats = g_new0(VmmDomainMemoryStat, MAX(args->maxStats, 1));
+    if ((n = vmm_domain_memory_stats(dom, stats, args->maxStats, args->flags, error)) < 0)
+        return FALSE;
+    ret->stats.stats_len = n;
+    ret->stats.stats_val = g_new0(remote_domain_memory_stat, MAX(n, 1));
+    for (int i = 0; i < n; i++) {
+        ret->stats.stats_val[i].tag = stats[i].tag;
+        ret->stats.stats_val[i].val = stats[i].val;
+    }
+    return TRUE;
+}
+
+/* The fixed five of the old call; -1 for what the driver does not count. */
+HANDLER(h_domain_block_stats, remote_domain_block_stats_args, remote_domain_block_stats_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    VmmTypedParameter *params = NULL;
+    int n = 0;
+    const struct {
+        const char *name;
+        int64_t *out;
+    } map[] = {
+        { VMM_DOMAIN_BLOCK_STATS_READ_REQ, &ret->rd_req },
+        { VMM_DOMAIN_BLOCK_STATS_READ_BYTES, &ret->rd_bytes },
+        { VMM_DOMAIN_BLOCK_STATS_WRITE_REQ, &ret->wr_req },
+        { VMM_DOMAIN_BLOCK_STATS_WRITE_BYTES, &ret->wr_bytes },
+        { VMM_DOMAIN_BLOCK_STATS_ERRS, &ret->errs },
+    };
+
+    if (!vmm_domain_block_stats(dom, args->path, &params, &n, 0, error))
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(map); i++) {
+        gint64 v;
+
+        *map[i].out = vmm_typed_params_get_llong(params, n, map[i].name, &v) ? v : -1;
+    }
+    vmm_typed_params_free(params, n);
+    return TRUE;
+}
+
+/* Asked with nparams 0, only the count goes back, as libvirtd does. */
+HANDLER(h_domain_block_stats_flags, remote_domain_block_stats_flags_args,
+        remote_domain_block_stats_flags_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    VmmTypedParameter *params = NULL;
+    int n = 0;
+    gboolean ok = TRUE;
+
+    if (args->nparams < 0 || args->nparams > REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("nparams %d out of range"), args->nparams);
+        return FALSE;
+    }
+    if (!vmm_domain_block_stats(dom, args->path, &params, &n, args->flags, error))
+        return FALSE;
+    if (args->nparams == 0) {
+        ret->nparams = n;
+    } else {
+        n = MIN(n, args->nparams);
+        ret->nparams = n;
+        ret->params.params_len = n;
+        ret->params.params_val = g_new0(remote_typed_param, MAX(n, 1));
+        for (int i = 0; ok && i < n; i++)
+            ok = typed_param_to_wire(&ret->params.params_val[i], &params[i], error);
+    }
+    vmm_typed_params_free(params, n);
+    return ok;
+}
+
+HANDLER(h_domain_interface_stats, remote_domain_interface_stats_args,
+        remote_domain_interface_stats_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    VmmDomainInterfaceStats st;
+
+    if (!vmm_domain_interface_stats(dom, args->path, &st, error))
+        return FALSE;
+    ret->rx_bytes = st.rx_bytes;
+    ret->rx_packets = st.rx_packets;
+    ret->rx_errs = st.rx_errs;
+    ret->rx_drop = st.rx_drop;
+    ret->tx_bytes = st.tx_bytes;
+    ret->tx_packets = st.tx_packets;
+    ret->tx_errs = st.tx_errs;
+    ret->tx_drop = st.tx_drop;
+    return TRUE;
+}
+
+HANDLER(h_domain_get_vcpus, remote_domain_get_vcpus_args, remote_domain_get_vcpus_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+    g_autofree VmmVcpuInfo *info = NULL;
+    int n;
+
+    if (args->maxinfo <= 0 || args->maxinfo > REMOTE_VCPUINFO_MAX || args->maplen < 0 ||
+        (gint64)args->maxinfo * args->maplen > REMOTE_CPUMAPS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("maxinfo %d or maplen %d out of range"),
+                      args->maxinfo, args->maplen);
+        return FALSE;
+    }
+    info = g_new0(VmmVcpuInfo, args->maxinfo);
+    ret->cpumaps.cpumaps_len = args->maxinfo * args->maplen;
+    ret->cpumaps.cpumaps_val = g_malloc0(MAX(ret->cpumaps.cpumaps_len, 1));
+    n = vmm_domain_get_vcpus(dom, info, args->maxinfo,
+                             args->maplen ? (unsigned char *)ret->cpumaps.cpumaps_val : NULL,
+                             args->maplen, error);
+    if (n < 0)
+        return FALSE;
+    ret->info.info_len = n;
+    ret->info.info_val = g_new0(remote_vcpu_info, MAX(n, 1));
+    for (int i = 0; i < n; i++) {
+        ret->info.info_val[i].number = info[i].number;
+        ret->info.info_val[i].state = info[i].state;
+        ret->info.info_val[i].cpu_time = info[i].cpu_time;
+        ret->info.info_val[i].cpu = info[i].cpu;
+    }
+    return TRUE;
+}
+
+HANDLER(h_node_get_cpu_map, remote_node_get_cpu_map_args, remote_node_get_cpu_map_ret)
+{
+    g_autofree unsigned char *map = NULL;
+    unsigned int online = 0;
+    int n = vmm_node_get_cpu_map(c->conn, args->need_map ? &map : NULL,
+                                 args->need_online ? &online : NULL, args->flags, error);
+
+    if (n < 0)
+        return FALSE;
+    if (map) {
+        ret->cpumap.cpumap_len = MIN(VMM_CPU_MAPLEN(n), REMOTE_CPUMAP_MAX);
+        ret->cpumap.cpumap_val = (char *)g_steal_pointer(&map);
+    }
+    ret->online = online;
+    ret->ret = n;
     return TRUE;
 }
 
@@ -1872,6 +2027,18 @@ static const ProcRow proc_table[] = {
            remote_domain_get_xml_desc_args, remote_domain_get_xml_desc_ret, 0),
     ROW_AR(DOMAIN_GET_OS_TYPE, "virDomainGetOSType", h_domain_get_os_type,
            remote_domain_get_os_type_args, remote_domain_get_os_type_ret, 0),
+    ROW_AR(DOMAIN_MEMORY_STATS, "virDomainMemoryStats", h_domain_memory_stats,
+           remote_domain_memory_stats_args, remote_domain_memory_stats_ret, 0),
+    ROW_AR(DOMAIN_BLOCK_STATS, "virDomainBlockStats", h_domain_block_stats,
+           remote_domain_block_stats_args, remote_domain_block_stats_ret, 0),
+    ROW_AR(DOMAIN_BLOCK_STATS_FLAGS, "virDomainBlockStatsFlags", h_domain_block_stats_flags,
+           remote_domain_block_stats_flags_args, remote_domain_block_stats_flags_ret, 0),
+    ROW_AR(DOMAIN_INTERFACE_STATS, "virDomainInterfaceStats", h_domain_interface_stats,
+           remote_domain_interface_stats_args, remote_domain_interface_stats_ret, 0),
+    ROW_AR(DOMAIN_GET_VCPUS, "virDomainGetVcpus", h_domain_get_vcpus,
+           remote_domain_get_vcpus_args, remote_domain_get_vcpus_ret, 0),
+    ROW_AR(NODE_GET_CPU_MAP, "virNodeGetCPUMap", h_node_get_cpu_map,
+           remote_node_get_cpu_map_args, remote_node_get_cpu_map_ret, 0),
     ROW_AR(DOMAIN_GET_MAX_MEMORY, "virDomainGetMaxMemory", h_domain_get_max_memory,
            remote_domain_get_max_memory_args, remote_domain_get_max_memory_ret, 0),
     ROW_AR(DOMAIN_GET_MAX_VCPUS, "virDomainGetMaxVcpus", h_domain_get_max_vcpus,

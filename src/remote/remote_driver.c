@@ -1322,6 +1322,148 @@ remote_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned 
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* Per-domain statistics                                               */
+
+static int
+remote_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned int nr_stats,
+                           unsigned int flags, GError **error)
+{
+    remote_domain_memory_stats_args args = { 0 };
+    remote_domain_memory_stats_ret ret = { 0 };
+    int n;
+
+    if (nr_stats > REMOTE_DOMAIN_MEMORY_STATS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("too many memory stats: %u for limit %u"),
+                      nr_stats, (guint)REMOTE_DOMAIN_MEMORY_STATS_MAX);
+        return -1;
+    }
+    dom_to_wire(&args.dom, dom);
+    args.maxStats = nr_stats;
+    args.flags = flags;
+    if (!CALL(dom->conn, DOMAIN_MEMORY_STATS, remote_domain_memory_stats_args, &args,
+              remote_domain_memory_stats_ret, &ret))
+        return -1;
+    n = (int)MIN(ret.stats.stats_len, nr_stats);
+    for (int i = 0; i < n; i++) {
+        stats[i].tag = ret.stats.stats_val[i].tag;
+        stats[i].val = ret.stats.stats_val[i].val;
+    }
+    FREE_RET(remote_domain_memory_stats_ret, &ret);
+    return n;
+}
+
+/* One call asking for as many as the protocol carries. */
+static gboolean
+remote_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
+                          int *nparams, unsigned int flags, GError **error)
+{
+    remote_domain_block_stats_flags_args args = { 0 };
+    remote_domain_block_stats_flags_ret ret = { 0 };
+    g_autoptr(GArray) out = vmm_typed_params_new();
+    gboolean ok = TRUE;
+
+    dom_to_wire(&args.dom, dom);
+    args.path = (char *)disk;
+    args.nparams = REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX;
+    args.flags = flags;
+    if (!CALL(dom->conn, DOMAIN_BLOCK_STATS_FLAGS, remote_domain_block_stats_flags_args, &args,
+              remote_domain_block_stats_flags_ret, &ret))
+        return FALSE;
+    g_array_set_size(out, ret.params.params_len);
+    for (u_int i = 0; ok && i < ret.params.params_len; i++)
+        ok = typed_param_from_wire(&g_array_index(out, VmmTypedParameter, i),
+                                   &ret.params.params_val[i], error);
+    FREE_RET(remote_domain_block_stats_flags_ret, &ret);
+    if (!ok)
+        return FALSE;
+    *params = vmm_typed_params_steal(out, nparams);
+    return TRUE;
+}
+
+static gboolean
+remote_domain_interface_stats(VmmDomain *dom, const char *device,
+                              VmmDomainInterfaceStats *stats, GError **error)
+{
+    remote_domain_interface_stats_args args = { 0 };
+    remote_domain_interface_stats_ret ret = { 0 };
+
+    dom_to_wire(&args.dom, dom);
+    args.path = (char *)device;
+    if (!CALL(dom->conn, DOMAIN_INTERFACE_STATS, remote_domain_interface_stats_args, &args,
+              remote_domain_interface_stats_ret, &ret))
+        return FALSE;
+    stats->rx_bytes = ret.rx_bytes;
+    stats->rx_packets = ret.rx_packets;
+    stats->rx_errs = ret.rx_errs;
+    stats->rx_drop = ret.rx_drop;
+    stats->tx_bytes = ret.tx_bytes;
+    stats->tx_packets = ret.tx_packets;
+    stats->tx_errs = ret.tx_errs;
+    stats->tx_drop = ret.tx_drop;
+    return TRUE;
+}
+
+static int
+remote_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned char *cpumaps,
+                        int maplen, GError **error)
+{
+    remote_domain_get_vcpus_args args = { 0 };
+    remote_domain_get_vcpus_ret ret = { 0 };
+    int n = -1;
+
+    if (maxinfo > REMOTE_VCPUINFO_MAX || (gint64)maxinfo * maplen > REMOTE_CPUMAPS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("vCPU info request too large: %d x %d bytes"),
+                      maxinfo, maplen);
+        return -1;
+    }
+    dom_to_wire(&args.dom, dom);
+    args.maxinfo = maxinfo;
+    args.maplen = maplen;
+    if (!CALL(dom->conn, DOMAIN_GET_VCPUS, remote_domain_get_vcpus_args, &args,
+              remote_domain_get_vcpus_ret, &ret))
+        return -1;
+    if (ret.info.info_len > (u_int)maxinfo ||
+        ret.cpumaps.cpumaps_len > (u_int)(maxinfo * maplen)) {
+        vmm_error_set(error, VMM_ERR_RPC, "%s", _("vCPU info reply larger than asked for"));
+    } else {
+        n = ret.info.info_len;
+        for (int i = 0; i < n; i++) {
+            info[i].number = ret.info.info_val[i].number;
+            info[i].state = ret.info.info_val[i].state;
+            info[i].cpu_time = ret.info.info_val[i].cpu_time;
+            info[i].cpu = ret.info.info_val[i].cpu;
+        }
+        if (cpumaps)
+            memcpy(cpumaps, ret.cpumaps.cpumaps_val, ret.cpumaps.cpumaps_len);
+    }
+    FREE_RET(remote_domain_get_vcpus_ret, &ret);
+    return n;
+}
+
+static int
+remote_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
+                        unsigned int flags, GError **error)
+{
+    remote_node_get_cpu_map_args args = { cpumap != NULL, online != NULL, flags };
+    remote_node_get_cpu_map_ret ret = { 0 };
+    int n;
+
+    if (!CALL(conn, NODE_GET_CPU_MAP, remote_node_get_cpu_map_args, &args,
+              remote_node_get_cpu_map_ret, &ret))
+        return -1;
+    n = ret.ret;
+    if (cpumap) {
+        *cpumap = g_malloc0(MAX(VMM_CPU_MAPLEN(n), 1));
+        memcpy(*cpumap, ret.cpumap.cpumap_val,
+               MIN(ret.cpumap.cpumap_len, (u_int)VMM_CPU_MAPLEN(n)));
+    }
+    if (online)
+        *online = ret.online;
+    FREE_RET(remote_node_get_cpu_map_ret, &ret);
+    return n;
+}
+
 const VmmDriver vmm_remote_driver = {
     .name = "remote",
     .scheme = NULL,       /* chosen by remote_uri_is_remote(), not by scheme */
@@ -1416,4 +1558,9 @@ const VmmDriver vmm_remote_driver = {
     .connect_get_all_domain_stats = remote_connect_get_all_domain_stats,
     .connect_get_domain_capabilities = remote_connect_get_domain_capabilities,
     .domain_interface_addresses = remote_domain_interface_addresses,
+    .domain_memory_stats = remote_domain_memory_stats,
+    .domain_block_stats = remote_domain_block_stats,
+    .domain_interface_stats = remote_domain_interface_stats,
+    .domain_get_vcpus = remote_domain_get_vcpus,
+    .node_get_cpu_map = remote_node_get_cpu_map,
 };
