@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-static VmmDomainObj *
-domain_find(VmmDomain *dom, GError **error)
+VmmDomainObj *
+test_domain_find(VmmDomain *dom, GError **error)
 {
     return vmm_domain_obj_find(test_driver_of(dom->conn)->domains, dom->uuid, dom->name, error);
 }
@@ -199,7 +199,7 @@ test_domain_undefine(VmmDomain *dom, unsigned int flags, GError **error)
 
     /* Nothing to clean for these; accepted as libvirt's test driver does. */
     TEST_CHECK_FLAGS(flags, 0x7f, FALSE);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     ok = vmm_obj_list_undefine(drv->domains, NULL, obj, error);
     vmm_obj_end(obj);
@@ -260,7 +260,7 @@ test_domain_create(VmmDomain *dom, unsigned int flags, GError **error)
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_START_PAUSED | VMM_DOMAIN_START_AUTODESTROY |
                      VMM_DOMAIN_START_BYPASS_CACHE | VMM_DOMAIN_START_FORCE_BOOT, FALSE);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (obj->parent.active) {
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
@@ -281,7 +281,7 @@ stop_domain(VmmDomain *dom, int reason, GError **error)
     TestDriver *drv = test_driver_of(dom->conn);
     VmmDomainObj *obj;
 
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (!check_active(obj, error)) {
         vmm_obj_end(obj);
@@ -322,7 +322,7 @@ change_state(VmmDomain *dom, int want, const char *msg, int state, int reason,
     VmmDomainObj *obj;
     gboolean ok;
 
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     ok = want < 0 ? obj->parent.active : obj->state == want;
     if (ok)
@@ -383,7 +383,7 @@ test_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error)
     VmmDomainObj *obj;
     VmmDomainDef *def;
 
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     def = vmm_domain_obj_def(obj);
     info->state = obj->state;
@@ -402,7 +402,7 @@ test_domain_get_state(VmmDomain *dom, int *state, int *reason, unsigned int flag
     VmmDomainObj *obj;
 
     TEST_CHECK_FLAGS(flags, 0, FALSE);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     *state = obj->state;
     if (reason)
@@ -420,7 +420,7 @@ test_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error)
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_XML_SECURE | VMM_DOMAIN_XML_INACTIVE |
                      VMM_DOMAIN_XML_UPDATE_CPU | VMM_DOMAIN_XML_MIGRATABLE, NULL);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return NULL;
     if (flags & VMM_DOMAIN_XML_SECURE)
         fmt |= VMM_DOMAIN_DEF_FORMAT_SECURE;
@@ -438,7 +438,7 @@ test_domain_get_os_type(VmmDomain *dom, GError **error)
 {
     VmmDomainObj *obj;
 
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return NULL;
     vmm_obj_end(obj);
     /* libvirt's test driver answers "linux" whatever the definition says. */
@@ -448,25 +448,25 @@ test_domain_get_os_type(VmmDomain *dom, GError **error)
 gboolean
 test_domain_get_autostart(VmmDomain *dom, gboolean *autostart, GError **error)
 {
-    return test_obj_get_autostart(domain_find(dom, error), autostart);
+    return test_obj_get_autostart(test_domain_find(dom, error), autostart);
 }
 
 gboolean
 test_domain_set_autostart(VmmDomain *dom, gboolean autostart, GError **error)
 {
-    return test_obj_set_autostart(domain_find(dom, error), autostart, error);
+    return test_obj_set_autostart(test_domain_find(dom, error), autostart, error);
 }
 
 int
 test_domain_is_active(VmmDomain *dom, GError **error)
 {
-    return test_obj_flag(domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, active));
+    return test_obj_flag(test_domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, active));
 }
 
 int
 test_domain_is_persistent(VmmDomain *dom, GError **error)
 {
-    return test_obj_flag(domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, persistent));
+    return test_obj_flag(test_domain_find(dom, error), G_STRUCT_OFFSET(VmmObj, persistent));
 }
 
 /* ------------------------------------------------------------------ */
@@ -529,7 +529,7 @@ test_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int
     char *ret = NULL;
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, NULL);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return NULL;
     if (!(def = metadata_def(obj, flags, error))) {
         vmm_obj_end(obj);
@@ -641,7 +641,7 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
     gboolean ok = FALSE;
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (flags == VMM_DOMAIN_AFFECT_CURRENT)
         flags = obj->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;

@@ -636,4 +636,10 @@ const VmmDriver vmm_test_driver = {
     .storage_vol_get_path = test_storage_vol_get_path,
     .storage_vol_upload = test_storage_vol_upload,
     .storage_vol_download = test_storage_vol_download,
+
+    .domain_memory_stats = test_domain_memory_stats,
+    .domain_block_stats = test_domain_block_stats,
+    .domain_interface_stats = test_domain_interface_stats,
+    .domain_get_vcpus = test_domain_get_vcpus,
+    .node_get_cpu_map = test_node_get_cpu_map,
 };

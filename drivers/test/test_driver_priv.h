@@ -105,6 +105,20 @@ gboolean test_domain_reset(VmmDomain *dom, unsigned int flags, GError **error);
 gboolean test_domain_suspend(VmmDomain *dom, GError **error);
 gboolean test_domain_resume(VmmDomain *dom, GError **error);
 gboolean test_domain_get_info(VmmDomain *dom, VmmDomainInfo *info, GError **error);
+/* The locked, referenced object of @dom (vmm_obj_end() it), or NULL. */
+VmmDomainObj *test_domain_find(VmmDomain *dom, GError **error);
+
+/* test_stats.c */
+int test_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned int nr_stats,
+                             unsigned int flags, GError **error);
+gboolean test_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
+                                 int *nparams, unsigned int flags, GError **error);
+gboolean test_domain_interface_stats(VmmDomain *dom, const char *device,
+                                     VmmDomainInterfaceStats *stats, GError **error);
+int test_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo,
+                          unsigned char *cpumaps, int maplen, GError **error);
+int test_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
+                          unsigned int flags, GError **error);
 gboolean test_domain_get_state(VmmDomain *dom, int *state, int *reason, unsigned int flags, GError **error);
 char *test_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error);
 char *test_domain_get_os_type(VmmDomain *dom, GError **error);

@@ -325,3 +325,31 @@ vmm_domain_devices_clear(VmmDomainDevices *devs)
         g_clear_pointer(devs_list(devs, device_table[i].list), g_ptr_array_unref);
     g_clear_pointer(&devs->chardevs, g_ptr_array_unref);
 }
+
+int
+vmm_domain_devices_find_disk(const VmmDomainDevices *devs, const char *name)
+{
+    for (guint i = 0; devs->disks && i < devs->disks->len; i++) {
+        const VmmDomainDiskDef *disk = devs->disks->pdata[i];
+
+        if (g_strcmp0(disk->dst, name) == 0 || g_strcmp0(disk->src_path, name) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+int
+vmm_domain_devices_find_net(const VmmDomainDevices *devs, const char *device)
+{
+    unsigned char mac[VMM_MAC_BUFLEN];
+    gboolean is_mac = vmm_mac_parse(device, mac);
+
+    for (guint i = 0; devs->interfaces && i < devs->interfaces->len; i++) {
+        const VmmDomainNetDef *net = devs->interfaces->pdata[i];
+
+        if (g_strcmp0(net->target_dev, device) == 0 ||
+            (is_mac && memcmp(net->mac, mac, VMM_MAC_BUFLEN) == 0))
+            return (int)i;
+    }
+    return -1;
+}

@@ -736,3 +736,12 @@ void vmm_domain_devices_clear(VmmDomainDevices *devs);
 gboolean vmm_domain_devices_have_boot_order(const VmmDomainDevices *devs);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* The index of the disk named by its target ("vda") or source path in
+ * @devs, -1 when none, as libvirt's stats calls accept either. */
+int vmm_domain_devices_find_disk(const VmmDomainDevices *devs, const char *name);
+/* The index of the interface named by its host-side device ("vnet0") or
+ * its MAC (any case), -1 when none. */
+int vmm_domain_devices_find_net(const VmmDomainDevices *devs, const char *device);
+G_END_DECLS
