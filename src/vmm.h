@@ -671,6 +671,12 @@ typedef enum {
     VMM_DOMAIN_STATS_VCPU = 1 << 3,        /* vcpu.current, .maximum, vcpu.N.state, .time */
     VMM_DOMAIN_STATS_INTERFACE = 1 << 4,   /* net.count, net.N.name, .rx.bytes, ... */
     VMM_DOMAIN_STATS_BLOCK = 1 << 5,       /* block.count, block.N.name, .path, .rd.reqs, ... */
+    /* libvirt's other groups: vmm reports none of them. */
+    VMM_DOMAIN_STATS_PERF = 1 << 6,
+    VMM_DOMAIN_STATS_IOTHREAD = 1 << 7,
+    VMM_DOMAIN_STATS_MEMORY = 1 << 8,
+    VMM_DOMAIN_STATS_DIRTYRATE = 1 << 9,
+    VMM_DOMAIN_STATS_VM = 1 << 10,
 } VmmDomainStatsTypes;
 
 /* Flags of the bulk calls: the first eight filter like

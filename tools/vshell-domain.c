@@ -13,12 +13,17 @@ VmmDomain *
 vsh_lookup_domain(Vsh *ctl, const VshCmd *cmd, const char *optname)
 {
     const char *n = vsh_cmd_string(cmd, optname);
+
+    return n ? vsh_lookup_domain_by(ctl, n) : NULL;
+}
+
+VmmDomain *
+vsh_lookup_domain_by(Vsh *ctl, const char *n)
+{
     unsigned char uuid[VMM_UUID_BUFLEN];
     VmmDomain *dom = NULL;
     guint64 id;
 
-    if (!n)
-        return NULL;
     if (g_ascii_string_to_unsigned(n, 10, 0, G_MAXINT, &id, NULL))
         dom = vmm_domain_lookup_by_id(ctl->conn, (int)id, NULL);
     if (!dom && vmm_uuid_parse(n, uuid))
@@ -881,5 +886,9 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("Suspend a running domain."), 0 },
     { "undefine", cmd_undefine, domain_only_opts, N_("undefine a domain"),
       N_("Undefine an inactive domain, or convert persistent to transient."), 0 },
+    { "vcpuinfo", vsh_cmd_vcpuinfo, vsh_vcpuinfo_opts, N_("detailed domain vcpu information"),
+      N_("Returns basic information about the domain virtual CPUs."), 0 },
+    { "vncdisplay", vsh_cmd_vncdisplay, vsh_vncdisplay_opts, N_("vnc display"),
+      N_("Output the IP address and port number for the VNC display."), 0 },
     { NULL },
 };

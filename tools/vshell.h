@@ -107,6 +107,13 @@ extern const VshOptDef vsh_console_opts[];
  * FALSE with errno set on failure. */
 gboolean vsh_write_all(int fd, const char *buf, gsize len);
 gboolean vsh_cmd_console(Vsh *ctl, const VshCmd *cmd);
+/* vcpuinfo and vncdisplay (vshell-monitor.c), rows of the domain group. */
+extern const VshOptDef vsh_vcpuinfo_opts[];
+extern const VshOptDef vsh_vncdisplay_opts[];
+gboolean vsh_cmd_vcpuinfo(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_vncdisplay(Vsh *ctl, const VshCmd *cmd);
+/* The CPUs set in @map (@ncpus bits) as ranges, "0-3,6" (vcpuinfo --pretty). */
+char *vsh_cpumap_format(const unsigned char *map, int ncpus);
 
 /* ---- option access ---- */
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);
@@ -157,6 +164,8 @@ void vsh_table_print(Vsh *ctl, VshTable *table);
 
 /* ---- lookups by name, UUID (and id), printing virsh's error ---- */
 VmmDomain *vsh_lookup_domain(Vsh *ctl, const VshCmd *cmd, const char *optname);
+/* The same for the name, id or UUID @n. */
+VmmDomain *vsh_lookup_domain_by(Vsh *ctl, const char *n);
 VmmNetwork *vsh_lookup_network(Vsh *ctl, const VshCmd *cmd, const char *optname);
 VmmStoragePool *vsh_lookup_pool(Vsh *ctl, const VshCmd *cmd, const char *optname);
 VmmStoragePool *vsh_lookup_pool_by_string(Vsh *ctl, const char *n);
