@@ -1175,7 +1175,8 @@ disk_blockdevs(Build *b, const VmmDomainDiskDef *disk, guint n)
     cache_props(s, disk);
     add_props(b, "-blockdev", s);
 
-    propf(f, "node-name", "vmm-%u-format", n);
+    g_autofree char *format = vmm_qemu_disk_format_node(n - 1);
+    prop(f, "node-name", format);
     prop(f, "read-only", readonly ? "on" : "off");
     if (disk->discard == VMM_DISK_DISCARD_UNMAP)
         prop(f, "discard", "unmap");
@@ -1185,6 +1186,12 @@ disk_blockdevs(Build *b, const VmmDomainDiskDef *disk, guint n)
     prop(f, "driver", disk->driver_type ? disk->driver_type : "raw");
     prop(f, "file", storage);
     add_props(b, "-blockdev", f);
+}
+
+char *
+vmm_qemu_disk_format_node(guint pos)
+{
+    return g_strdup_printf("vmm-%u-format", pos + 1);
 }
 
 static gboolean
@@ -1229,8 +1236,10 @@ build_disk(Build *b, const VmmDomainDiskDef *disk, guint pos, GError **error)
     default:
         g_assert_not_reached();
     }
-    if (disk->src_path)
-        propf(s, "drive", "vmm-%u-format", n);
+    if (disk->src_path) {
+        g_autofree char *format = vmm_qemu_disk_format_node(pos);
+        prop(s, "drive", format);
+    }
     switch (disk->bus) {
     case VMM_DISK_BUS_VIRTIO:
         device_id(s, &disk->info, "virtio-disk%d", disk_index(disk->dst));

@@ -44,6 +44,10 @@ typedef struct {
     int monitor_fd;                  /* the one of them QEMU's QMP listens on */
 } VmmQemuCommand;
 
+/* The node name of the format layer of the disk at @pos in a domain's
+ * disks: -blockdev's node-name, which query-blockstats reports back. */
+char *vmm_qemu_disk_format_node(guint pos);
+
 /*
  * Build the QEMU command line of @def for the binary described by @caps.
  * Devices or options the driver cannot run fail with

@@ -31,6 +31,7 @@
 #include "util/vmm_file.h"
 #include "drivers/network/network_port.h"
 #include "drivers/qemu/qemu_console.h"
+#include "drivers/qemu/qemu_stats.h"
 
 /* libvirt's virDomainShutdownFlagValues (the reboot flags share them). */
 #define SHUTDOWN_ACPI_POWER_BTN (1 << 0)
@@ -678,6 +679,36 @@ job_command(VmmDomainObj *obj, QemuDomainPriv *priv, const char *command,
     return ret != NULL;
 }
 
+/* A query on the locked @obj's QEMU: no job (queries never wait on one),
+ * the object unlocked meanwhile, the job deadline for QEMU's answer. */
+VmmJsonNode *
+qemu_domain_query(VmmDomainObj *obj, const char *command, VmmJsonNode *args, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    QemuRun *run = priv->run;
+    VmmJsonNode *ret;
+
+    if (!check_running(obj, priv, error)) {
+        vmm_json_node_free(args);
+        return NULL;
+    }
+    run_ref(run);
+    vmm_obj_unlock(obj);
+    ret = vmm_qemu_monitor_command(run->mon, command, args, qemu_driver->job_timeout_ms,
+                                   NULL, error);
+    vmm_obj_lock(obj);
+    run_unref(run);
+    return ret;
+}
+
+pid_t
+qemu_domain_pid(VmmDomainObj *obj)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+
+    return priv->run && priv->run->proc ? vmm_qemu_process_get_pid(priv->run->proc) : 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Start                                                               */
 
@@ -1167,24 +1198,18 @@ qemu_domain_resume(VmmDomainObj *obj, GError **error)
 guint64
 qemu_domain_cpu_time(VmmDomainObj *obj)
 {
-    QemuDomainPriv *priv = priv_get(obj);
+    pid_t pid = qemu_domain_pid(obj);
     g_autofree char *path = NULL;
     g_autofree char *text = NULL;
-    g_auto(GStrv) fields = NULL;
-    const char *p;
     guint64 ticks;
 
-    if (!priv->run || !priv->run->proc)
+    if (!pid)
         return 0;
-    path = g_strdup_printf("/proc/%d/stat", (int)vmm_qemu_process_get_pid(priv->run->proc));
-    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')))
+    path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    if (!g_file_get_contents(path, &text, NULL, NULL) ||
+        !qemu_parse_proc_stat(text, &ticks, NULL))
         return 0;
-    /* After "pid (comm)": state is field 3; utime and stime are 14, 15. */
-    fields = g_strsplit(p + 2, " ", 16);
-    if (g_strv_length(fields) < 14)
-        return 0;
-    ticks = g_ascii_strtoull(fields[11], NULL, 10) + g_ascii_strtoull(fields[12], NULL, 10);
-    return ticks * (G_GUINT64_CONSTANT(1000000000) / (guint64)sysconf(_SC_CLK_TCK));
+    return qemu_ticks_to_ns(ticks);
 }
 
 /* ------------------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include "qemu_driver_priv.h"
 #include "qemu_driver.h"
 #include "drivers/network/network_port.h"
+#include "drivers/qemu/qemu_stats.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -843,4 +844,13 @@ const VmmDriver vmm_qemu_driver = {
 
     .connect_get_domain_capabilities = qemu_connect_get_domain_capabilities,
     .domain_interface_addresses = qemu_domain_interface_addresses,
+
+    .domain_stats_groups = VMM_DOMAIN_STATS_CPU_TOTAL | VMM_DOMAIN_STATS_BALLOON |
+                           VMM_DOMAIN_STATS_VCPU | VMM_DOMAIN_STATS_INTERFACE |
+                           VMM_DOMAIN_STATS_BLOCK,
+    .domain_memory_stats = qemu_domain_memory_stats,
+    .domain_block_stats = qemu_domain_block_stats,
+    .domain_interface_stats = qemu_domain_interface_stats,
+    .domain_get_vcpus = qemu_domain_get_vcpus,
+    .node_get_cpu_map = qemu_node_get_cpu_map,
 };

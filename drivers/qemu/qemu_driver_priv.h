@@ -105,6 +105,12 @@ gboolean qemu_domain_suspend(VmmDomainObj *obj, GError **error);
 gboolean qemu_domain_resume(VmmDomainObj *obj, GError **error);
 /* CPU time of the running QEMU (ns), from /proc. */
 guint64 qemu_domain_cpu_time(VmmDomainObj *obj);
+/* Run the query @command (@args taken, may be NULL) on the running QEMU of
+ * the locked @obj, unlocked while waiting; no job.  The reply or NULL. */
+VmmJsonNode *qemu_domain_query(VmmDomainObj *obj, const char *command, VmmJsonNode *args,
+                               GError **error);
+/* The pid of the locked @obj's QEMU, 0 when not running. */
+pid_t qemu_domain_pid(VmmDomainObj *obj);
 /* Drop the run state of a domain taken out of the list. */
 void qemu_domain_priv_drop(VmmDomainObj *obj);
 
