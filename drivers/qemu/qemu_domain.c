@@ -831,6 +831,13 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
 
     for (guint i = 0; def->devices.graphics && i < def->devices.graphics->len; i++) {
         VmmDomainGraphicsDef *g = def->devices.graphics->pdata[i];
+        VmmGraphicsListen *l = g->listens && g->listens->len ? g->listens->pdata[0] : NULL;
+
+        /* The live definition names the address QEMU listens on, the
+         * default one too (libvirt's vnc_listen), as vncdisplay reads it. */
+        if ((g->type == VMM_GRAPHICS_TYPE_VNC || g->type == VMM_GRAPHICS_TYPE_SPICE) && l &&
+            l->type == VMM_GRAPHICS_LISTEN_ADDRESS && !l->address)
+            l->address = g_strdup("127.0.0.1");
 
         if (g->type == VMM_GRAPHICS_TYPE_VNC && (g->autoport || g->port < 0) &&
             !run->vnc_port) {
