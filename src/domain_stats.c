@@ -29,17 +29,37 @@ vmm_typed_params_free(VmmTypedParameter *params, int nparams)
     g_free(params);
 }
 
+/* The parameter @name of @type, or NULL. */
+static const VmmTypedParameter *
+params_find(const VmmTypedParameter *params, int nparams, const char *name, int type)
+{
+    for (int i = 0; params && i < nparams; i++) {
+        if (params[i].type == type && g_str_equal(params[i].field, name))
+            return &params[i];
+    }
+    return NULL;
+}
+
+gboolean
+vmm_typed_params_get_int(const VmmTypedParameter *params, int nparams, const char *name,
+                         int *value)
+{
+    const VmmTypedParameter *p = params_find(params, nparams, name, VMM_TYPED_PARAM_INT);
+
+    if (p)
+        *value = p->value.i;
+    return p != NULL;
+}
+
 gboolean
 vmm_typed_params_get_llong(const VmmTypedParameter *params, int nparams, const char *name,
                            gint64 *value)
 {
-    for (int i = 0; params && i < nparams; i++) {
-        if (params[i].type == VMM_TYPED_PARAM_LLONG && g_str_equal(params[i].field, name)) {
-            *value = params[i].value.l;
-            return TRUE;
-        }
-    }
-    return FALSE;
+    const VmmTypedParameter *p = params_find(params, nparams, name, VMM_TYPED_PARAM_LLONG);
+
+    if (p)
+        *value = p->value.l;
+    return p != NULL;
 }
 
 static void

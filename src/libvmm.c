@@ -873,19 +873,6 @@ vmm_network_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
 /* ------------------------------------------------------------------ */
 /* Typed parameters and bulk domain statistics                         */
 
-gboolean
-vmm_typed_params_get_int(const VmmTypedParameter *params, int nparams, const char *name,
-                         int *value)
-{
-    for (int i = 0; params && i < nparams; i++) {
-        if (params[i].type == VMM_TYPED_PARAM_INT && g_str_equal(params[i].field, name)) {
-            *value = params[i].value.i;
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
 void
 vmm_domain_stats_record_free(VmmDomainStatsRecord *rec)
 {

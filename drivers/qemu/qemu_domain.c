@@ -654,37 +654,13 @@ check_running(VmmDomainObj *obj, QemuDomainPriv *priv, GError **error)
     return TRUE;
 }
 
-/* Run @command on the locked @obj's QEMU within the job deadline, the
- * object unlocked meanwhile.  Fails when the domain stopped meanwhile. */
-static gboolean
-job_command(VmmDomainObj *obj, QemuDomainPriv *priv, const char *command,
-            const char *job, GError **error)
+/* Run @command (@args taken) on the locked @obj's QEMU within the job
+ * deadline, the object unlocked meanwhile; @job names it in the deadline
+ * message (NULL: a query).  Fails when the domain stopped meanwhile. */
+static VmmJsonNode *
+monitor_call(VmmDomainObj *obj, QemuDomainPriv *priv, const char *command, VmmJsonNode *args,
+             const char *job, GError **error)
 {
-    QemuRun *run = priv->run;
-    g_autoptr(VmmJsonNode) ret = NULL;
-
-    if (!check_running(obj, priv, error))
-        return FALSE;
-    run_ref(run);
-    vmm_obj_unlock(obj);
-    ret = vmm_qemu_monitor_command(run->mon, command, NULL, qemu_driver->job_timeout_ms,
-                                   job, error);
-    vmm_obj_lock(obj);
-    if (ret && priv->run != run) {
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
-                      _("domain is not running"));
-        g_clear_pointer(&ret, vmm_json_node_free);
-    }
-    run_unref(run);
-    return ret != NULL;
-}
-
-/* A query on the locked @obj's QEMU: no job (queries never wait on one),
- * the object unlocked meanwhile, the job deadline for QEMU's answer. */
-VmmJsonNode *
-qemu_domain_query(VmmDomainObj *obj, const char *command, VmmJsonNode *args, GError **error)
-{
-    QemuDomainPriv *priv = priv_get(obj);
     QemuRun *run = priv->run;
     VmmJsonNode *ret;
 
@@ -695,10 +671,31 @@ qemu_domain_query(VmmDomainObj *obj, const char *command, VmmJsonNode *args, GEr
     run_ref(run);
     vmm_obj_unlock(obj);
     ret = vmm_qemu_monitor_command(run->mon, command, args, qemu_driver->job_timeout_ms,
-                                   NULL, error);
+                                   job, error);
     vmm_obj_lock(obj);
+    if (ret && priv->run != run) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("domain is not running"));
+        g_clear_pointer(&ret, vmm_json_node_free);
+    }
     run_unref(run);
     return ret;
+}
+
+static gboolean
+job_command(VmmDomainObj *obj, QemuDomainPriv *priv, const char *command,
+            const char *job, GError **error)
+{
+    g_autoptr(VmmJsonNode) ret = monitor_call(obj, priv, command, NULL, job, error);
+
+    return ret != NULL;
+}
+
+/* Queries take no job: they never wait on one. */
+VmmJsonNode *
+qemu_domain_query(VmmDomainObj *obj, const char *command, VmmJsonNode *args, GError **error)
+{
+    return monitor_call(obj, priv_get(obj), command, args, NULL, error);
 }
 
 pid_t
