@@ -138,6 +138,20 @@ event_deregister(VmmConnect *conn, VmmEventKind kind, int id, GError **error)
     return TRUE;
 }
 
+void
+vmm_event_forget_conn(VmmConnect *conn)
+{
+    GPtrArray *regs = NULL;
+
+    g_mutex_lock(&lock);
+    if (by_conn)
+        g_hash_table_steal_extended(by_conn, conn, NULL, (gpointer *)&regs);
+    g_mutex_unlock(&lock);
+    /* Outside the lock: a free_opaque may call back into the registry. */
+    if (regs)
+        g_ptr_array_unref(regs);
+}
+
 /* The registrations of @kind on @conn, referenced, or NULL. */
 static GPtrArray *
 event_collect(VmmConnect *conn, VmmEventKind kind)

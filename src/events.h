@@ -27,6 +27,10 @@ void vmm_event_emit_network_lifecycle(VmmConnect *conn, VmmNetwork *net, int eve
 void vmm_event_emit_storage_pool_lifecycle(VmmConnect *conn, VmmStoragePool *pool,
                                            int event, int detail);
 
+/* Drop every registration of @conn, which is going away (its opaques are
+ * freed once no emit is still calling them). */
+void vmm_event_forget_conn(VmmConnect *conn);
+
 /* Number of callbacks of @kind on @conn (tests, and the remote driver). */
 guint vmm_event_count(VmmConnect *conn, VmmEventKind kind);
 

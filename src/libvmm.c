@@ -8,6 +8,7 @@
  * read-only connections, all in entry_check(), then hands off.
  */
 #include "driver.h"
+#include "events.h"
 #include "remote/remote_driver.h"
 #include "remote/remote_uri.h"
 #include "drivers/network/network_driver.h"
@@ -151,6 +152,9 @@ vmm_connect_unref(VmmConnect *conn)
 {
     if (!conn || !g_atomic_int_dec_and_test(&conn->ref))
         return;
+    /* Registrations are keyed by the pointer: none may outlive it (a new
+     * connection at the same address would inherit them). */
+    vmm_event_forget_conn(conn);
     if (conn->driver && conn->driver->connect_close)
         conn->driver->connect_close(conn);
     g_free(conn->uri);

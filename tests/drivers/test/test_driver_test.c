@@ -956,6 +956,40 @@ test_threads(void)
     g_assert_cmpint(vmm_connect_num_of_domains(conn, NULL), ==, 1);
 }
 
+static void
+count_event(VmmConnect *conn, VmmDomain *dom, int event, int detail, gpointer opaque)
+{
+    (*(int *)opaque)++;
+}
+
+static void
+count_free(gpointer opaque)
+{
+    (*(int *)opaque) += 100;
+}
+
+/* Closing a connection drops its event registrations (their opaques are
+ * freed), so nothing keyed by its address survives it. */
+static void
+test_events_close(void)
+{
+    VmmConnect *conn = open_default();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    int seen = 0;
+
+    g_assert_cmpint(vmm_connect_domain_event_register(conn, count_event, &seen, count_free,
+                                                      &err), >=, 0);
+    g_assert_no_error(err);
+    dom = vmm_domain_lookup_by_name(conn, "test", &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_suspend(dom, &err));
+    g_assert_cmpint(seen, ==, 1);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    vmm_connect_unref(conn);
+    g_assert_cmpint(seen, ==, 101);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -975,5 +1009,6 @@ main(int argc, char **argv)
     g_test_add_func("/drivers/test/readonly", test_readonly);
     g_test_add_func("/drivers/test/no-support", test_no_support);
     g_test_add_func("/drivers/test/threads", test_threads);
+    g_test_add_func("/drivers/test/events-close", test_events_close);
     return g_test_run();
 }
