@@ -283,6 +283,8 @@ vmm_domain_event_detail_to_string(int event, int detail)
                                            "Saved", "Failed", "Snapshot" };
     static const char *const shutdown[] = { "Finished", "Finished after guest request",
                                             "Finished after host request" };
+    static const char *const pmsuspended[] = { "Memory", "Disk" };
+    static const char *const crashed[] = { "Panicked", "Crashloaded" };
     static const struct { const char *const *names; size_t n; } tables[] = {
         { defined, G_N_ELEMENTS(defined) },
         { undefined, G_N_ELEMENTS(undefined) },
@@ -291,6 +293,8 @@ vmm_domain_event_detail_to_string(int event, int detail)
         { resumed, G_N_ELEMENTS(resumed) },
         { stopped, G_N_ELEMENTS(stopped) },
         { shutdown, G_N_ELEMENTS(shutdown) },
+        { pmsuspended, G_N_ELEMENTS(pmsuspended) },
+        { crashed, G_N_ELEMENTS(crashed) },
     };
 
     if (event < 0 || event >= (int)G_N_ELEMENTS(tables) || detail < 0 ||

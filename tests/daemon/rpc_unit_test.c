@@ -232,6 +232,13 @@ test_events(void)
     g_assert_cmpstr(vmm_domain_event_detail_to_string(VMM_DOMAIN_EVENT_STOPPED,
                                                       VMM_DOMAIN_EVENT_STOPPED_DESTROYED),
                     ==, "Destroyed");
+    /* virsh event's words for every event that has details. */
+    g_assert_cmpstr(vmm_domain_event_detail_to_string(VMM_DOMAIN_EVENT_CRASHED, 0), ==,
+                    "Panicked");
+    g_assert_cmpstr(vmm_domain_event_detail_to_string(VMM_DOMAIN_EVENT_PMSUSPENDED, 1), ==,
+                    "Disk");
+    g_assert_cmpstr(vmm_domain_event_detail_to_string(VMM_DOMAIN_EVENT_CRASHED, 2), ==,
+                    "Unknown");
     g_assert_cmpstr(vmm_domain_event_detail_to_string(42, 0), ==, "Unknown");
     g_clear_pointer(&dom, vmm_domain_unref);
 }
