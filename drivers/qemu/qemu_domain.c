@@ -241,7 +241,26 @@ owned_load(GPtrArray *owned, const char *name)
     }
 }
 
-/* Give back what the run borrowed (files, port, status file); once. */
+/* Remove the per-run directory RUNDIR/NAME.d: the monitor socket and the
+ * channel sockets QEMU made there.  Nothing in it outlives a run. */
+static void
+remove_dom_dir(const char *dir)
+{
+    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+    const char *f;
+
+    while (d && (f = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, f, NULL);
+
+        if (unlink(path) < 0 && errno != ENOENT)
+            g_warning("cannot remove '%s': %s", path, g_strerror(errno));
+    }
+    if (d && rmdir(dir) < 0 && errno != ENOENT)
+        g_warning("cannot remove '%s': %s", dir, g_strerror(errno));
+}
+
+/* Give back what the run borrowed (files, port, status file, its
+ * directory); once. */
 static void
 run_release(QemuRun *run)
 {
@@ -256,6 +275,7 @@ run_release(QemuRun *run)
     run->vnc_port = 0;
     if (run->proc)
         vmm_qemu_process_remove_status(run->proc);
+    remove_dom_dir(run->dom_dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -315,13 +335,30 @@ state_word(int state)
            state == VMM_DOMAIN_SHUTDOWN ? "shutdown" : "running";
 }
 
+/* Rewrite the status file with the state and reason, which a restarted
+ * vmmd reads back. */
 static void
-save_status(QemuRun *run, int state)
+save_status(QemuRun *run, int state, int reason)
 {
     g_autoptr(GError) err = NULL;
 
-    if (run->proc && !vmm_qemu_process_save_status(run->proc, state_word(state), &err))
+    if (!run->proc)
+        return;
+    vmm_qemu_process_set_reason(run->proc, vmm_domain_reason_to_string(state, reason));
+    if (!vmm_qemu_process_save_status(run->proc, state_word(state), &err))
         g_warning("%s", err->message);
+}
+
+/* The reason named @word for @state (the status file's), 0 (unknown) when
+ * it names none. */
+static int
+reason_from_word(int state, const char *word)
+{
+    for (int r = 1; word && r < 32; r++) {
+        if (g_str_equal(vmm_domain_reason_to_string(state, r), word))
+            return r;
+    }
+    return 0;
 }
 
 /*
@@ -468,7 +505,7 @@ static void
 set_state(VmmDomainObj *obj, QemuRun *run, int state, int reason)
 {
     vmm_domain_obj_set_state(obj, state, reason);
-    save_status(run, state);
+    save_status(run, state, reason);
 }
 
 static void
@@ -1022,6 +1059,7 @@ qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
         vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
         pending_add(events, obj, VMM_DOMAIN_EVENT_SUSPENDED, VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
     }
+    save_status(run, obj->state, obj->reason);
     if (run->early_panic)
         panic_action(run, events);
     /* An exit before priv->run was set went unhandled. */
@@ -1245,7 +1283,7 @@ reconnect_one(const char *path)
     VmmDomainObj *obj;
     QemuRun *run;
     int id = status_file_id(path);
-    const char *state;
+    const char *state, *reason;
 
     /* The run is the callbacks' opaque before its object is known; its
      * callbacks ignore it until run->obj is set (the loop does not run
@@ -1279,7 +1317,10 @@ reconnect_one(const char *path)
                 vmm_obj_end(obj);
             }
             if (dead) {
+                g_autofree char *dir = g_strdup_printf("%s/%s.d", d->run_dir, def->name);
+
                 unlink(path);
+                remove_dom_dir(dir);
                 g_message("domain '%s' stopped while vmmd was away", def->name);
             }
         }
@@ -1297,9 +1338,13 @@ reconnect_one(const char *path)
     owned_load(run->owned, def->name);
     run->mon = vmm_qemu_monitor_ref(vmm_qemu_process_get_monitor(proc));
     state = vmm_qemu_process_get_state(proc);
-    vmm_domain_obj_start(d->domains, obj, id, VMM_DOMAIN_RUNNING_UNKNOWN);
+    /* The state is QEMU's (query-status), the reason the one the status
+     * file kept when it fits that state. */
+    reason = vmm_qemu_process_get_reason(proc);
+    vmm_domain_obj_start(d->domains, obj, id, reason_from_word(VMM_DOMAIN_RUNNING, reason));
     if (g_strcmp0(state, "paused") == 0)
-        vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_UNKNOWN);
+        vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED,
+                                 reason_from_word(VMM_DOMAIN_PAUSED, reason));
     else if (g_strcmp0(state, "shutdown") == 0)
         vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
     priv_get(obj)->run = run;

@@ -33,6 +33,7 @@ struct _VmmQemuProcess {
     char *status_path;
     VmmDomainDef *def;
     char *state;
+    char *reason;                 /* the domain's state reason ("booted") */
     int monitor_timeout_ms;
     GMainContext *ctx;
     VmmQemuMonitor *mon;
@@ -228,6 +229,8 @@ vmm_qemu_process_save_status(VmmQemuProcess *proc, const char *state, GError **e
         proc->state = g_strdup(state);
     }
     vmm_buf_attr(buf, "state", proc->state);
+    if (proc->reason)
+        vmm_buf_attr(buf, "reason", proc->reason);
     vmm_buf_attr_printf(buf, "pid", "%d", (int)proc->pid);
     vmm_buf_attr_printf(buf, "starttime", "%" G_GUINT64_FORMAT, proc->start_time);
     g_string_append(buf, ">\n");
@@ -411,6 +414,7 @@ vmm_qemu_process_reconnect(const char *status_path, const char *log_dir,
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(xmlXPathContext) ctxt = NULL;
     g_autofree char *pid_str = NULL, *start_str = NULL, *mon_path = NULL, *state = NULL;
+    g_autofree char *reason = NULL;
     g_autofree char *domain_xml = NULL;
     g_autoptr(VmmDomainDef) def = NULL;
     g_autoptr(VmmQemuProcess) proc = NULL;
@@ -432,6 +436,7 @@ vmm_qemu_process_reconnect(const char *status_path, const char *log_dir,
     start_str = vmm_xml_string(ctxt, "string(./@starttime)");
     mon_path = vmm_xml_string(ctxt, "string(./monitor/@path)");
     state = vmm_xml_string(ctxt, "string(./@state)");
+    reason = vmm_xml_string(ctxt, "string(./@reason)");
     if (!pid_str || !start_str || !mon_path ||
         !(domain = vmm_xml_node(ctxt, "./domain"))) {
         vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
@@ -466,6 +471,8 @@ vmm_qemu_process_reconnect(const char *status_path, const char *log_dir,
     proc->monitor_path = g_steal_pointer(&mon_path);
     proc->status_path = g_strdup(status_path);
     proc->state = g_steal_pointer(&state);
+    if (reason && *reason)
+        proc->reason = g_steal_pointer(&reason);
     if (log_dir)
         proc->log_path = g_strdup_printf("%s/%s.log", log_dir, def->name);
     {
@@ -579,6 +586,7 @@ vmm_qemu_process_free(VmmQemuProcess *proc)
     g_free(proc->log_path);
     g_free(proc->status_path);
     g_free(proc->state);
+    g_free(proc->reason);
     g_free(proc);
 }
 
@@ -587,4 +595,14 @@ VmmQemuMonitor *vmm_qemu_process_get_monitor(VmmQemuProcess *proc) { return proc
 const char *vmm_qemu_process_get_log_path(VmmQemuProcess *proc) { return proc->log_path; }
 const char *vmm_qemu_process_get_status_path(VmmQemuProcess *proc) { return proc->status_path; }
 const char *vmm_qemu_process_get_state(VmmQemuProcess *proc) { return proc->state; }
+const char *vmm_qemu_process_get_reason(VmmQemuProcess *proc) { return proc->reason; }
+
+void
+vmm_qemu_process_set_reason(VmmQemuProcess *proc, const char *reason)
+{
+    if (g_strcmp0(reason, proc->reason) != 0) {
+        g_free(proc->reason);
+        proc->reason = g_strdup(reason);
+    }
+}
 gboolean vmm_qemu_process_has_exited(VmmQemuProcess *proc) { return g_atomic_int_get(&proc->exited); }

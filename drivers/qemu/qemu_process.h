@@ -99,6 +99,11 @@ gboolean vmm_qemu_process_kill(VmmQemuProcess *proc, gboolean graceful, int grac
 void vmm_qemu_process_free(VmmQemuProcess *proc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuProcess, vmm_qemu_process_free)
 
+/* The state reason written with the next status file (libvirt's names:
+ * "booted", "user"...); the one the file held after a reconnect, or NULL. */
+void vmm_qemu_process_set_reason(VmmQemuProcess *proc, const char *reason);
+const char *vmm_qemu_process_get_reason(VmmQemuProcess *proc);
+
 /* Rewrite the status file with @state ("running", "paused"...). */
 gboolean vmm_qemu_process_save_status(VmmQemuProcess *proc, const char *state,
                                       GError **error);

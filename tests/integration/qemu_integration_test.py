@@ -323,7 +323,8 @@ def case_vmmd_restart(d):
         assert "State:\tZ" not in f.read()
     d.start()
     assert d.qemu_pid("keeper") == pid
-    assert d.state("keeper").startswith("running"), d.state("keeper")
+    # The reason survives too (kept in the status file).
+    assert d.state("keeper") == "running (booted)", d.state("keeper")
     d.vshell("suspend", "keeper")
     assert d.state("keeper") == "paused (user)", d.state("keeper")
     d.vshell("resume", "keeper")

@@ -233,6 +233,8 @@ run_lifecycle(const char *type)
     g_autofree char *xml = hlt_xml(name, type, NULL, NULL);
     g_autofree char *live = NULL;
     g_autofree char *status = g_strdup_printf("%s/run/vmm/qemu/%s.xml", root, name);
+    g_autofree char *dom_dir = g_strdup_printf("%s/run/vmm/qemu/%s.d", root, name);
+    g_autofree char *monitor = g_strdup_printf("%s/monitor.sock", dom_dir);
     g_autoptr(VmmDomain) dom = NULL;
     VmmDomainInfo info;
     Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
@@ -249,6 +251,7 @@ run_lifecycle(const char *type)
     assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
     g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STARTED, VMM_DOMAIN_EVENT_STARTED_BOOTED));
     g_assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(monitor, G_FILE_TEST_EXISTS));
     g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
     live = vmm_domain_get_xml_desc(dom, 0, &err);
     g_assert_no_error(err);
@@ -278,6 +281,9 @@ run_lifecycle(const char *type)
     g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
                            VMM_DOMAIN_EVENT_STOPPED_DESTROYED));
     g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+    /* No per-run file outlives the run: no stale monitor socket. */
+    g_assert_false(g_file_test(monitor, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
     g_assert_false(vmm_domain_suspend(dom, &err));
     g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_INVALID);
     g_clear_error(&err);
@@ -546,6 +552,15 @@ test_crash(void)
     } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
     g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
+    /* A QEMU killed with SIGKILL leaves its monitor socket behind: vmmd
+     * removes it, with the run's directory. */
+    {
+        g_autofree char *dom_dir = g_strdup_printf("%s/run/vmm/qemu/crashy.d", root);
+        g_autofree char *monitor = g_strdup_printf("%s/monitor.sock", dom_dir);
+
+        g_assert_false(g_file_test(monitor, G_FILE_TEST_EXISTS));
+        g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
+    }
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
     vmm_connect_domain_event_deregister(conn, id, NULL);
     g_array_unref(seen.events);
@@ -618,7 +633,15 @@ test_reconnect(void)
     g_assert_no_error(err);
     g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
     g_assert_cmpint(status_pid("survivor"), ==, pid);
+    /* The reason survives the restart (the status file keeps it). */
+    assert_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
     g_assert_true(vmm_domain_suspend(dom, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+    dom = vmm_domain_lookup_by_name(conn, "survivor", &err);
     g_assert_no_error(err);
     assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
