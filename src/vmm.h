@@ -197,6 +197,15 @@ VmmDomain *vmm_domain_create_xml(VmmConnect *conn, const char *xml, unsigned int
                                  GError **error);
 /* Start a defined domain. */
 gboolean vmm_domain_create(VmmDomain *dom, unsigned int flags, GError **error);
+/* How vmm_domain_shutdown() and vmm_domain_reboot() reach the guest
+ * (libvirt's virDomainShutdownFlagValues); none: the driver's choice. */
+typedef enum {
+    VMM_DOMAIN_SHUTDOWN_ACPI_POWER_BTN = 1 << 0,
+    VMM_DOMAIN_SHUTDOWN_GUEST_AGENT = 1 << 1,
+    VMM_DOMAIN_SHUTDOWN_INITCTL = 1 << 2,
+    VMM_DOMAIN_SHUTDOWN_SIGNAL = 1 << 3,
+    VMM_DOMAIN_SHUTDOWN_PARAVIRT = 1 << 4,
+} VmmDomainShutdownFlags;
 gboolean vmm_domain_shutdown(VmmDomain *dom, unsigned int flags, GError **error);
 gboolean vmm_domain_reboot(VmmDomain *dom, unsigned int flags, GError **error);
 gboolean vmm_domain_reset(VmmDomain *dom, unsigned int flags, GError **error);

@@ -401,6 +401,36 @@ typedef enum {
     LC_RESUME,
 } LifeCycleOp;
 
+static const VshOptDef shutdown_opts[] = {
+    DOMAIN_OPT(N_("domain name, id or uuid")),
+    { "mode", VSH_OT_STRING, 0, N_("shutdown mode: acpi|agent|initctl|signal|paravirt") },
+    { NULL },
+};
+
+/* --mode of shutdown and reboot: a comma-separated list of modes. */
+static gboolean
+shutdown_modes(Vsh *ctl, const VshCmd *cmd, unsigned int *flags)
+{
+    static const char *const names[] = { "acpi", "agent", "initctl", "signal", "paravirt" };
+    const char *mode = vsh_cmd_string(cmd, "mode");
+    g_auto(GStrv) words = mode ? g_strsplit(mode, ",", -1) : NULL;
+
+    *flags = 0;
+    for (guint i = 0; words && words[i]; i++) {
+        guint m;
+
+        for (m = 0; m < G_N_ELEMENTS(names) && !g_str_equal(words[i], names[m]); m++)
+            ;
+        if (m == G_N_ELEMENTS(names)) {
+            vsh_error(ctl, _("Unknown mode %s value, expecting 'acpi', 'agent', 'initctl', "
+                             "'signal' or 'paravirt'"), words[i]);
+            return FALSE;
+        }
+        *flags |= 1u << m;
+    }
+    return TRUE;
+}
+
 static gboolean
 life_cycle(Vsh *ctl, const VshCmd *cmd, LifeCycleOp op)
 {
@@ -409,13 +439,16 @@ life_cycle(Vsh *ctl, const VshCmd *cmd, LifeCycleOp op)
     const char *name;
     gboolean ok = FALSE;
     const char *done = NULL, *failed = NULL;
+    unsigned int modes = 0;
 
+    if ((op == LC_SHUTDOWN || op == LC_REBOOT) && !shutdown_modes(ctl, cmd, &modes))
+        return FALSE;
     if (!dom)
         return FALSE;
     name = vmm_domain_get_name(dom);
     switch (op) {
     case LC_SHUTDOWN:
-        ok = vmm_domain_shutdown(dom, 0, &error);
+        ok = vmm_domain_shutdown(dom, modes, &error);
         done = _("Domain '%s' is being shutdown\n");
         failed = _("Failed to shutdown domain '%s'");
         break;
@@ -426,7 +459,7 @@ life_cycle(Vsh *ctl, const VshCmd *cmd, LifeCycleOp op)
         failed = _("Failed to destroy domain '%s'");
         break;
     case LC_REBOOT:
-        ok = vmm_domain_reboot(dom, 0, &error);
+        ok = vmm_domain_reboot(dom, modes, &error);
         done = _("Domain '%s' is being rebooted\n");
         failed = _("Failed to reboot domain '%s'");
         break;
@@ -872,13 +905,13 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("Edit the XML configuration for a domain."), 0 },
     { "list", cmd_list, list_opts, N_("list domains"),
       N_("Returns list of domains."), 0 },
-    { "reboot", cmd_reboot, domain_only_opts, N_("reboot a domain"),
+    { "reboot", cmd_reboot, shutdown_opts, N_("reboot a domain"),
       N_("Run a reboot command in the target domain."), 0 },
     { "reset", cmd_reset, domain_only_opts, N_("reset a domain"),
       N_("Reset the target domain as if by power button"), 0 },
     { "resume", cmd_resume, domain_only_opts, N_("resume a domain"),
       N_("Resume a previously suspended domain."), 0 },
-    { "shutdown", cmd_shutdown, domain_only_opts, N_("gracefully shutdown a domain"),
+    { "shutdown", cmd_shutdown, shutdown_opts, N_("gracefully shutdown a domain"),
       N_("Run shutdown in the target domain."), 0 },
     { "start", cmd_start, start_opts, N_("start a (previously defined) inactive domain"),
       N_("Start a domain, either from the last managedsave\nstate, or via a fresh boot if no managedsave state\nis present."), 0 },

@@ -719,10 +719,10 @@ build_lifecycle(Build *b)
     const VmmDomainDef *def = b->def;
     const char *lpc = b->q35 ? "ICH9-LPC" : "PIIX4_PM";
 
-    /* vmmd restarts or preserves a guest that powered off itself; QEMU
-     * only exits on its own when the action is destroy. */
-    if (def->on_poweroff != VMM_DOMAIN_LIFECYCLE_DESTROY)
-        add(b, "-no-shutdown");
+    /* QEMU never exits on a guest power-off by itself: vmmd restarts the
+     * guest (a reboot through the power button, on_poweroff restart),
+     * keeps it (preserve) or tells QEMU to quit. */
+    add(b, "-no-shutdown");
     if (def->on_reboot == VMM_DOMAIN_LIFECYCLE_DESTROY)
         add(b, "-no-reboot");
     if (def->pm_suspend_to_mem != VMM_TRISTATE_ABSENT) {

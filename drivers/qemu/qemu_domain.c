@@ -30,13 +30,9 @@
 
 #include "util/vmm_file.h"
 #include "drivers/network/network_port.h"
+#include "drivers/qemu/qemu_agent.h"
 #include "drivers/qemu/qemu_console.h"
 #include "drivers/qemu/qemu_stats.h"
-
-/* libvirt's virDomainShutdownFlagValues (the reboot flags share them). */
-#define SHUTDOWN_ACPI_POWER_BTN (1 << 0)
-#define SHUTDOWN_GUEST_AGENT (1 << 1)
-#define SHUTDOWN_ALL_MODES 0x1f
 
 typedef struct {
     char *path;
@@ -52,10 +48,13 @@ typedef struct {
     int id;
     VmmQemuProcess *proc;
     VmmQemuMonitor *mon;        /* referenced */
+    VmmQemuAgent *agent;        /* the guest agent, once used */
     int vnc_port;               /* allocated by us, or 0 */
     GPtrArray *owned;           /* OwnedFile*: chowned for the run */
     char *dom_dir;              /* RUNDIR/NAME.d: monitor, channels */
     gboolean got_shutdown;      /* SHUTDOWN seen: an exit is a shutdown */
+    gboolean fake_reboot;       /* reboot asked: the next SHUTDOWN resets */
+    gboolean restarting;        /* reset and cont sent: STOP is no pause */
     gboolean destroying;
     gboolean starting;          /* not yet the domain's run: see run_lock_early() */
     gboolean early_panic;       /* panicked while starting */
@@ -141,6 +140,7 @@ static void
 run_free_now(QemuRun *run)
 {
     vmm_qemu_process_free(run->proc);
+    vmm_qemu_agent_free(run->agent);
     if (run->mon)
         vmm_qemu_monitor_unref(run->mon);
     if (run->obj)
@@ -517,8 +517,9 @@ on_stop(VmmQemuMonitor *mon, gpointer opaque)
     if (!run_lock_current(run))
         return;
     events = pending_new();
-    /* After SHUTDOWN, QEMU (-no-shutdown) stops: that is no pause. */
-    if (run->obj->state == VMM_DOMAIN_RUNNING && !run->got_shutdown) {
+    /* After SHUTDOWN, QEMU (-no-shutdown) stops: that is no pause, nor
+     * on the way to a guest restarted. */
+    if (run->obj->state == VMM_DOMAIN_RUNNING && !run->got_shutdown && !run->restarting) {
         set_state(run->obj, run, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_SUSPENDED,
                     VMM_DOMAIN_EVENT_SUSPENDED_PAUSED);
@@ -536,7 +537,13 @@ on_resume(VmmQemuMonitor *mon, gpointer opaque)
     if (!run_lock_current(run))
         return;
     events = pending_new();
-    if (run->obj->state == VMM_DOMAIN_PAUSED) {
+    if (run->restarting) {
+        /* The guest restarted runs again (as libvirt: booted, unpaused). */
+        run->restarting = FALSE;
+        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+        pending_add(events, run->obj, VMM_DOMAIN_EVENT_RESUMED,
+                    VMM_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    } else if (run->obj->state == VMM_DOMAIN_PAUSED) {
         set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_UNPAUSED);
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_RESUMED,
                     VMM_DOMAIN_EVENT_RESUMED_UNPAUSED);
@@ -550,9 +557,18 @@ on_resume(VmmQemuMonitor *mon, gpointer opaque)
 static void
 restart_guest(QemuRun *run)
 {
+    run->restarting = TRUE;
     vmm_qemu_monitor_send(run->mon, "system_reset", NULL, qemu_driver->job_timeout_ms,
                           NULL, NULL);
     vmm_qemu_monitor_send(run->mon, "cont", NULL, qemu_driver->job_timeout_ms, NULL, NULL);
+}
+
+/* QEMU runs with -no-shutdown, so that a reboot can restart a guest that
+ * powered off: once the guest is down for good, ask QEMU to quit. */
+static void
+stop_after_shutdown(VmmQemuMonitor *mon)
+{
+    vmm_qemu_monitor_send(mon, "quit", NULL, qemu_driver->job_timeout_ms, NULL, NULL);
 }
 
 static void
@@ -561,31 +577,49 @@ on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer op
     QemuRun *run = opaque;
     VmmDomainDef *def;
     GArray *events;
-    gboolean current;
+    gboolean current, reboot;
 
     if (!run_lock_early(run, &current))
         return;
+    /* Our own `quit` after a shutdown makes a second SHUTDOWN. */
+    if (run->got_shutdown || run->destroying) {
+        vmm_obj_unlock(run->obj);
+        return;
+    }
+    def = vmm_domain_obj_def(run->obj);
+    /* A guest reset under -no-reboot (on_reboot destroy) ends the domain
+     * whatever on_poweroff says. */
+    reboot = reason && g_str_has_suffix(reason, "-reset");
     if (!current) {
         /* Still starting: the start reads the exit as a shutdown. */
         run->got_shutdown = TRUE;
+        if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_DESTROY || reboot)
+            stop_after_shutdown(mon);
         vmm_obj_unlock(run->obj);
         return;
     }
     events = pending_new();
-    if (!run->destroying) {
-        def = vmm_domain_obj_def(run->obj);
+    if (run->fake_reboot) {
+        /* The guest powered off on the reboot's power button: a transient
+         * shutdown, no state change nor event until it runs again. */
+        run->fake_reboot = FALSE;
+        restart_guest(run);
+    } else if ((def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
+                def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) && !reboot) {
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_SHUTDOWN,
                     guest ? VMM_DOMAIN_EVENT_SHUTDOWN_GUEST : VMM_DOMAIN_EVENT_SHUTDOWN_HOST);
-        if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
-            def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) {
-            /* QEMU stays (-no-shutdown): boot the guest again. */
-            restart_guest(run);
-            set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
-        } else {
-            /* destroy: QEMU exits by itself; preserve: it stays, stopped. */
-            run->got_shutdown = TRUE;
-            set_state(run->obj, run, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
-        }
+        /* QEMU stays (-no-shutdown): boot the guest again. */
+        restart_guest(run);
+        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    } else {
+        pending_add(events, run->obj, VMM_DOMAIN_EVENT_SHUTDOWN,
+                    guest ? VMM_DOMAIN_EVENT_SHUTDOWN_GUEST : VMM_DOMAIN_EVENT_SHUTDOWN_HOST);
+        run->got_shutdown = TRUE;
+        set_state(run->obj, run, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
+        /* destroy: QEMU (-no-shutdown) waits, stopped: end it, its exit
+         * then reads as a shutdown; preserve: it stays. */
+        if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_DESTROY || reboot)
+            stop_after_shutdown(mon);
     }
     vmm_obj_unlock(run->obj);
     pending_send(events);
@@ -1128,45 +1162,114 @@ qemu_domain_destroy(VmmDomainObj *obj, unsigned int flags, GError **error)
     return TRUE;
 }
 
-gboolean
-qemu_domain_shutdown(VmmDomainObj *obj, unsigned int flags, GError **error)
+/* guest-shutdown (@reboot: mode reboot) through the guest agent of the
+ * locked, running @obj, the object unlocked meanwhile. */
+static gboolean
+agent_shutdown(VmmDomainObj *obj, QemuDomainPriv *priv, gboolean reboot, GError **error)
 {
-    QemuDomainPriv *priv = priv_get(obj);
-    gboolean ok;
+    QemuRun *run = priv->run;
+    g_autoptr(VmmJsonNode) ret = NULL;
+    VmmJsonNode *args;
 
-    if (flags & ~SHUTDOWN_ACPI_POWER_BTN) {
-        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      (flags & SHUTDOWN_GUEST_AGENT) ?
-                      _("shutdown mode 'agent' is not supported yet; use 'acpi'") :
-                      _("only the ACPI shutdown mode is supported"));
+    if (!run->agent) {
+        g_autofree char *path = vmm_qemu_agent_socket_path(vmm_domain_obj_def(obj),
+                                                           run->dom_dir);
+
+        if (!path) {
+            vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                          _("QEMU guest agent is not configured"));
+            return FALSE;
+        }
+        run->agent = vmm_qemu_agent_new(path, run->name);
+    }
+    if (obj->state != VMM_DOMAIN_RUNNING) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
         return FALSE;
     }
-    if (!check_running(obj, priv, error) || !job_begin(obj, priv, "job shutdown", error))
+    run->fake_reboot = FALSE;
+    args = vmm_json_node_new_object();
+    vmm_json_node_object_set_string(args, "mode", reboot ? "reboot" : "powerdown");
+    run_ref(run);
+    vmm_obj_unlock(obj);
+    /* The agent does not answer guest-shutdown: QEMU's events tell the
+     * rest, as for the power button. */
+    ret = vmm_qemu_agent_command(run->agent, "guest-shutdown", args, FALSE,
+                                 qemu_driver->job_timeout_ms, error);
+    vmm_obj_lock(obj);
+    run_unref(run);
+    return ret != NULL;
+}
+
+/* Press the power button of the locked, running @obj's guest; @reboot:
+ * restart the guest once it powered off (libvirt's fake reboot). */
+static gboolean
+power_button(VmmDomainObj *obj, QemuDomainPriv *priv, gboolean reboot, const char *job,
+             GError **error)
+{
+    gboolean ok;
+
+    priv->run->fake_reboot = reboot;
+    ok = job_command(obj, priv, "system_powerdown", job, error);
+    if (!ok && priv->run)
+        priv->run->fake_reboot = FALSE;
+    return ok;
+}
+
+/* shutdown and reboot: through the guest agent or the ACPI power button
+ * (both flags: the agent first, the button when the agent fails). */
+static gboolean
+shutdown_or_reboot(VmmDomainObj *obj, unsigned int flags, gboolean reboot, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    const char *job = reboot ? "job reboot" : "job shutdown";
+    gboolean use_agent = (flags & VMM_DOMAIN_SHUTDOWN_GUEST_AGENT) != 0;
+    gboolean use_acpi = (flags & VMM_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) || !flags;
+    g_autoptr(GError) agent_err = NULL;
+    VmmDomainDef *def;
+    gboolean ok;
+
+    if (flags & ~(VMM_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VMM_DOMAIN_SHUTDOWN_GUEST_AGENT)) {
+        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                      reboot ? _("only the ACPI and agent reboot modes are supported") :
+                      _("only the ACPI and agent shutdown modes are supported"));
         return FALSE;
-    ok = job_command(obj, priv, "system_powerdown", "job shutdown", error);
+    }
+    if (!check_running(obj, priv, error) || !job_begin(obj, priv, job, error))
+        return FALSE;
+    if (!check_running(obj, priv, error)) {
+        job_end(priv);
+        return FALSE;
+    }
+    def = vmm_domain_obj_def(obj);
+    /* As libvirt: on_reboot destroy or preserve turn a reboot into a
+     * shutdown. */
+    if (reboot && (def->on_reboot == VMM_DOMAIN_LIFECYCLE_DESTROY ||
+                   def->on_reboot == VMM_DOMAIN_LIFECYCLE_PRESERVE))
+        reboot = FALSE;
+    if (use_agent) {
+        ok = agent_shutdown(obj, priv, reboot, use_acpi ? &agent_err : error);
+        if (ok || !use_acpi) {
+            job_end(priv);
+            return ok;
+        }
+        g_message("domain '%s': %s; using the ACPI power button", obj->parent.name,
+                  agent_err->message);
+    }
+    ok = power_button(obj, priv, reboot, job, error);
     job_end(priv);
     return ok;
 }
 
 gboolean
+qemu_domain_shutdown(VmmDomainObj *obj, unsigned int flags, GError **error)
+{
+    return shutdown_or_reboot(obj, flags, FALSE, error);
+}
+
+gboolean
 qemu_domain_reboot(VmmDomainObj *obj, unsigned int flags, GError **error)
 {
-    QemuDomainPriv *priv = priv_get(obj);
-    gboolean ok;
-
-    /* libvirt reboots with the ACPI button and a fake reboot on SHUTDOWN;
-     * vmm resets the machine (system_reset) for now, whatever the guest
-     * would have done with the button. */
-    if (flags & ~SHUTDOWN_ACPI_POWER_BTN) {
-        vmm_error_set(error, VMM_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                      _("only the ACPI reboot mode is supported"));
-        return FALSE;
-    }
-    if (!check_running(obj, priv, error) || !job_begin(obj, priv, "job reboot", error))
-        return FALSE;
-    ok = job_command(obj, priv, "system_reset", "job reboot", error);
-    job_end(priv);
-    return ok;
+    return shutdown_or_reboot(obj, flags, TRUE, error);
 }
 
 gboolean

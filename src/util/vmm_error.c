@@ -31,6 +31,7 @@ static const struct {
     { VMM_ERR_OPERATION_TIMEOUT, N_("Timed out during operation") },
     { VMM_ERR_ARGUMENT_UNSUPPORTED, N_("argument unsupported") },
     { VMM_ERR_OPERATION_UNSUPPORTED, N_("Operation not supported") },
+    { VMM_ERR_AGENT_UNRESPONSIVE, N_("Guest agent is not responding") },
     { VMM_ERR_ACCESS_DENIED, N_("access denied") },
     { VMM_ERR_STORAGE_VOL_EXIST, N_("storage volume already exists") },
     { VMM_ERR_XML_INVALID_SCHEMA, N_("XML document failed to validate against schema") },

@@ -21,6 +21,15 @@ import time
 
 QEMU = "/usr/bin/qemu-system-x86_64"
 MARKER = "VMM-GUEST-READY"
+# What the tiny guest prints when acpid sees the power button, and when its
+# agent acts on guest-shutdown.
+POWER_BUTTON = "VMM-GUEST-POWER-BUTTON"
+AGENT_POWERDOWN = "VMM-GUEST-AGENT powerdown"
+AGENT_REBOOT = "VMM-GUEST-AGENT reboot"
+AGENT_CHANNEL = """    <channel type='unix'>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+"""
 
 GUEST_XML = """<domain type='qemu'>
   <name>{name}</name>
@@ -38,7 +47,7 @@ GUEST_XML = """<domain type='qemu'>
       <source path='{serial}'/>
       <target port='0'/>
     </serial>
-  </devices>
+{devices}  </devices>
 </domain>
 """
 
@@ -134,11 +143,18 @@ class Vmmd:
     def serial(self, name):
         return os.path.join(self.root, "serial-%s.log" % name)
 
-    def define(self, name, extra=""):
+    def guest_xml(self, name, extra="", devices=""):
+        """Write the tiny guest's XML (@extra in <domain>, @devices in
+        <devices>) to ROOT/NAME.xml; returns the path."""
         path = os.path.join(self.root, name + ".xml")
         with open(path, "w") as f:
             f.write(GUEST_XML.format(name=name, kernel=self.kernel, initrd=self.initrd,
-                                     serial=self.serial(name), extra=extra))
+                                     serial=self.serial(name), extra=extra,
+                                     devices=devices))
+        return path
+
+    def define(self, name, extra="", devices=""):
+        path = self.guest_xml(name, extra, devices)
         self.vshell("define", path)
         return path
 
@@ -150,10 +166,10 @@ class Vmmd:
         wait_until("domain %s to be '%s'" % (name, want),
                    lambda: self.state(name) == want, timeout=timeout)
 
-    def markers(self, name):
+    def markers(self, name, text=MARKER):
         try:
             with open(self.serial(name), errors="replace") as f:
-                return f.read().count(MARKER)
+                return f.read().count(text)
         except FileNotFoundError:
             return 0
 
@@ -216,8 +232,14 @@ def case_lifecycle(d):
     d.vshell("resume", "tiny")
     assert d.state("tiny") == "running (unpaused)", d.state("tiny")
 
+    # reboot (ACPI, libvirt's fake reboot): the guest sees the power button
+    # and powers off; vmmd resets it in the same QEMU instead of stopping.
+    pid = d.qemu_pid("tiny")
     d.vshell("reboot", "tiny")
     d.wait_markers("tiny", 2)
+    assert d.markers("tiny", POWER_BUTTON) == 1, d.markers("tiny", POWER_BUTTON)
+    d.wait_state("tiny", "running (booted)", timeout=10)
+    assert d.qemu_pid("tiny") == pid
 
     # The guest powers itself off on the ACPI button; QEMU then exits.
     d.vshell("shutdown", "tiny")
@@ -236,10 +258,7 @@ def case_virsh(d):
     if not shutil.which("virsh"):
         log("SKIP: virsh is not installed")
         return 77
-    path = os.path.join(d.root, "vguest.xml")
-    with open(path, "w") as f:
-        f.write(GUEST_XML.format(name="vguest", kernel=d.kernel, initrd=d.initrd,
-                                 serial=d.serial("vguest"), extra=""))
+    path = d.guest_xml("vguest")
     d.virsh("define", path)
     d.virsh("start", "vguest")
     info = d.virsh("dominfo", "vguest").stdout
@@ -391,6 +410,62 @@ def case_poweroff_restart(d):
     d.vshell("undefine", "phoenix")
 
 
+def case_agent(d):
+    """shutdown and reboot --mode agent through the tiny guest's agent
+    (guest-sync, guest-shutdown), with vshell and stock virsh; a domain
+    without the agent channel gets a clear error."""
+    d.define("agent", devices=AGENT_CHANNEL)
+    d.vshell("start", "agent")
+    d.wait_markers("agent", 1)
+    ev = EventWatch(d) if shutil.which("virsh") else None
+    try:
+        # reboot: guest-shutdown mode reboot, the guest resets itself.
+        d.vshell("reboot", "agent", "--mode", "agent")
+        d.wait_markers("agent", 2)
+        assert d.markers("agent", AGENT_REBOOT) == 1
+        assert d.markers("agent", POWER_BUTTON) == 0
+        assert d.state("agent").startswith("running"), d.state("agent")
+        # shutdown: guest-shutdown mode powerdown; no power button pressed.
+        if ev:
+            d.virsh("shutdown", "agent", "--mode", "agent")
+        else:
+            d.vshell("shutdown", "agent", "--mode", "agent")
+        d.wait_state("agent", "shut off (shutdown)", timeout=30)
+        assert d.markers("agent", AGENT_POWERDOWN) == 1
+        assert d.markers("agent", POWER_BUTTON) == 0
+        if ev:
+            wait_until("the Stopped Shutdown event", lambda: ev.has("Stopped Shutdown"),
+                       timeout=20)
+    finally:
+        if ev:
+            ev.close()
+    p = d.vshell("shutdown", "agent", "--mode", "bogus", check=False)
+    assert p.returncode != 0 and "Unknown mode bogus value" in p.stderr, p.stderr
+
+    d.define("noagent")
+    d.vshell("start", "noagent")
+    p = d.vshell("shutdown", "noagent", "--mode", "agent", check=False)
+    assert p.returncode != 0
+    assert "argument unsupported: QEMU guest agent is not configured" in p.stderr, p.stderr
+    assert d.state("noagent") == "running (booted)", d.state("noagent")
+    d.vshell("destroy", "noagent")
+    d.vshell("undefine", "noagent")
+    d.vshell("undefine", "agent")
+
+
+def case_reboot_destroy(d):
+    """on_reboot destroy: reboot turns into a shutdown (as libvirt), the
+    domain ends shut off (shutdown) instead of booting again."""
+    d.define("once", "  <on_reboot>destroy</on_reboot>\n")
+    d.vshell("start", "once")
+    d.wait_markers("once", 1)
+    d.vshell("reboot", "once")
+    d.wait_state("once", "shut off (shutdown)", timeout=30)
+    assert d.markers("once", POWER_BUTTON) == 1
+    assert d.markers("once") == 1
+    d.vshell("undefine", "once")
+
+
 CASES = {
     "lifecycle": case_lifecycle,
     "virsh": case_virsh,
@@ -398,6 +473,8 @@ CASES = {
     "vmmd-restart": case_vmmd_restart,
     "stalled": case_stalled,
     "poweroff-restart": case_poweroff_restart,
+    "agent": case_agent,
+    "reboot-destroy": case_reboot_destroy,
 }
 
 

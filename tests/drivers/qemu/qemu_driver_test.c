@@ -392,6 +392,62 @@ test_unsupported(void)
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 }
 
+/* shutdown and reboot --mode agent: refused without the agent channel; with
+ * one but no agent in the guest (a HLT ROM), "not responding" at the job
+ * deadline, and the ACPI button as fallback when both modes are asked. */
+static void
+test_agent_modes(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *plain_xml = hlt_xml("noagent", "qemu", NULL, NULL);
+    g_autofree char *agent_xml = hlt_xml("silentagent", "qemu", NULL,
+                                         "    <channel type='unix'>\n"
+                                         "      <target type='virtio' "
+                                         "name='org.qemu.guest_agent.0'/>\n"
+                                         "    </channel>\n");
+    g_autofree char *sock = g_strdup_printf("%s/run/vmm/qemu/silentagent.d/"
+                                            "org.qemu.guest_agent.0", root);
+    g_autoptr(VmmDomain) plain = NULL;
+    g_autoptr(VmmDomain) agent = NULL;
+
+    plain = vmm_domain_create_xml(conn, plain_xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_false(vmm_domain_shutdown(plain, VMM_DOMAIN_SHUTDOWN_GUEST_AGENT, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_ARGUMENT_UNSUPPORTED);
+    g_assert_cmpstr(err->message, ==, "argument unsupported: QEMU guest agent is not configured");
+    g_clear_error(&err);
+    g_assert_false(vmm_domain_reboot(plain, VMM_DOMAIN_SHUTDOWN_GUEST_AGENT, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_ARGUMENT_UNSUPPORTED);
+    g_clear_error(&err);
+    g_assert_false(vmm_domain_shutdown(plain, VMM_DOMAIN_SHUTDOWN_INITCTL, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_ARGUMENT_UNSUPPORTED);
+    g_clear_error(&err);
+    assert_state(plain, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(vmm_domain_destroy(plain, 0, &err));
+
+    agent = vmm_domain_create_xml(conn, agent_xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(g_file_test(sock, G_FILE_TEST_EXISTS));
+    g_assert_false(vmm_domain_shutdown(agent, VMM_DOMAIN_SHUTDOWN_GUEST_AGENT, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_AGENT_UNRESPONSIVE);
+    g_assert_cmpstr(err->message, ==,
+                    "Guest agent is not responding: no reply from the agent of domain "
+                    "'silentagent' to 'guest-sync' within 2 s");
+    g_clear_error(&err);
+    g_assert_false(vmm_domain_reboot(agent, VMM_DOMAIN_SHUTDOWN_GUEST_AGENT, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_AGENT_UNRESPONSIVE);
+    g_clear_error(&err);
+    assert_state(agent, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    /* Agent first, the power button when it fails: that one is pressed. */
+    g_assert_true(vmm_domain_shutdown(agent, VMM_DOMAIN_SHUTDOWN_GUEST_AGENT |
+                                      VMM_DOMAIN_SHUTDOWN_ACPI_POWER_BTN, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_destroy(agent, 0, &err));
+    g_assert_no_error(err);
+    /* The channel's socket went with the run. */
+    g_assert_false(g_file_test(sock, G_FILE_TEST_EXISTS));
+}
+
 /* VNC autoport: the live definition gets the port vmmd chose from 5900
  * up; two guests get two ports; the inactive one keeps autoport. */
 static void
@@ -829,6 +885,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/transient", test_transient);
         g_test_add_func("/qemu-driver/kvm-error", test_kvm_error);
         g_test_add_func("/qemu-driver/unsupported", test_unsupported);
+        g_test_add_func("/qemu-driver/agent-modes", test_agent_modes);
         g_test_add_func("/qemu-driver/vnc-autoport", test_vnc_autoport);
         g_test_add_func("/qemu-driver/uefi-nvram", test_uefi_nvram);
         g_test_add_func("/qemu-driver/stalled", test_stalled);
