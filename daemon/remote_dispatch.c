@@ -715,6 +715,14 @@ DOM_VOID(h_domain_undefine_flags, remote_domain_undefine_flags_args,
          vmm_domain_undefine(dom, args->flags, error))
 DOM_VOID(h_domain_set_autostart, remote_domain_set_autostart_args,
          vmm_domain_set_autostart(dom, args->autostart != 0, error))
+DOM_VOID(h_domain_attach_device, remote_domain_attach_device_args,
+         vmm_domain_attach_device(dom, args->xml, error))
+DOM_VOID(h_domain_attach_device_flags, remote_domain_attach_device_flags_args,
+         vmm_domain_attach_device_flags(dom, args->xml, args->flags, error))
+DOM_VOID(h_domain_detach_device, remote_domain_detach_device_args,
+         vmm_domain_detach_device(dom, args->xml, error))
+DOM_VOID(h_domain_detach_device_flags, remote_domain_detach_device_flags_args,
+         vmm_domain_detach_device_flags(dom, args->xml, args->flags, error))
 
 HANDLER(h_domain_set_metadata, remote_domain_set_metadata_args, void)
 {
@@ -2019,6 +2027,14 @@ static const ProcRow proc_table[] = {
           remote_domain_set_autostart_args, W),
     ROW_A(DOMAIN_SET_METADATA, "virDomainSetMetadata", h_domain_set_metadata,
           remote_domain_set_metadata_args, W),
+    ROW_A(DOMAIN_ATTACH_DEVICE, "virDomainAttachDevice", h_domain_attach_device,
+          remote_domain_attach_device_args, W),
+    ROW_A(DOMAIN_ATTACH_DEVICE_FLAGS, "virDomainAttachDeviceFlags",
+          h_domain_attach_device_flags, remote_domain_attach_device_flags_args, W),
+    ROW_A(DOMAIN_DETACH_DEVICE, "virDomainDetachDevice", h_domain_detach_device,
+          remote_domain_detach_device_args, W),
+    ROW_A(DOMAIN_DETACH_DEVICE_FLAGS, "virDomainDetachDeviceFlags",
+          h_domain_detach_device_flags, remote_domain_detach_device_flags_args, W),
     ROW_AR(DOMAIN_GET_INFO, "virDomainGetInfo", h_domain_get_info,
            remote_domain_get_info_args, remote_domain_get_info_ret, P | I),
     ROW_AR(DOMAIN_GET_STATE, "virDomainGetState", h_domain_get_state,

@@ -205,6 +205,11 @@ struct _VmmDriver {
     /* @cpumap and @online may be NULL. */
     int (*node_get_cpu_map)(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
                             unsigned int flags, GError **error);
+    /* One device element; @flags VmmDomainModificationImpact. */
+    gboolean (*domain_attach_device)(VmmDomain *dom, const char *xml, unsigned int flags,
+                                     GError **error);
+    gboolean (*domain_detach_device)(VmmDomain *dom, const char *xml, unsigned int flags,
+                                     GError **error);
 };
 
 /* Append a parameter to @params (a GArray of VmmTypedParameter); @field

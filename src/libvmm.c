@@ -434,6 +434,24 @@ vmm_domain_is_persistent(VmmDomain *dom, GError **error)
     return drv->domain_is_persistent(dom, error);
 }
 
+/* Device changes: the plain calls are the flags ones on the running
+ * domain, as libvirt's drivers have them. */
+#define DOMAIN_DEVICE_OP(fn, member) \
+    gboolean fn##_flags(VmmDomain *dom, const char *xml, unsigned int flags, GError **error) \
+    { \
+        CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE); \
+        ENTRY(dom->conn, member, TRUE, FALSE); \
+        CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", FALSE); \
+        return drv->member(dom, xml, flags, error); \
+    } \
+    gboolean fn(VmmDomain *dom, const char *xml, GError **error) \
+    { \
+        return fn##_flags(dom, xml, VMM_DOMAIN_AFFECT_LIVE, error); \
+    }
+
+DOMAIN_DEVICE_OP(vmm_domain_attach_device, domain_attach_device)
+DOMAIN_DEVICE_OP(vmm_domain_detach_device, domain_detach_device)
+
 char *
 vmm_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
                         GError **error)

@@ -232,6 +232,19 @@ gboolean vmm_domain_set_metadata(VmmDomain *dom, int type, const char *metadata,
                                  const char *key, const char *uri,
                                  unsigned int flags, GError **error);
 
+/* Device hotplug and config edits (libvirt's virDomainAttachDeviceFlags
+ * etc.).  @xml is one device element; @flags are VmmDomainModificationImpact
+ * (CURRENT: live when running, else config).  Without flags, as libvirt's
+ * virDomainAttachDevice: the running domain only.  A live detach returns
+ * once QEMU reported the device gone (VMM_ERR_OPERATION_TIMEOUT when the
+ * guest did not release it in time). */
+gboolean vmm_domain_attach_device(VmmDomain *dom, const char *xml, GError **error);
+gboolean vmm_domain_attach_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
+                                        GError **error);
+gboolean vmm_domain_detach_device(VmmDomain *dom, const char *xml, GError **error);
+gboolean vmm_domain_detach_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
+                                        GError **error);
+
 /* Handle accessors; never fail. */
 VmmDomain *vmm_domain_ref(VmmDomain *dom);
 void vmm_domain_unref(VmmDomain *dom);

@@ -665,3 +665,65 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
     vmm_obj_end(obj);
     return ok;
 }
+
+/* ------------------------------------------------------------------ */
+/* Devices: attach and detach (the mock edits definitions only)        */
+
+static gboolean
+device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean attach,
+              GError **error)
+{
+    g_autoptr(VmmDomainDef) live = NULL;
+    VmmDomainObj *obj;
+    gboolean ok = FALSE;
+
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
+    if (!(obj = domain_find(dom, error)))
+        return FALSE;
+    if (!vmm_domain_obj_resolve_affect(obj, &flags, error))
+        goto out;
+    /* The live change is made on a copy and put in place last: a failing
+     * config change leaves both as they were. */
+    if (flags & VMM_DOMAIN_AFFECT_LIVE) {
+        VmmDomainDeviceKind kind;
+        gpointer dev = vmm_domain_device_parse(xml, &kind, error);
+
+        if (!dev)
+            goto out;
+        live = vmm_domain_def_copy(vmm_domain_obj_def(obj));
+        if (attach) {
+            if (!vmm_domain_def_attach_device(live, kind, dev, error))
+                goto out;
+        } else {
+            gboolean found = vmm_domain_def_detach_device(live, kind, dev, error);
+
+            vmm_domain_device_free(kind, dev);
+            if (!found)
+                goto out;
+        }
+    }
+    if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
+        !vmm_domain_obj_edit_config_device(obj, NULL, xml, attach, error))
+        goto out;
+    if (live) {
+        vmm_obj_prepare_live_change(obj);
+        vmm_domain_def_free(obj->parent.def);
+        obj->parent.def = g_steal_pointer(&live);
+    }
+    ok = TRUE;
+out:
+    vmm_obj_end(obj);
+    return ok;
+}
+
+gboolean
+test_domain_attach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error)
+{
+    return device_change(dom, xml, flags, TRUE, error);
+}
+
+gboolean
+test_domain_detach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error)
+{
+    return device_change(dom, xml, flags, FALSE, error);
+}

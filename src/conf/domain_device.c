@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "conf/domain_device_priv.h"
+#include "conf/domain_def.h"
 
 #include <string.h>
 
@@ -23,6 +24,8 @@ vmm_domain_device_kind_to_string(VmmDomainDeviceKind kind)
 }
 
 typedef gpointer (*DevParseFunc)(const xmlNode *node, GError **error);
+typedef void (*DevFormatFunc)(GString *buf, int indent, gconstpointer def,
+                              unsigned int flags);
 
 /* Where each element goes; the list field is found by offset so that one
  * loop handles every kind. */
@@ -30,11 +33,12 @@ static const struct {
     const char *element;
     DevParseFunc parse;
     GDestroyNotify free_func;
+    DevFormatFunc format;
     size_t list;
 } device_table[] = {
 #define DEV(el, kind, field) \
     { el, (DevParseFunc)dev_##kind##_parse, (GDestroyNotify)dev_##kind##_free, \
-      G_STRUCT_OFFSET(VmmDomainDevices, field) }
+      (DevFormatFunc)dev_##kind##_format, G_STRUCT_OFFSET(VmmDomainDevices, field) }
     DEV("disk", disk, disks),
     DEV("controller", controller, controllers),
     DEV("interface", net, interfaces),
@@ -352,4 +356,214 @@ vmm_domain_devices_find_net(const VmmDomainDevices *devs, const char *device)
             return (int)i;
     }
     return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* One device at a time                                                */
+
+/* The row of @kind in device_table, or NULL (chardevs). */
+static const typeof(device_table[0]) *
+kind_row(VmmDomainDeviceKind kind)
+{
+    const char *el = vmm_domain_device_kind_to_string(kind);
+
+    for (size_t i = 0; el && i < G_N_ELEMENTS(device_table); i++) {
+        if (strcmp(device_table[i].element, el) == 0)
+            return &device_table[i];
+    }
+    return NULL;
+}
+
+gpointer
+vmm_domain_device_parse(const char *xml, VmmDomainDeviceKind *kind, GError **error)
+{
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autofree char *wrapped = NULL;
+    const char *p = xml;
+    xmlNode *node = NULL;
+    int k;
+
+    /* The element goes inside <devices>: skip an XML declaration. */
+    while (g_ascii_isspace(*p))
+        p++;
+    if (g_str_has_prefix(p, "<?xml") && (p = strstr(p, "?>")))
+        p += 2;
+    else if (!p)
+        p = xml;
+    wrapped = g_strdup_printf("<devices>%s</devices>", p);
+    if (!(doc = vmm_xml_parse(wrapped, "(device)", "devices", &ctxt, error)))
+        return NULL;
+    for (xmlNode *c = xmlDocGetRootElement(doc)->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (node) {
+            vmm_error_set(error, VMM_ERR_XML_ERROR, "%s",
+                          _("expected one device element, found several"));
+            return NULL;
+        }
+        node = c;
+    }
+    if (!node) {
+        vmm_error_set(error, VMM_ERR_XML_ERROR, "%s", _("no device element found"));
+        return NULL;
+    }
+    k = vmm_enum_from_string(device_kinds, (const char *)node->name);
+    if (k < 0 || !kind_row(k)) {
+        vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED,
+                      _("unsupported configuration: unknown or unsupported device type '%s'"),
+                      (const char *)node->name);
+        return NULL;
+    }
+    *kind = k;
+    return kind_row(k)->parse(node, error);
+}
+
+void
+vmm_domain_device_free(VmmDomainDeviceKind kind, gpointer dev)
+{
+    if (dev && kind_row(kind))
+        kind_row(kind)->free_func(dev);
+}
+
+GPtrArray *
+vmm_domain_devices_list(const VmmDomainDevices *devs, VmmDomainDeviceKind kind)
+{
+    const typeof(device_table[0]) *row = kind_row(kind);
+
+    return row ? *devs_list((VmmDomainDevices *)devs, row->list) : NULL;
+}
+
+VmmDeviceInfo *
+vmm_domain_device_info(VmmDomainDeviceKind kind, gpointer dev)
+{
+    switch (kind) {
+#define INFO(k, type) case k: return &((type *)dev)->info
+    INFO(VMM_DOMAIN_DEVICE_DISK, VmmDomainDiskDef);
+    INFO(VMM_DOMAIN_DEVICE_CONTROLLER, VmmDomainControllerDef);
+    INFO(VMM_DOMAIN_DEVICE_INTERFACE, VmmDomainNetDef);
+    INFO(VMM_DOMAIN_DEVICE_CHR, VmmDomainChrDef);
+    INFO(VMM_DOMAIN_DEVICE_VIDEO, VmmDomainVideoDef);
+    INFO(VMM_DOMAIN_DEVICE_INPUT, VmmDomainInputDef);
+    INFO(VMM_DOMAIN_DEVICE_SOUND, VmmDomainSoundDef);
+    INFO(VMM_DOMAIN_DEVICE_MEMBALLOON, VmmDomainMemballoonDef);
+    INFO(VMM_DOMAIN_DEVICE_RNG, VmmDomainRngDef);
+    INFO(VMM_DOMAIN_DEVICE_WATCHDOG, VmmDomainWatchdogDef);
+    INFO(VMM_DOMAIN_DEVICE_TPM, VmmDomainTpmDef);
+    INFO(VMM_DOMAIN_DEVICE_REDIRDEV, VmmDomainRedirdevDef);
+    INFO(VMM_DOMAIN_DEVICE_HOSTDEV, VmmDomainHostdevDef);
+    INFO(VMM_DOMAIN_DEVICE_FILESYSTEM, VmmDomainFsDef);
+    INFO(VMM_DOMAIN_DEVICE_PANIC, VmmDomainPanicDef);
+    INFO(VMM_DOMAIN_DEVICE_VSOCK, VmmDomainVsockDef);
+#undef INFO
+    default:
+        return NULL;
+    }
+}
+
+gboolean
+vmm_domain_devices_add(VmmDomainDevices *devs, VmmDomainDeviceKind kind, gpointer dev,
+                       const char *virt_type, const char *arch, const char *machine,
+                       GError **error)
+{
+    devs_init(devs);
+    g_ptr_array_add(vmm_domain_devices_list(devs, kind), dev);
+    return vmm_domain_devices_post_parse(devs, virt_type, arch, machine, error) &&
+           vmm_domain_devices_validate(devs, error);
+}
+
+int
+vmm_domain_devices_find_alias(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
+                              const char *alias)
+{
+    GPtrArray *list = vmm_domain_devices_list(devs, kind);
+
+    for (guint i = 0; alias && list && i < list->len; i++) {
+        const VmmDeviceInfo *info = vmm_domain_device_info(kind, list->pdata[i]);
+
+        if (g_strcmp0(info->alias, alias) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+static char *
+device_xml(VmmDomainDeviceKind kind, gconstpointer dev)
+{
+    GString *buf = g_string_new(NULL);
+
+    kind_row(kind)->format(buf, 0, dev, VMM_DOMAIN_DEF_FORMAT_INACTIVE |
+                           VMM_DOMAIN_DEF_FORMAT_SECURE);
+    return g_string_free(buf, FALSE);
+}
+
+int
+vmm_domain_devices_find(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
+                        gconstpointer dev, GError **error)
+{
+    GPtrArray *list = vmm_domain_devices_list(devs, kind);
+    const VmmDeviceInfo *want = vmm_domain_device_info(kind, (gpointer)dev);
+    g_autofree char *xml = NULL;
+    int found = -1;
+
+    if (want->alias)
+        found = vmm_domain_devices_find_alias(devs, kind, want->alias);
+    else if (kind == VMM_DOMAIN_DEVICE_DISK) {
+        const VmmDomainDiskDef *disk = dev;
+
+        for (guint i = 0; disk->dst && list && i < list->len && found < 0; i++) {
+            if (g_strcmp0(((VmmDomainDiskDef *)list->pdata[i])->dst, disk->dst) == 0)
+                found = (int)i;
+        }
+        if (found < 0) {
+            vmm_error_set(error, VMM_ERR_DEVICE_MISSING, _("no target device %s"),
+                          disk->dst ? disk->dst : "");
+            return -1;
+        }
+        return found;
+    } else if (kind == VMM_DOMAIN_DEVICE_INTERFACE) {
+        const VmmDomainNetDef *net = dev;
+        char mac[VMM_MAC_STRING_BUFLEN];
+        guint n = 0;
+
+        for (guint i = 0; list && i < list->len; i++) {
+            const VmmDomainNetDef *cand = list->pdata[i];
+
+            if (net->mac_set && memcmp(cand->mac, net->mac, VMM_MAC_BUFLEN) != 0)
+                continue;
+            if (found < 0)
+                found = (int)i;
+            n++;
+        }
+        if (n > 1) {
+            vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                          net->mac_set ? _("multiple devices matching MAC address %s found")
+                                       : _("multiple interfaces found%s; give the MAC address"),
+                          net->mac_set ? vmm_mac_format(net->mac, mac) : "");
+            return -1;
+        }
+        if (found < 0) {
+            if (net->mac_set)
+                vmm_error_set(error, VMM_ERR_DEVICE_MISSING,
+                              _("no device matching MAC address %s found"),
+                              vmm_mac_format(net->mac, mac));
+            else
+                vmm_error_set(error, VMM_ERR_DEVICE_MISSING, "%s",
+                              _("no interface to detach"));
+        }
+        return found;
+    } else {
+        xml = device_xml(kind, dev);
+        for (guint i = 0; list && i < list->len && found < 0; i++) {
+            g_autofree char *other = device_xml(kind, list->pdata[i]);
+
+            if (g_str_equal(xml, other))
+                found = (int)i;
+        }
+    }
+    if (found < 0)
+        vmm_error_set(error, VMM_ERR_DEVICE_MISSING, _("matching %s device not found%s%s"),
+                      vmm_domain_device_kind_to_string(kind), want->alias ? ": alias " : "",
+                      want->alias ? want->alias : "");
+    return found;
 }

@@ -731,6 +731,33 @@ void vmm_domain_devices_format(GString *buf, int indent, const VmmDomainDevices 
                                unsigned int flags);
 void vmm_domain_devices_clear(VmmDomainDevices *devs);
 
+/* ---- one device at a time (attach, detach) ---- */
+
+/* Parse the single device element @xml (<disk>, <interface>, <controller>...)
+ * on its own: *@kind gets its kind; free the result with
+ * vmm_domain_device_free().  Defaults are not filled in (see
+ * vmm_domain_devices_add()), so that a detach can tell what was given. */
+gpointer vmm_domain_device_parse(const char *xml, VmmDomainDeviceKind *kind, GError **error);
+void vmm_domain_device_free(VmmDomainDeviceKind kind, gpointer dev);
+/* The list of @kind in @devs (NULL for VMM_DOMAIN_DEVICE_CHR). */
+GPtrArray *vmm_domain_devices_list(const VmmDomainDevices *devs, VmmDomainDeviceKind kind);
+/* The <info> of @dev of @kind. */
+VmmDeviceInfo *vmm_domain_device_info(VmmDomainDeviceKind kind, gpointer dev);
+/* Append @dev (taken) to @devs, fill the defaults and validate the whole
+ * list (duplicate targets, aliases, addresses).  On failure @devs holds
+ * the device anyway: edit a copy of the definition. */
+gboolean vmm_domain_devices_add(VmmDomainDevices *devs, VmmDomainDeviceKind kind,
+                                gpointer dev, const char *virt_type, const char *arch,
+                                const char *machine, GError **error);
+/* The index in @devs of the device @dev describes (as parsed, without
+ * defaults): disks by target, interfaces by MAC (or the only one), any
+ * kind by alias or else by equal XML.  -1 with VMM_ERR_DEVICE_MISSING. */
+int vmm_domain_devices_find(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
+                            gconstpointer dev, GError **error);
+/* The index of the device of @kind whose alias is @alias, or -1. */
+int vmm_domain_devices_find_alias(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
+                                  const char *alias);
+
 /* TRUE when some device has <boot order=''> (which libvirt does not allow
  * together with <os><boot dev=''>). */
 gboolean vmm_domain_devices_have_boot_order(const VmmDomainDevices *devs);

@@ -5,6 +5,7 @@
  */
 #include "conf/domain_obj.h"
 #include "vmm.h"
+#include "conf/config_store.h"
 
 static const char *
 def_name(gconstpointer def)
@@ -142,4 +143,88 @@ vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid, const char *nam
         vmm_error_set(error, VMM_ERR_NO_DOMAIN, _("no domain with matching uuid '%s' (%s)"),
                       vmm_uuid_format(uuid, uuidstr), name);
     return obj;
+}
+
+/* ------------------------------------------------------------------ */
+/* Device changes                                                      */
+
+gboolean
+vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **error)
+{
+    if (*flags == VMM_DOMAIN_AFFECT_CURRENT)
+        *flags = dom->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
+    if ((*flags & VMM_DOMAIN_AFFECT_LIVE) && !dom->parent.active) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return FALSE;
+    }
+    if ((*flags & VMM_DOMAIN_AFFECT_CONFIG) && !dom->parent.persistent) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("transient domains do not have any persistent config"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vmm_domain_def_attach_device(VmmDomainDef *def, VmmDomainDeviceKind kind, gpointer dev,
+                             GError **error)
+{
+    return vmm_domain_devices_add(&def->devices, kind, dev, def->virt_type, def->os_arch,
+                                  def->os_machine, error);
+}
+
+gboolean
+vmm_domain_def_detach_device(VmmDomainDef *def, VmmDomainDeviceKind kind, gconstpointer dev,
+                             GError **error)
+{
+    int idx = vmm_domain_devices_find(&def->devices, kind, dev, error);
+
+    if (idx < 0)
+        return FALSE;
+    g_ptr_array_remove_index(vmm_domain_devices_list(&def->devices, kind), idx);
+    return TRUE;
+}
+
+gboolean
+vmm_domain_obj_edit_config_device(VmmDomainObj *dom, VmmConfigStore *store, const char *xml,
+                                  gboolean attach, GError **error)
+{
+    VmmObj *obj = &dom->parent;
+    g_autoptr(VmmDomainDef) def = NULL;
+    VmmDomainDeviceKind kind;
+    gpointer dev;
+    gboolean ok;
+
+    if (!obj->persistent) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
+                      _("transient domains do not have any persistent config"));
+        return FALSE;
+    }
+    if (!(dev = vmm_domain_device_parse(xml, &kind, error)))
+        return FALSE;
+    def = vmm_domain_def_copy(vmm_obj_persistent_def(obj));
+    if (attach) {
+        ok = vmm_domain_def_attach_device(def, kind, dev, error);
+    } else {
+        ok = vmm_domain_def_detach_device(def, kind, dev, error);
+        vmm_domain_device_free(kind, dev);
+    }
+    if (!ok)
+        return FALSE;
+    if (store) {
+        g_autofree char *text = vmm_domain_def_format(def, -1, VMM_DOMAIN_DEF_FORMAT_INACTIVE |
+                                                      VMM_DOMAIN_DEF_FORMAT_SECURE);
+
+        if (!vmm_config_store_save(store, obj->name, text, error))
+            return FALSE;
+    }
+    if (obj->active) {
+        if (obj->new_def)
+            vmm_domain_def_free(obj->new_def);
+        obj->new_def = g_steal_pointer(&def);
+    } else {
+        vmm_domain_def_free(obj->def);
+        obj->def = g_steal_pointer(&def);
+    }
+    return TRUE;
 }

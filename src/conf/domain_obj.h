@@ -55,4 +55,27 @@ gboolean vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int
 VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
                                   const char *name, GError **error);
 
+/*
+ * Device changes (attach/detach): turn VMM_DOMAIN_AFFECT_CURRENT into LIVE
+ * or CONFIG by the state of the locked @dom and check the result: LIVE
+ * needs it running ("domain is not running"), CONFIG persistent
+ * ("transient domains do not have any persistent config").
+ */
+gboolean vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **error);
+
+/* Attach (@attach) or detach the device element @xml in the persistent
+ * definition of the locked @dom: the edited copy is saved to @store (may
+ * be NULL) first and replaces the definition only then. */
+gboolean vmm_domain_obj_edit_config_device(VmmDomainObj *dom, VmmConfigStore *store,
+                                           const char *xml, gboolean attach, GError **error);
+
+/* Attach the parsed @dev (taken) of @kind to @def, defaults filled and the
+ * whole list validated, or detach the device @dev describes from @def
+ * (freed; @dev stays the caller's).  On failure @def may be half changed:
+ * edit a copy. */
+gboolean vmm_domain_def_attach_device(VmmDomainDef *def, VmmDomainDeviceKind kind,
+                                      gpointer dev, GError **error);
+gboolean vmm_domain_def_detach_device(VmmDomainDef *def, VmmDomainDeviceKind kind,
+                                      gconstpointer dev, GError **error);
+
 G_END_DECLS

@@ -843,6 +843,20 @@ remote_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const
                 none, NULL);
 }
 
+/* dom + device XML + flags -> void */
+#define DOMAIN_DEVICE_CALL(fn, name, PROC) \
+    static gboolean fn(VmmDomain *dom, const char *xml, unsigned int flags, GError **error) \
+    { \
+        remote_##name##_args args = { .xml = (char *)xml, .flags = flags }; \
+        dom_to_wire(&args.dom, dom); \
+        return CALL(dom->conn, PROC, remote_##name##_args, &args, none, NULL); \
+    }
+
+DOMAIN_DEVICE_CALL(remote_domain_attach_device, domain_attach_device_flags,
+                   DOMAIN_ATTACH_DEVICE_FLAGS)
+DOMAIN_DEVICE_CALL(remote_domain_detach_device, domain_detach_device_flags,
+                   DOMAIN_DETACH_DEVICE_FLAGS)
+
 /* Networks */
 OBJ_VOID(remote_network_undefine, VmmNetwork, net, net_to_wire, network_undefine, NETWORK_UNDEFINE)
 OBJ_VOID(remote_network_create, VmmNetwork, net, net_to_wire, network_create, NETWORK_CREATE)
@@ -1502,6 +1516,8 @@ const VmmDriver vmm_remote_driver = {
     .domain_is_persistent = remote_domain_is_persistent,
     .domain_get_metadata = remote_domain_get_metadata,
     .domain_set_metadata = remote_domain_set_metadata,
+    .domain_attach_device = remote_domain_attach_device,
+    .domain_detach_device = remote_domain_detach_device,
 
     .connect_list_all_networks = remote_connect_list_all_networks,
     .network_lookup_by_name = remote_network_lookup_by_name,

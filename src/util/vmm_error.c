@@ -36,6 +36,7 @@ static const struct {
     { VMM_ERR_STORAGE_VOL_EXIST, N_("storage volume already exists") },
     { VMM_ERR_XML_INVALID_SCHEMA, N_("XML document failed to validate against schema") },
     { VMM_ERR_INVALID_MAC, N_("invalid MAC address") },
+    { VMM_ERR_DEVICE_MISSING, N_("device not found") },
 };
 
 const char *

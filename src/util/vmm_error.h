@@ -60,6 +60,7 @@ typedef enum {
     VMM_ERR_ACCESS_DENIED = 88,
     VMM_ERR_STORAGE_VOL_EXIST = 90,
     VMM_ERR_XML_INVALID_SCHEMA = 92,
+    VMM_ERR_DEVICE_MISSING = 99,
 } VmmErrorCode;
 
 /* Set *error (if error is non-NULL) with our domain and @code. */
