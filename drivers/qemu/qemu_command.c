@@ -48,6 +48,12 @@ typedef struct {
     const char *fw_nvram;
     int *disk_boot;                  /* bootindex per disk, 0 none */
     int *net_boot;
+    /* What the last device got: its id and its allocated root slot (-1:
+     * none allocated), recorded per disk and NIC in the result. */
+    char *last_id;
+    int last_slot;
+    VmmQemuCommand *out;
+    const char *tap_fdname;          /* hotplug: the tap fd passed by getfd */
 } Build;
 
 static void
@@ -55,6 +61,18 @@ build_clear(Build *b)
 {
     g_free(b->disk_boot);
     g_free(b->net_boot);
+    g_free(b->last_id);
+}
+
+/* Note the id and slot the device just built got, as the live
+ * definition's alias and address (see VmmQemuCommand). */
+static void
+record_device(Build *b, GPtrArray *ids, GArray *slots)
+{
+    if (!b->out)
+        return;
+    g_ptr_array_add(ids, g_strdup(b->last_id));
+    g_array_append_val(slots, b->last_slot);
 }
 
 /* ---- small helpers ---- */
@@ -241,25 +259,26 @@ pci_address(Build *b, const VmmDeviceInfo *info, GString *s, const char *what,
                            vmm_device_address_type_to_string(a->type), what);
     if ((slot = alloc_slot(b, what, error)) < 0)
         return FALSE;
+    b->last_slot = slot;
     pci_at(b, s, 0, slot, 0, FALSE);
     return TRUE;
 }
 
 /* A device's id: the user's alias when given, else @fmt. */
-static void G_GNUC_PRINTF(3, 4)
-device_id(GString *s, const VmmDeviceInfo *info, const char *fmt, ...)
+static void G_GNUC_PRINTF(4, 5)
+device_id(Build *b, GString *s, const VmmDeviceInfo *info, const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *id = NULL;
 
+    g_free(b->last_id);
     if (info->alias) {
-        prop(s, "id", info->alias);
-        return;
+        b->last_id = g_strdup(info->alias);
+    } else {
+        va_start(ap, fmt);
+        b->last_id = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
     }
-    va_start(ap, fmt);
-    id = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    prop(s, "id", id);
+    prop(s, "id", b->last_id);
 }
 
 /* ---- 1. what the driver refuses ---- */
@@ -1202,6 +1221,7 @@ build_disk(Build *b, const VmmDomainDiskDef *disk, guint pos, GError **error)
     gboolean cdrom = disk->device == VMM_DISK_DEVICE_CDROM;
     guint n = pos + 1;
 
+    b->last_slot = -1;
     if (!check_disk(b, disk, error) ||
         !disk_drive_address(disk, &ctrl, &bus, &target, &unit, error))
         return FALSE;
@@ -1242,16 +1262,16 @@ build_disk(Build *b, const VmmDomainDiskDef *disk, guint pos, GError **error)
     }
     switch (disk->bus) {
     case VMM_DISK_BUS_VIRTIO:
-        device_id(s, &disk->info, "virtio-disk%d", disk_index(disk->dst));
+        device_id(b, s, &disk->info, "virtio-disk%d", disk_index(disk->dst));
         break;
     case VMM_DISK_BUS_IDE:
-        device_id(s, &disk->info, "ide%u-%u-%u", ctrl, bus, unit);
+        device_id(b, s, &disk->info, "ide%u-%u-%u", ctrl, bus, unit);
         break;
     case VMM_DISK_BUS_SATA:
-        device_id(s, &disk->info, "sata%u-0-%u", ctrl, unit);
+        device_id(b, s, &disk->info, "sata%u-0-%u", ctrl, unit);
         break;
     default:
-        device_id(s, &disk->info, "scsi%u-%u-%u-%u", ctrl, bus, target, unit);
+        device_id(b, s, &disk->info, "scsi%u-%u-%u-%u", ctrl, bus, target, unit);
         break;
     }
     if (b->disk_boot[pos])
@@ -1261,6 +1281,8 @@ build_disk(Build *b, const VmmDomainDiskDef *disk, guint pos, GError **error)
     if (disk->serial)
         prop(s, "serial", disk->serial);
     add_props(b, "-device", s);
+    if (b->out)
+        record_device(b, b->out->disk_ids, b->out->disk_slots);
     return TRUE;
 }
 
@@ -1308,7 +1330,10 @@ build_net(Build *b, const VmmDomainNetDef *net, guint pos, GError **error)
     case VMM_NET_TYPE_NETWORK:
     case VMM_NET_TYPE_BRIDGE:
     case VMM_NET_TYPE_ETHERNET:
-        if (fd >= 0) {
+        if (b->tap_fdname) {
+            nd = g_string_new("tap");
+            prop(nd, "fd", b->tap_fdname);
+        } else if (fd >= 0) {
             int vhost = param_fd(p->vhost_fds, p->n_vhost_fds, pos);
             nd = g_string_new("tap");
             propf(nd, "fd", "%d", fd);
@@ -1335,9 +1360,10 @@ build_net(Build *b, const VmmDomainNetDef *net, guint pos, GError **error)
     propf(nd, "id", "hostnet%u", pos);
     add_props(b, "-netdev", nd);
 
+    b->last_slot = -1;
     s = g_string_new(models[m].device);
     propf(s, "netdev", "hostnet%u", pos);
-    device_id(s, &net->info, "net%u", pos);
+    device_id(b, s, &net->info, "net%u", pos);
     prop(s, "mac", vmm_mac_format(net->mac, mac));
     if (net->mtu > 0 && g_str_equal(model, "virtio"))
         propf(s, "host_mtu", "%d", net->mtu);
@@ -1346,6 +1372,8 @@ build_net(Build *b, const VmmDomainNetDef *net, guint pos, GError **error)
     if (b->net_boot[pos])
         propf(s, "bootindex", "%d", b->net_boot[pos]);
     add_props(b, "-device", s);
+    if (b->out)
+        record_device(b, b->out->net_ids, b->out->net_slots);
     return TRUE;
 }
 
@@ -1539,7 +1567,7 @@ build_input(Build *b, const VmmDomainInputDef *in, guint pos, GError **error)
         return TRUE;                 /* the i8042 the machine has */
     if (in->bus == VMM_INPUT_BUS_USB) {
         s = g_string_new(usb_devs[in->type]);
-        device_id(s, &in->info, "input%u", pos);
+        device_id(b, s, &in->info, "input%u", pos);
         if (in->info.addr.type == VMM_DEVICE_ADDRESS_USB) {
             g_autofree char *id = usb_controller_id(in->info.addr.bus);
             propf(s, "bus", "%s.0", id);
@@ -1550,7 +1578,7 @@ build_input(Build *b, const VmmDomainInputDef *in, guint pos, GError **error)
         }
     } else {
         s = g_string_new(virtio_devs[in->type]);
-        device_id(s, &in->info, "input%u", pos);
+        device_id(b, s, &in->info, "input%u", pos);
         if (!pci_address(b, &in->info, s, "input device", error))
             return FALSE;
     }
@@ -1711,7 +1739,7 @@ build_video(Build *b, const VmmDomainVideoDef *v, guint pos, gboolean primary,
         return unsupported(error, _("%svideo model '%s' is not supported"),
                            primary ? "" : _("secondary "), vmm_video_type_to_string(v->type));
     s = g_string_new(dev);
-    device_id(s, &v->info, "video%u", pos);
+    device_id(b, s, &v->info, "video%u", pos);
     if (v->type == VMM_VIDEO_TYPE_QXL) {
         if (v->ram > 0)
             propf(s, "ram_size", "%d", v->ram * 1024);
@@ -1776,12 +1804,12 @@ build_watchdog(Build *b, GError **error)
     w = list->pdata[0];
     if (w->model == VMM_WATCHDOG_MODEL_I6300ESB) {
         s = g_string_new("i6300esb");
-        device_id(s, &w->info, "watchdog0");
+        device_id(b, s, &w->info, "watchdog0");
         if (!pci_address(b, &w->info, s, "watchdog", error))
             return FALSE;
     } else if (w->model == VMM_WATCHDOG_MODEL_IB700) {
         s = g_string_new("ib700");
-        device_id(s, &w->info, "watchdog0");
+        device_id(b, s, &w->info, "watchdog0");
     } else {
         return unsupported(error, _("watchdog model '%s' is not supported"),
                            vmm_watchdog_model_to_string(w->model));
@@ -1821,7 +1849,7 @@ build_balloon(Build *b, GError **error)
         return unsupported(error, _("memballoon model '%s' is not supported"),
                            vmm_memballoon_model_to_string(m->model));
     }
-    device_id(s, &m->info, "balloon0");
+    device_id(b, s, &m->info, "balloon0");
     if (!pci_address(b, &m->info, s, "memballoon", error))
         return FALSE;
     if (m->autodeflate != VMM_TRISTATE_ABSENT)
@@ -1868,7 +1896,7 @@ build_rng(Build *b, const VmmDomainRngDef *rng, guint pos, GError **error)
     add_props(b, "-object", o);
     s = g_string_new(devices[rng->model]);
     prop(s, "rng", obj);
-    device_id(s, &rng->info, "rng%u", pos);
+    device_id(b, s, &rng->info, "rng%u", pos);
     if (rng->rate_bytes > 0) {
         propf(s, "max-bytes", "%d", rng->rate_bytes);
         propf(s, "period", "%d", rng->rate_period > 0 ? rng->rate_period : 1000);
@@ -1904,12 +1932,45 @@ build_misc(Build *b, GError **error)
 
 /* ---- the whole command ---- */
 
+/* The domain type, architecture and machine: b->kvm, q35 and root_bus. */
+static const VmmQemuMachine *
+build_machine_kind(Build *b, GError **error)
+{
+    const VmmDomainDef *def = b->def;
+    const char *arch = vmm_qemu_caps_get_arch(b->caps);
+    const VmmQemuMachine *m;
+
+    if (g_strcmp0(def->virt_type, "kvm") != 0 && g_strcmp0(def->virt_type, "qemu") != 0) {
+        unsupported(error, _("domain type '%s' is not supported by the QEMU driver"),
+                    def->virt_type ? def->virt_type : "");
+        return NULL;
+    }
+    b->kvm = g_str_equal(def->virt_type, "kvm");
+    if (!g_str_equal(arch, "x86_64") && !g_str_equal(arch, "i386")) {
+        unsupported(error, _("architecture '%s' is not supported by the QEMU driver"), arch);
+        return NULL;
+    }
+    if (!(m = vmm_qemu_caps_get_machine(b->caps, def->os_machine))) {
+        unsupported(error, _("Emulator '%s' does not support machine type '%s'"),
+                    vmm_qemu_caps_get_binary(b->caps),
+                    def->os_machine ? def->os_machine : "(default)");
+        return NULL;
+    }
+    if (!g_str_has_prefix(m->name, "pc-i440fx-") && !g_str_has_prefix(m->name, "pc-q35-")) {
+        unsupported(error, _("machine type '%s' is not supported by the QEMU driver"),
+                    m->name);
+        return NULL;
+    }
+    b->q35 = g_str_has_prefix(m->name, "pc-q35-");
+    b->root_bus = b->q35 ? "pcie.0" : "pci.0";
+    return m;
+}
+
 static gboolean
 build_all(Build *b, GError **error)
 {
     const VmmDomainDef *def = b->def;
     const VmmDomainDevices *d = &def->devices;
-    const char *arch = vmm_qemu_caps_get_arch(b->caps);
     const VmmQemuMachine *m;
     g_autoptr(GString) s = g_string_new(NULL);
     char uuid[VMM_UUID_STRING_BUFLEN];
@@ -1920,22 +1981,8 @@ build_all(Build *b, GError **error)
                       def->name);
         return FALSE;
     }
-    if (g_strcmp0(def->virt_type, "kvm") != 0 && g_strcmp0(def->virt_type, "qemu") != 0)
-        return unsupported(error, _("domain type '%s' is not supported by the QEMU driver"),
-                           def->virt_type ? def->virt_type : "");
-    b->kvm = g_str_equal(def->virt_type, "kvm");
-    if (!g_str_equal(arch, "x86_64") && !g_str_equal(arch, "i386"))
-        return unsupported(error, _("architecture '%s' is not supported by the QEMU driver"),
-                           arch);
-    if (!(m = vmm_qemu_caps_get_machine(b->caps, def->os_machine)))
-        return unsupported(error, _("Emulator '%s' does not support machine type '%s'"),
-                           vmm_qemu_caps_get_binary(b->caps),
-                           def->os_machine ? def->os_machine : "(default)");
-    if (!g_str_has_prefix(m->name, "pc-i440fx-") && !g_str_has_prefix(m->name, "pc-q35-"))
-        return unsupported(error, _("machine type '%s' is not supported by the QEMU driver"),
-                           m->name);
-    b->q35 = g_str_has_prefix(m->name, "pc-q35-");
-    b->root_bus = b->q35 ? "pcie.0" : "pci.0";
+    if (!(m = build_machine_kind(b, error)))
+        return FALSE;
     if (!check_unsupported(b, error) || !find_needs(b, error))
         return FALSE;
     reserve_explicit(b);
@@ -2003,6 +2050,11 @@ vmm_qemu_build_command(const VmmDomainDef *def, const VmmQemuCaps *caps,
     cmd->argv = g_ptr_array_new_with_free_func(g_free);
     cmd->fds = g_array_new(FALSE, FALSE, sizeof(int));
     cmd->monitor_fd = params->monitor_fd;
+    cmd->disk_ids = g_ptr_array_new_with_free_func(g_free);
+    cmd->net_ids = g_ptr_array_new_with_free_func(g_free);
+    cmd->disk_slots = g_array_new(FALSE, FALSE, sizeof(int));
+    cmd->net_slots = g_array_new(FALSE, FALSE, sizeof(int));
+    b.out = cmd;
     b.def = def;
     b.caps = caps;
     b.params = params;
@@ -2025,7 +2077,207 @@ vmm_qemu_command_free(VmmQemuCommand *cmd)
         g_ptr_array_unref(cmd->argv);
     if (cmd->fds)
         g_array_unref(cmd->fds);
+    g_clear_pointer(&cmd->disk_ids, g_ptr_array_unref);
+    g_clear_pointer(&cmd->net_ids, g_ptr_array_unref);
+    g_clear_pointer(&cmd->disk_slots, g_array_unref);
+    g_clear_pointer(&cmd->net_slots, g_array_unref);
     g_free(cmd);
+}
+
+void
+vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def)
+{
+    for (int k = 0; k < 2; k++) {
+        GPtrArray *list = k == 0 ? def->devices.disks : def->devices.interfaces;
+        GPtrArray *ids = k == 0 ? cmd->disk_ids : cmd->net_ids;
+        GArray *slots = k == 0 ? cmd->disk_slots : cmd->net_slots;
+
+        for (guint i = 0; list && i < list->len && i < ids->len; i++) {
+            VmmDeviceInfo *info = k == 0 ? &((VmmDomainDiskDef *)list->pdata[i])->info
+                                         : &((VmmDomainNetDef *)list->pdata[i])->info;
+            int slot = g_array_index(slots, int, i);
+
+            if (!info->alias)
+                info->alias = g_strdup(ids->pdata[i]);
+            if (info->addr.type == VMM_DEVICE_ADDRESS_NONE && slot >= 0) {
+                info->addr.type = VMM_DEVICE_ADDRESS_PCI;
+                info->addr.domain = info->addr.bus = info->addr.function = 0;
+                info->addr.slot = (unsigned int)slot;
+            }
+        }
+    }
+}
+
+/* ---- hotplug ---- */
+
+VmmQemuHotplug *
+vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
+                       VmmDomainDeviceKind kind, gconstpointer dev, guint node,
+                       guint32 used_slots, const char *tap_fdname, gboolean session,
+                       GError **error)
+{
+    g_autoptr(VmmQemuHotplug) hp = g_new0(VmmQemuHotplug, 1);
+    VmmQemuBuildParams params = { .session = session };
+    const VmmDeviceInfo *info;
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GArray) fds = g_array_new(FALSE, FALSE, sizeof(int));
+    Build b = { 0 };
+    gboolean ok = FALSE;
+
+    g_return_val_if_fail(node > 0, NULL);
+    b.def = def;
+    b.caps = caps;
+    b.params = &params;
+    b.argv = argv;
+    b.fds = fds;
+    b.tap_fdname = tap_fdname;
+    b.disk_boot = g_new0(int, node + 1);
+    b.net_boot = g_new0(int, node + 1);
+    if (!build_machine_kind(&b, error))
+        goto out;
+    /* QEMU's own view of the root bus decides, plus the fixed slots. */
+    reserve_explicit(&b);
+    b.used_slots |= used_slots;
+    switch (kind) {
+    case VMM_DOMAIN_DEVICE_DISK: {
+        const VmmDomainDiskDef *disk = dev;
+
+        info = &disk->info;
+        if (disk->bus != VMM_DISK_BUS_VIRTIO && disk->bus != VMM_DISK_BUS_SCSI) {
+            unsupported(error, _("disk bus '%s' of disk '%s' cannot be hotplugged"),
+                        vmm_disk_bus_to_string(disk->bus), disk->dst);
+            goto out;
+        }
+        if (disk->device != VMM_DISK_DEVICE_DISK || !disk->src_path) {
+            unsupported(error, _("disk '%s': only disks with a source can be hotplugged"),
+                        disk->dst);
+            goto out;
+        }
+        b.disk_boot[node - 1] = info->boot_order > 0 ? info->boot_order : 0;
+        ok = build_disk(&b, disk, node - 1, error);
+        break;
+    }
+    case VMM_DOMAIN_DEVICE_INTERFACE:
+        info = &((const VmmDomainNetDef *)dev)->info;
+        b.net_boot[node] = info->boot_order > 0 ? info->boot_order : 0;
+        ok = build_net(&b, dev, node, error);
+        break;
+    default:
+        unsupported(error, _("device type '%s' cannot be hotplugged"),
+                    vmm_domain_device_kind_to_string(kind));
+        goto out;
+    }
+    if (!ok)
+        goto out;
+    hp->blockdevs = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i + 1 < argv->len; i += 2) {
+        const char *opt = argv->pdata[i];
+        char *val = g_strdup(argv->pdata[i + 1]);
+
+        if (g_str_equal(opt, "-blockdev"))
+            g_ptr_array_add(hp->blockdevs, val);
+        else if (g_str_equal(opt, "-netdev"))
+            hp->netdev = val;
+        else {
+            g_free(hp->device);
+            hp->device = val;
+        }
+    }
+    hp->id = g_steal_pointer(&b.last_id);
+    hp->slot = b.last_slot;
+out:
+    build_clear(&b);
+    return ok ? g_steal_pointer(&hp) : NULL;
+}
+
+void
+vmm_qemu_hotplug_free(VmmQemuHotplug *hp)
+{
+    if (!hp)
+        return;
+    if (hp->blockdevs)
+        g_ptr_array_unref(hp->blockdevs);
+    g_free(hp->netdev);
+    g_free(hp->device);
+    g_free(hp->id);
+    g_free(hp);
+}
+
+/* Properties QMP wants typed; every other value is a string. */
+static const char *const bool_props[] = {
+    "auto-read-only", "read-only", "cache.direct", "cache.no-flush", "multifunction",
+    "vhost", NULL
+};
+static const char *const int_props[] = {
+    "bootindex", "unit", "channel", "scsi-id", "lun", "host_mtu", NULL
+};
+
+/* Set @value at the dotted @key of @obj, nesting objects. */
+static void
+json_set_path(VmmJsonNode *obj, const char *key, VmmJsonNode *value)
+{
+    const char *dot = strchr(key, '.');
+    g_autofree char *head = NULL;
+    VmmJsonNode *child;
+
+    if (!dot) {
+        vmm_json_node_object_set(obj, key, value);
+        return;
+    }
+    head = g_strndup(key, dot - key);
+    if (!(child = vmm_json_node_object_get(obj, head)) ||
+        vmm_json_node_get_type(child) != VMM_JSON_NODE_OBJECT) {
+        child = vmm_json_node_new_object();
+        vmm_json_node_object_set(obj, head, child);
+    }
+    json_set_path(child, dot + 1, value);
+}
+
+VmmJsonNode *
+vmm_qemu_props_to_json(const char *props, const char *first_key)
+{
+    VmmJsonNode *obj = vmm_json_node_new_object();
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GString) cur = g_string_new(NULL);
+
+    /* Split at single commas; ",," is a literal comma. */
+    for (const char *p = props; ; p++) {
+        if (*p == ',' && p[1] == ',') {
+            g_string_append_c(cur, ',');
+            p++;
+            continue;
+        }
+        if (*p == ',' || !*p) {
+            g_ptr_array_add(items, g_strdup(cur->str));
+            g_string_truncate(cur, 0);
+            if (!*p)
+                break;
+            continue;
+        }
+        g_string_append_c(cur, *p);
+    }
+    for (guint i = 0; i < items->len; i++) {
+        const char *item = items->pdata[i];
+        const char *eq = strchr(item, '=');
+        g_autofree char *key = NULL;
+        const char *val;
+        VmmJsonNode *v;
+
+        if (i == 0 && first_key && !eq) {
+            vmm_json_node_object_set_string(obj, first_key, item);
+            continue;
+        }
+        key = eq ? g_strndup(item, eq - item) : g_strdup(item);
+        val = eq ? eq + 1 : "on";
+        if (g_strv_contains(bool_props, key))
+            v = vmm_json_node_new_bool(g_str_equal(val, "on") || g_str_equal(val, "true"));
+        else if (g_strv_contains(int_props, key))
+            v = vmm_json_node_new_int(g_ascii_strtoll(val, NULL, 0));
+        else
+            v = vmm_json_node_new_string(val);
+        json_set_path(obj, key, v);
+    }
+    return obj;
 }
 
 /* ---- to string ---- */

@@ -14,6 +14,7 @@
 #include <glib.h>
 #include "conf/domain_def.h"
 #include "drivers/qemu/qemu_capabilities.h"
+#include "util/json.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,10 @@ typedef struct {
     GPtrArray *argv;                 /* char*, NULL-terminated: a GStrv */
     GArray *fds;                     /* int: fds the child must inherit */
     int monitor_fd;                  /* the one of them QEMU's QMP listens on */
+    /* Per disk and per <interface>, in definition order: the id (alias)
+     * the device got and the root PCI slot allocated to it (-1: none). */
+    GPtrArray *disk_ids, *net_ids;   /* char* */
+    GArray *disk_slots, *net_slots;  /* int */
 } VmmQemuCommand;
 
 /* The node name of the format layer of the disk at @pos in a domain's
@@ -58,6 +63,46 @@ VmmQemuCommand *vmm_qemu_build_command(const VmmDomainDef *def, const VmmQemuCap
                                        const VmmQemuBuildParams *params, GError **error);
 void vmm_qemu_command_free(VmmQemuCommand *cmd);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuCommand, vmm_qemu_command_free)
+
+/* Write what the command chose into the live definition @def (the one it
+ * was built from): each disk's and NIC's alias and allocated PCI address,
+ * unless the definition gave them, as libvirt's live XML shows them.
+ * Detach finds a device by this alias. */
+void vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def);
+
+/*
+ * Hotplug: the options the command line would carry for @dev (a disk or
+ * an <interface> of @kind, already in the live definition @def), built by
+ * the same code as at start.  @node numbers what the device brings along
+ * and must be unused in the running QEMU: a disk's block nodes
+ * vmm-N-storage/vmm-N-format (N = @node), a NIC's netdev hostnetN and
+ * default id netN.  @used_slots has bit S set for each root-bus slot
+ * QEMU uses (query-pci).  @tap_fdname: for a tap NIC, the fd name given
+ * with getfd.  Refuses what cannot be hotplugged (IDE/SATA disks, cdroms,
+ * other kinds) with VMM_ERR_CONFIG_UNSUPPORTED.
+ */
+typedef struct {
+    GPtrArray *blockdevs;            /* char*: -blockdev values, storage first */
+    char *netdev;                    /* the -netdev value, or NULL */
+    char *device;                    /* the -device value */
+    char *id;                        /* the device's id: alias in the live XML */
+    int slot;                        /* the root PCI slot allocated, or -1 */
+} VmmQemuHotplug;
+
+VmmQemuHotplug *vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
+                                       VmmDomainDeviceKind kind, gconstpointer dev,
+                                       guint node, guint32 used_slots,
+                                       const char *tap_fdname, gboolean session,
+                                       GError **error);
+void vmm_qemu_hotplug_free(VmmQemuHotplug *hp);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuHotplug, vmm_qemu_hotplug_free)
+
+/* A -blockdev/-device/-netdev value as QMP arguments (blockdev-add,
+ * device_add, netdev_add): ",," unescaped, dotted keys nested
+ * ("cache.direct" -> {"cache": {"direct": ...}}), booleans and integers
+ * typed as QMP wants them.  @first_key names a leading bare word
+ * ("driver" for -device, "type" for -netdev; NULL: none). */
+VmmJsonNode *vmm_qemu_props_to_json(const char *props, const char *first_key);
 
 /* The argv as shell words, each option and its value on one line ending
  * in " \", as in libvirt's .args golden files. */

@@ -60,12 +60,18 @@ typedef struct {
     gboolean early_panic;       /* panicked while starting */
     int stop_reason;            /* forced by on_crash, else -1 */
     int stop_event;
+    /* Unplug: ids QEMU reported deleted (DEVICE_DELETED) since their
+     * device_del, and per id what to remove after it (backend nodes,
+     * netdevs): a GPtrArray of {"execute", "arguments"} objects. */
+    GHashTable *deleted;
+    GHashTable *unplug_cleanup;
 } QemuRun;
 
 struct _QemuDomainPriv {
     QemuRun *run;               /* the running QEMU, or NULL */
     const char *job;            /* the modifying job running, or NULL */
     GCond job_cond;
+    GCond unplug_cond;          /* a DEVICE_DELETED arrived, or the run ended */
 };
 
 static GMutex privs_lock;
@@ -75,6 +81,7 @@ static void
 priv_free(QemuDomainPriv *priv)
 {
     g_cond_clear(&priv->job_cond);
+    g_cond_clear(&priv->unplug_cond);
     g_free(priv);
 }
 
@@ -93,6 +100,7 @@ priv_get(VmmDomainObj *obj)
     if (!(priv = g_hash_table_lookup(privs, uuid))) {
         priv = g_new0(QemuDomainPriv, 1);
         g_cond_init(&priv->job_cond);
+        g_cond_init(&priv->unplug_cond);
         g_hash_table_insert(privs, g_strdup(uuid), priv);
     }
     g_mutex_unlock(&privs_lock);
@@ -147,6 +155,8 @@ run_free_now(QemuRun *run)
         vmm_obj_unref(run->obj);
     if (run->owned)
         g_ptr_array_unref(run->owned);
+    g_clear_pointer(&run->deleted, g_hash_table_unref);
+    g_clear_pointer(&run->unplug_cleanup, g_hash_table_unref);
     g_free(run->dom_dir);
     g_free(run->name);
     g_free(run);
@@ -177,6 +187,14 @@ run_unref(QemuRun *run)
     g_source_unref(src);
 }
 
+static void
+run_init_unplug(QemuRun *run)
+{
+    run->deleted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    run->unplug_cleanup = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify)g_ptr_array_unref);
+}
+
 static QemuRun *
 run_new(VmmDomainObj *obj, const VmmDomainDef *def, int id)
 {
@@ -191,6 +209,7 @@ run_new(VmmDomainObj *obj, const VmmDomainDef *def, int id)
     run->starting = TRUE;
     run->owned = g_ptr_array_new_with_free_func((GDestroyNotify)owned_file_free);
     run->dom_dir = g_strdup_printf("%s/%s.d", qemu_driver->run_dir, def->name);
+    run_init_unplug(run);
     return run;
 }
 
@@ -371,6 +390,7 @@ finish_stop(VmmDomainObj *obj, QemuDomainPriv *priv, QemuRun *run, int reason,
             int detail, GArray *events)
 {
     priv->run = NULL;
+    g_cond_broadcast(&priv->unplug_cond);
     run_release(run);
     pending_add(events, obj, VMM_DOMAIN_EVENT_STOPPED, detail);
     vmm_domain_obj_stop(qemu_driver->domains, obj, reason);
@@ -677,12 +697,65 @@ panic_action(QemuRun *run, GArray *events)
     }
 }
 
+/* Send the commands queued for after the removal of @id. */
+static void
+unplug_cleanup_run(QemuRun *run, const char *id)
+{
+    GPtrArray *cmds = g_hash_table_lookup(run->unplug_cleanup, id);
+
+    for (guint i = 0; cmds && i < cmds->len; i++) {
+        const VmmJsonNode *c = cmds->pdata[i];
+        VmmJsonNode *args = vmm_json_node_object_get((VmmJsonNode *)c, "arguments");
+
+        vmm_qemu_monitor_send(run->mon, vmm_json_node_object_get_string(c, "execute"),
+                              args ? vmm_json_node_copy(args) : NULL,
+                              qemu_driver->job_timeout_ms, NULL, NULL);
+    }
+    g_hash_table_remove(run->unplug_cleanup, id);
+}
+
+/* QEMU removed device @device: the guest released it (or a detach timed
+ * out before it did).  Whoever waits or not, the live definition loses
+ * it, its backend goes, and a waiting detach wakes up. */
+static void
+on_device_deleted(VmmQemuMonitor *mon, const char *device, const char *path,
+                  gpointer opaque)
+{
+    QemuRun *run = opaque;
+    QemuDomainPriv *priv;
+    static const VmmDomainDeviceKind kinds[] = {
+        VMM_DOMAIN_DEVICE_DISK, VMM_DOMAIN_DEVICE_INTERFACE,
+    };
+    gboolean changed = FALSE;
+
+    if (!device || !(priv = run_lock_current(run)))
+        return;
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        VmmDomainDevices *devs = &vmm_domain_obj_def(run->obj)->devices;
+        int idx = vmm_domain_devices_find_alias(devs, kinds[k], device);
+
+        if (idx < 0)
+            continue;
+        vmm_obj_prepare_live_change(run->obj);
+        devs = &vmm_domain_obj_def(run->obj)->devices;
+        g_ptr_array_remove_index(vmm_domain_devices_list(devs, kinds[k]), idx);
+        changed = TRUE;
+    }
+    unplug_cleanup_run(run, device);
+    g_hash_table_add(run->deleted, g_strdup(device));
+    if (changed)
+        save_status(run, run->obj->state);
+    g_cond_broadcast(&priv->unplug_cond);
+    vmm_obj_unlock(run->obj);
+}
+
 static const VmmQemuProcessCallbacks process_callbacks = {
     .monitor = {
         .shutdown = on_shutdown,
         .stop = on_stop,
         .resume = on_resume,
         .guest_panicked = on_panicked,
+        .device_deleted = on_device_deleted,
     },
     .exited = on_exited,
 };
@@ -940,6 +1013,8 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
         close(params.monitor_fd);
         return FALSE;
     }
+    /* The live XML shows the aliases and addresses QEMU got. */
+    vmm_qemu_command_apply_ids(qc, def);
     /* From here the command owns the monitor's fd. */
     cmd = vmm_qemu_process_command_new(qc);
 
@@ -1396,6 +1471,7 @@ reconnect_one(const char *path)
     run->id = id;
     run->stop_reason = -1;
     run->owned = g_ptr_array_new_with_free_func((GDestroyNotify)owned_file_free);
+    run_init_unplug(run);
     proc = vmm_qemu_process_reconnect(path, d->log_dir, d->ctx, &process_callbacks, run,
                                       &read_def, &dead, &err);
     def = read_def;
@@ -1514,4 +1590,439 @@ qemu_domain_forget_all(void)
     g_mutex_lock(&privs_lock);
     g_clear_pointer(&privs, g_hash_table_unref);
     g_mutex_unlock(&privs_lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Devices: attach and detach                                          */
+
+/* Run @command on @run's monitor within the job deadline (no lock held). */
+static VmmJsonNode *
+run_command(QemuRun *run, const char *command, VmmJsonNode *args, const char *job,
+            GError **error)
+{
+    return vmm_qemu_monitor_command(run->mon, command, args, qemu_driver->job_timeout_ms,
+                                    job, error);
+}
+
+/* Fire a command whose outcome changes nothing (rollback, cleanup). */
+static void
+run_command_quiet(QemuRun *run, const char *command, const char *key, const char *value)
+{
+    VmmJsonNode *args = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) ret = NULL;
+
+    vmm_json_node_object_set_string(args, key, value);
+    ret = run_command(run, command, args, NULL, NULL);
+}
+
+/* The root bus slots QEMU has in use (query-pci), one bit per slot. */
+static gboolean
+used_root_slots(QemuRun *run, const char *job, guint32 *slots, GError **error)
+{
+    g_autoptr(VmmJsonNode) ret = run_command(run, "query-pci", NULL, job, error);
+
+    *slots = 0;
+    if (!ret)
+        return FALSE;
+    for (guint b = 0; b < vmm_json_node_array_len(ret); b++) {
+        VmmJsonNode *bus = vmm_json_node_array_get(ret, b);
+        VmmJsonNode *devs = vmm_json_node_object_get(bus, "devices");
+        gint64 nr = -1;
+
+        vmm_json_node_get_int(vmm_json_node_object_get(bus, "bus"), &nr);
+        for (guint i = 0; nr == 0 && devs && i < vmm_json_node_array_len(devs); i++) {
+            gint64 slot = -1;
+
+            vmm_json_node_get_int(vmm_json_node_object_get(vmm_json_node_array_get(devs, i),
+                                                           "slot"), &slot);
+            if (slot >= 0 && slot < 32)
+                *slots |= 1u << slot;
+        }
+    }
+    return TRUE;
+}
+
+/* A number N for the block nodes vmm-N-* of a new disk that no node of
+ * the running QEMU uses yet. */
+static gboolean
+free_node_number(QemuRun *run, const char *job, guint ndisks, guint *node, GError **error)
+{
+    g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) ret = NULL;
+    guint max = ndisks;
+
+    vmm_json_node_object_set_bool(args, "flat", TRUE);
+    if (!(ret = run_command(run, "query-named-block-nodes", g_steal_pointer(&args), job,
+                            error)))
+        return FALSE;
+    for (guint i = 0; i < vmm_json_node_array_len(ret); i++) {
+        const char *name = vmm_json_node_object_get_string(vmm_json_node_array_get(ret, i),
+                                                           "node-name");
+        guint64 n;
+
+        if (name && g_str_has_prefix(name, "vmm-") &&
+            (n = g_ascii_strtoull(name + 4, NULL, 10)) > max && n < G_MAXUINT)
+            max = (guint)n;
+    }
+    *node = max + 1;
+    return TRUE;
+}
+
+/* A number N for netdev hostnetN / id netN of a new NIC: past every NIC
+ * position and every netN alias of the live definition. */
+static guint
+free_net_number(const VmmDomainDef *def)
+{
+    guint n = def->devices.interfaces->len;
+
+    for (guint i = 0; i < def->devices.interfaces->len; i++) {
+        const char *alias = ((VmmDomainNetDef *)def->devices.interfaces->pdata[i])->info.alias;
+        guint64 v;
+
+        if (alias && g_str_has_prefix(alias, "net") &&
+            g_ascii_string_to_unsigned(alias + 3, 10, 0, G_MAXUINT - 1, &v, NULL) && v >= n)
+            n = (guint)v + 1;
+    }
+    return n;
+}
+
+/* The tap of a new <interface type='network'|'bridge'> (vmmd opens it as
+ * at start; its name goes into @net), or -1 with *@needed FALSE for
+ * types that need none. */
+static int
+hotplug_tap(VmmDomainNetDef *net, gboolean *needed, GError **error)
+{
+    unsigned int mtu = net->mtu > 0 ? (unsigned int)net->mtu : 0;
+    char *ifname = NULL;
+    int fd;
+
+    *needed = qemu_driver->privileged &&
+              (net->type == VMM_NET_TYPE_NETWORK || net->type == VMM_NET_TYPE_BRIDGE);
+    if (!*needed)
+        return -1;
+    if (net->type == VMM_NET_TYPE_NETWORK)
+        fd = vmm_network_port_create(net->src_network, net->mac, net->target_dev, mtu,
+                                     &ifname, error);
+    else
+        fd = vmm_network_port_create_bridge(net->src_bridge, net->mac, net->target_dev, mtu,
+                                            &ifname, error);
+    if (fd >= 0) {
+        g_free(net->target_dev);
+        net->target_dev = ifname;
+    }
+    return fd;
+}
+
+/*
+ * Plug @dev (of @kind, the last of its list in @live, a copy of the live
+ * definition) into the locked @obj's QEMU: block nodes or netdev first,
+ * then the device; whatever was added is taken out again on failure.  On
+ * success @dev has the alias and PCI address it got.  Drops the lock
+ * meanwhile.
+ */
+static gboolean
+hotplug_attach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDef *live,
+               VmmDomainDeviceKind kind, gpointer dev, const char *job, GError **error)
+{
+    QemuRun *run = priv->run;
+    g_autofree char *binary = NULL;
+    const VmmQemuCaps *caps;
+    g_autoptr(VmmQemuHotplug) hp = NULL;
+    g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *fdname = NULL;
+    g_autoptr(VmmJsonNode) ret = NULL;
+    gboolean netdev_added = FALSE, ok = FALSE, tap_needed = FALSE;
+    guint32 slots = 0;
+    guint node = 0;
+    int tap = -1;
+
+    binary = live->devices.emulator ? g_strdup(live->devices.emulator) :
+             qemu_driver_find_binary(live->os_arch, error);
+    if (!binary || !(caps = qemu_driver_get_caps(binary, error)))
+        return FALSE;
+    if (kind == VMM_DOMAIN_DEVICE_DISK) {
+        VmmDomainDiskDef *disk = dev;
+        uid_t uid = 0;
+        gid_t gid = 0;
+        gboolean switch_user;
+
+        if (!qemu_user(&uid, &gid, &switch_user, error))
+            return FALSE;
+        if (switch_user && disk->src_path &&
+            (!own_file(run, disk->src_path, uid, gid, error) || !owned_save(run, error)))
+            return FALSE;
+    } else if (kind == VMM_DOMAIN_DEVICE_INTERFACE) {
+        if ((tap = hotplug_tap(dev, &tap_needed, error)) < 0 && tap_needed)
+            return FALSE;
+        node = free_net_number(live);
+    }
+
+    run_ref(run);
+    vmm_obj_unlock(obj);
+    if (!used_root_slots(run, job, &slots, error) ||
+        (kind == VMM_DOMAIN_DEVICE_DISK &&
+         !free_node_number(run, job, live->devices.disks->len, &node, error)))
+        goto out;
+    if (tap >= 0) {
+        g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
+
+        fdname = g_strdup_printf("vmm-tap%u", node);
+        vmm_json_node_object_set_string(args, "fdname", fdname);
+        if (!(ret = vmm_qemu_monitor_command_with_fd(run->mon, "getfd",
+                                                     g_steal_pointer(&args), tap,
+                                                     qemu_driver->job_timeout_ms, job,
+                                                     error)))
+            goto out;
+        g_clear_pointer(&ret, vmm_json_node_free);
+    }
+    if (!(hp = vmm_qemu_build_hotplug(live, caps, kind, dev, node, slots, fdname,
+                                      !qemu_driver->privileged, error)))
+        goto out;
+    for (guint i = 0; i < hp->blockdevs->len; i++) {
+        VmmJsonNode *args = vmm_qemu_props_to_json(hp->blockdevs->pdata[i], NULL);
+        g_autofree char *name = g_strdup(vmm_json_node_object_get_string(args, "node-name"));
+
+        if (!(ret = run_command(run, "blockdev-add", args, job, error)))
+            goto out;
+        g_clear_pointer(&ret, vmm_json_node_free);
+        g_ptr_array_add(added, g_steal_pointer(&name));
+    }
+    if (hp->netdev) {
+        if (!(ret = run_command(run, "netdev_add", vmm_qemu_props_to_json(hp->netdev, "type"),
+                                job, error)))
+            goto out;
+        g_clear_pointer(&ret, vmm_json_node_free);
+        netdev_added = TRUE;
+    }
+    if (!(ret = run_command(run, "device_add", vmm_qemu_props_to_json(hp->device, "driver"),
+                            job, error)))
+        goto out;
+    ok = TRUE;
+out:
+    if (!ok) {
+        /* Nothing half-applied: the backends go again, newest first. */
+        if (netdev_added) {
+            g_autoptr(VmmJsonNode) nd = vmm_qemu_props_to_json(hp->netdev, "type");
+
+            run_command_quiet(run, "netdev_del", "id", vmm_json_node_object_get_string(nd, "id"));
+        }
+        for (guint i = added->len; i > 0; i--)
+            run_command_quiet(run, "blockdev-del", "node-name", added->pdata[i - 1]);
+    }
+    if (fdname)
+        run_command_quiet(run, "closefd", "fdname", fdname);
+    if (tap >= 0)
+        close(tap);
+    vmm_obj_lock(obj);
+    if (ok && priv->run != run) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        ok = FALSE;
+    }
+    if (ok) {
+        VmmDeviceInfo *info = vmm_domain_device_info(kind, dev);
+
+        if (!info->alias)
+            info->alias = g_strdup(hp->id);
+        if (info->addr.type == VMM_DEVICE_ADDRESS_NONE && hp->slot >= 0) {
+            info->addr.type = VMM_DEVICE_ADDRESS_PCI;
+            info->addr.slot = (unsigned int)hp->slot;
+        }
+    }
+    run_unref(run);
+    return ok;
+}
+
+/* What goes after the removal of device @alias: its block nodes or its
+ * netdev, as QEMU names them (qom-get of the device's property). */
+static GPtrArray *
+unplug_cleanup_for(QemuRun *run, VmmDomainDeviceKind kind, const char *alias,
+                   const char *job, GError **error)
+{
+    g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
+    g_autoptr(VmmJsonNode) ret = NULL;
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", alias);
+    GPtrArray *cmds = g_ptr_array_new_with_free_func((GDestroyNotify)vmm_json_node_free);
+    const char *backend;
+
+    vmm_json_node_object_set_string(args, "path", path);
+    vmm_json_node_object_set_string(args, "property",
+                                    kind == VMM_DOMAIN_DEVICE_DISK ? "drive" : "netdev");
+    if (!(ret = run_command(run, "qom-get", g_steal_pointer(&args), job, error))) {
+        g_ptr_array_unref(cmds);
+        return NULL;
+    }
+    backend = vmm_json_node_get_string(ret);
+    if (backend && *backend) {
+        g_autofree char *storage = NULL;
+
+        if (kind == VMM_DOMAIN_DEVICE_DISK && g_str_has_suffix(backend, "-format"))
+            storage = g_strdup_printf("%.*s-storage", (int)(strlen(backend) - 7), backend);
+        for (int i = 0; i < 2; i++) {
+            const char *name = i == 0 ? backend : storage;
+            VmmJsonNode *c, *a;
+
+            if (!name)
+                continue;
+            c = vmm_json_node_new_object();
+            a = vmm_json_node_new_object();
+            vmm_json_node_object_set_string(c, "execute", kind == VMM_DOMAIN_DEVICE_DISK ?
+                                            "blockdev-del" : "netdev_del");
+            vmm_json_node_object_set_string(a, kind == VMM_DOMAIN_DEVICE_DISK ? "node-name" :
+                                            "id", name);
+            vmm_json_node_object_set(c, "arguments", a);
+            g_ptr_array_add(cmds, c);
+        }
+    }
+    return cmds;
+}
+
+/*
+ * Unplug the device of @kind at @idx of the locked @obj's live definition:
+ * device_del, then wait for QEMU's DEVICE_DELETED (on_device_deleted()
+ * takes it out of the live definition and removes its backend) at most
+ * the detach deadline.  Drops the lock meanwhile.
+ */
+static gboolean
+hotplug_detach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDeviceKind kind, guint idx,
+               const char *job, GError **error)
+{
+    QemuRun *run = priv->run;
+    gpointer dev = vmm_domain_devices_list(&vmm_domain_obj_def(obj)->devices, kind)->pdata[idx];
+    g_autofree char *alias = g_strdup(vmm_domain_device_info(kind, dev)->alias);
+    g_autofree char *what = NULL;
+    g_autoptr(VmmJsonNode) args = NULL;
+    g_autoptr(VmmJsonNode) ret = NULL;
+    GPtrArray *cleanup;
+    gint64 deadline;
+    gboolean ok = FALSE;
+
+    if (kind == VMM_DOMAIN_DEVICE_DISK) {
+        const VmmDomainDiskDef *disk = dev;
+
+        what = g_strdup_printf("disk '%s'", disk->dst);
+        if (disk->bus != VMM_DISK_BUS_VIRTIO && disk->bus != VMM_DISK_BUS_SCSI) {
+            vmm_error_set(error, VMM_ERR_OPERATION_UNSUPPORTED,
+                          _("disk bus '%s' cannot be hotunplugged"),
+                          vmm_disk_bus_to_string(disk->bus));
+            return FALSE;
+        }
+    } else {
+        char mac[VMM_MAC_STRING_BUFLEN];
+
+        what = g_strdup_printf("interface '%s'",
+                               vmm_mac_format(((VmmDomainNetDef *)dev)->mac, mac));
+    }
+    if (!alias) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                      _("%s has no alias in the live definition; cannot unplug it"), what);
+        return FALSE;
+    }
+    g_hash_table_remove(run->deleted, alias);
+    run_ref(run);
+    vmm_obj_unlock(obj);
+    cleanup = unplug_cleanup_for(run, kind, alias, job, error);
+    vmm_obj_lock(obj);
+    if (!cleanup)
+        goto out;
+    g_hash_table_insert(run->unplug_cleanup, g_strdup(alias), cleanup);
+    vmm_obj_unlock(obj);
+    args = vmm_json_node_new_object();
+    vmm_json_node_object_set_string(args, "id", alias);
+    ret = run_command(run, "device_del", g_steal_pointer(&args), job, error);
+    vmm_obj_lock(obj);
+    if (!ret) {
+        g_hash_table_remove(run->unplug_cleanup, alias);
+        goto out;
+    }
+    /* Only the guest's release ends it: no success before DEVICE_DELETED. */
+    deadline = g_get_monotonic_time() + (gint64)qemu_driver->detach_timeout_ms * 1000;
+    while (priv->run == run && !g_hash_table_contains(run->deleted, alias)) {
+        if (!g_cond_wait_until(&priv->unplug_cond, &obj->parent.lock, deadline))
+            break;
+    }
+    if (priv->run != run) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                      _("domain stopped while waiting for %s (%s) to be removed"), what, alias);
+    } else if (!g_hash_table_contains(run->deleted, alias)) {
+        /* The request stays: should the guest release the device later,
+         * on_device_deleted() still removes it. */
+        vmm_error_set(error, VMM_ERR_OPERATION_TIMEOUT,
+                      _("device %s (%s) not removed within %d s: the guest did not release it"),
+                      what, alias, qemu_driver->detach_timeout_ms / 1000);
+    } else {
+        ok = TRUE;
+    }
+out:
+    run_unref(run);
+    return ok;
+}
+
+static gboolean
+live_kind_supported(VmmDomainDeviceKind kind, gboolean attach, GError **error)
+{
+    if (kind == VMM_DOMAIN_DEVICE_DISK || kind == VMM_DOMAIN_DEVICE_INTERFACE)
+        return TRUE;
+    vmm_error_set(error, VMM_ERR_OPERATION_UNSUPPORTED,
+                  attach ? _("live attach of device '%s' is not supported")
+                         : _("live detach of device '%s' is not supported"),
+                  vmm_domain_device_kind_to_string(kind));
+    return FALSE;
+}
+
+gboolean
+qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags,
+                          gboolean attach, GError **error)
+{
+    QemuDomainPriv *priv = priv_get(obj);
+    const char *job = attach ? "job attach-device" : "job detach-device";
+    g_autoptr(VmmDomainDef) config = NULL;
+    g_autoptr(VmmDomainDef) live = NULL;
+    VmmDomainDeviceKind kind;
+    gpointer dev = NULL;
+    gboolean ok = FALSE;
+
+    if (!job_begin(obj, priv, job, error))
+        return FALSE;
+    if (!vmm_domain_obj_resolve_affect(obj, &flags, error) ||
+        ((flags & VMM_DOMAIN_AFFECT_LIVE) && !check_running(obj, priv, error)))
+        goto out;
+    /* The config change is checked in full before QEMU is touched and
+     * saved only once the live part succeeded. */
+    if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
+        !(config = vmm_domain_obj_config_with_device(obj, xml, attach, error)))
+        goto out;
+    if (flags & VMM_DOMAIN_AFFECT_LIVE) {
+        if (!(dev = vmm_domain_device_parse(xml, &kind, error)))
+            goto out;
+        if (!live_kind_supported(kind, attach, error)) {
+            vmm_domain_device_free(kind, dev);
+            goto out;
+        }
+        if (attach) {
+            live = vmm_domain_def_copy(vmm_domain_obj_def(obj));
+            if (!vmm_domain_def_attach_device(live, kind, dev, error) ||
+                !hotplug_attach(obj, priv, live, kind, dev, job, error))
+                goto out;
+            if (priv->run) {
+                vmm_obj_prepare_live_change(obj);
+                vmm_domain_def_free(obj->parent.def);
+                obj->parent.def = g_steal_pointer(&live);
+                save_status(priv->run, obj->state);
+            }
+        } else {
+            int idx = vmm_domain_devices_find(&vmm_domain_obj_def(obj)->devices, kind, dev,
+                                              error);
+
+            vmm_domain_device_free(kind, dev);
+            if (idx < 0 || !hotplug_detach(obj, priv, kind, (guint)idx, job, error))
+                goto out;
+        }
+    }
+    if (config && !vmm_domain_obj_set_config(obj, qemu_driver->store, g_steal_pointer(&config),
+                                             error))
+        goto out;
+    ok = TRUE;
+out:
+    job_end(priv);
+    return ok;
 }

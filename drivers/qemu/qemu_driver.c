@@ -426,6 +426,22 @@ qemu_domain_resume_entry(VmmDomain *dom, GError **error)
     DOMAIN_JOB(dom, qemu_domain_resume(obj_, error));
 }
 
+static gboolean
+qemu_domain_attach_device_entry(VmmDomain *dom, const char *xml, unsigned int flags,
+                                GError **error)
+{
+    QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
+    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, TRUE, error));
+}
+
+static gboolean
+qemu_domain_detach_device_entry(VmmDomain *dom, const char *xml, unsigned int flags,
+                                GError **error)
+{
+    QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
+    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, FALSE, error));
+}
+
 /* ------------------------------------------------------------------ */
 /* Queries: never wait on a job                                        */
 
@@ -853,4 +869,6 @@ const VmmDriver vmm_qemu_driver = {
     .domain_interface_stats = qemu_domain_interface_stats,
     .domain_get_vcpus = qemu_domain_get_vcpus,
     .node_get_cpu_map = qemu_node_get_cpu_map,
+    .domain_attach_device = qemu_domain_attach_device_entry,
+    .domain_detach_device = qemu_domain_detach_device_entry,
 };

@@ -98,7 +98,8 @@ conf_line(QemuDriver *d, const char *path, guint lineno, char *line, GError **er
             g_free(d->group);
             d->group = g_strdup(value);
         }
-    } else if (g_str_equal(key, "job_timeout") || g_str_equal(key, "destroy_grace")) {
+    } else if (g_str_equal(key, "job_timeout") || g_str_equal(key, "destroy_grace") ||
+               g_str_equal(key, "device_detach_timeout")) {
         guint64 secs;
 
         if (quoted || !g_ascii_string_to_unsigned(value, 10, 1, 3600, &secs, NULL)) {
@@ -109,6 +110,8 @@ conf_line(QemuDriver *d, const char *path, guint lineno, char *line, GError **er
         }
         if (g_str_equal(key, "job_timeout"))
             d->job_timeout_ms = (int)secs * 1000;
+        else if (g_str_equal(key, "device_detach_timeout"))
+            d->detach_timeout_ms = (int)secs * 1000;
         else
             d->destroy_grace_ms = (int)secs * 1000;
     }
@@ -235,6 +238,7 @@ vmm_qemu_driver_state_init(const VmmQemuDriverConfig *cfg, GError **error)
     dirs_init(d, cfg->root);
     d->job_timeout_ms = VMM_QEMU_MONITOR_TIMEOUT_MS;
     d->destroy_grace_ms = 10000;
+    d->detach_timeout_ms = 10000;
     d->user = g_strdup(d->privileged ? "vmm-qemu" : NULL);
     d->group = g_strdup(d->privileged ? "vmm-qemu" : NULL);
     /* qemu.conf sits beside vmmd.conf, one level above the definitions. */

@@ -30,6 +30,11 @@
 #define MAX_LINE (16 * 1024 * 1024)
 
 typedef struct {
+    gsize offset;
+    int fd;
+} OutFd;
+
+typedef struct {
     gint ref;
     char *id;
     char *name;
@@ -52,6 +57,9 @@ struct _VmmQemuMonitor {
     GSource *out_src;
     GString *inbuf;
     GString *outbuf;
+    /* fds to pass (SCM_RIGHTS) with the byte at their offset in outbuf:
+     * OutFd, oldest first; owned until sent. */
+    GArray *out_fds;
     GQueue pending;              /* MonCmd*, oldest first */
     guint64 next_id;
     VmmQemuMonitorCallbacks cb;
@@ -96,6 +104,10 @@ vmm_qemu_monitor_unref(VmmQemuMonitor *mon)
         close(mon->fd);
     g_string_free(mon->inbuf, TRUE);
     g_string_free(mon->outbuf, TRUE);
+    for (guint i = 0; mon->out_fds && i < mon->out_fds->len; i++)
+        close(g_array_index(mon->out_fds, OutFd, i).fd);
+    if (mon->out_fds)
+        g_array_unref(mon->out_fds);
     g_main_context_unref(mon->ctx);
     g_free(mon->name);
     g_free(mon->timeout_format);
@@ -352,7 +364,35 @@ static void
 flush_locked(VmmQemuMonitor *mon)
 {
     while (mon->outbuf->len > 0) {
-        ssize_t n = send(mon->fd, mon->outbuf->str, mon->outbuf->len, MSG_NOSIGNAL);
+        OutFd *of = mon->out_fds->len ? &g_array_index(mon->out_fds, OutFd, 0) : NULL;
+        gsize len = of && of->offset > 0 ? of->offset : mon->outbuf->len;
+        ssize_t n;
+
+        if (of && of->offset == 0) {
+            /* The fd rides on the first byte of its command. */
+            union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+            } ctl;
+            struct iovec iov = { .iov_base = mon->outbuf->str, .iov_len = len };
+            struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                                  .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+            struct cmsghdr *cm;
+
+            memset(&ctl, 0, sizeof(ctl));
+            cm = CMSG_FIRSTHDR(&msg);
+            cm->cmsg_level = SOL_SOCKET;
+            cm->cmsg_type = SCM_RIGHTS;
+            cm->cmsg_len = CMSG_LEN(sizeof(int));
+            memcpy(CMSG_DATA(cm), &of->fd, sizeof(int));
+            n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
+            if (n > 0) {
+                close(of->fd);
+                g_array_remove_index(mon->out_fds, 0);
+            }
+        } else {
+            n = send(mon->fd, mon->outbuf->str, len, MSG_NOSIGNAL);
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
@@ -360,9 +400,14 @@ flush_locked(VmmQemuMonitor *mon)
         if (n < 0) {
             /* The reader sees the same failure as EOF and cleans up. */
             g_string_truncate(mon->outbuf, 0);
+            for (guint i = 0; i < mon->out_fds->len; i++)
+                close(g_array_index(mon->out_fds, OutFd, i).fd);
+            g_array_set_size(mon->out_fds, 0);
             return;
         }
         g_string_erase(mon->outbuf, 0, n);
+        for (guint i = 0; i < mon->out_fds->len; i++)
+            g_array_index(mon->out_fds, OutFd, i).offset -= (gsize)n;
     }
     if (mon->outbuf->len > 0 && !mon->out_src) {
         mon->out_src = g_unix_fd_source_new(mon->fd, G_IO_OUT);
@@ -695,7 +740,7 @@ vmm_qemu_monitor_get_version(VmmQemuMonitor *mon)
 }
 
 static void
-send_full(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
+send_full(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args, int pass_fd,
           int timeout_ms, const char *job, VmmQemuMonitorReplyFunc func,
           gpointer opaque)
 {
@@ -726,6 +771,11 @@ send_full(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
         vmm_json_node_object_set(msg, "arguments", args);
     vmm_json_node_object_set_string(msg, "id", c->id);
     text = vmm_json_node_format(msg);
+    if (pass_fd >= 0) {
+        OutFd of = { .offset = mon->outbuf->len, .fd = pass_fd };
+
+        g_array_append_val(mon->out_fds, of);
+    }
     g_string_append(mon->outbuf, text);
     g_string_append(mon->outbuf, "\r\n");
     g_queue_push_tail(&mon->pending, c);   /* the list's reference */
@@ -746,7 +796,7 @@ void
 vmm_qemu_monitor_send(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
                       int timeout_ms, VmmQemuMonitorReplyFunc func, gpointer opaque)
 {
-    send_full(mon, command, args, timeout_ms, NULL, func, opaque);
+    send_full(mon, command, args, -1, timeout_ms, NULL, func, opaque);
 }
 
 VmmQemuMonitor *
@@ -762,6 +812,7 @@ vmm_qemu_monitor_open(int fd, const char *name, GMainContext *ctx,
     mon->fd = fd;
     mon->inbuf = g_string_new(NULL);
     mon->outbuf = g_string_new(NULL);
+    mon->out_fds = g_array_new(FALSE, FALSE, sizeof(OutFd));
     g_queue_init(&mon->pending);
     if (cb)
         mon->cb = *cb;
@@ -778,7 +829,7 @@ vmm_qemu_monitor_open(int fd, const char *name, GMainContext *ctx,
 
     /* QEMU answers nothing but qmp_capabilities until it is negotiated;
      * sending it first lets callers queue commands right away. */
-    send_full(mon, "qmp_capabilities", NULL, 0, NULL, NULL, NULL);
+    send_full(mon, "qmp_capabilities", NULL, -1, 0, NULL, NULL, NULL);
     return mon;
 }
 
@@ -820,9 +871,9 @@ sync_reply_cb(VmmQemuMonitor *mon, const VmmJsonNode *ret, const GError *error,
     sync_wait_unref(w);
 }
 
-VmmJsonNode *
-vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
-                         int timeout_ms, const char *job, GError **error)
+static VmmJsonNode *
+command_sync(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args, int pass_fd,
+             int timeout_ms, const char *job, GError **error)
 {
     SyncWait *w = g_new0(SyncWait, 1);
     VmmJsonNode *ret = NULL;
@@ -831,7 +882,7 @@ vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command, VmmJsonNode *
     w->ref = 2;    /* ours and the reply callback's */
     g_mutex_init(&w->lock);
     g_cond_init(&w->cond);
-    send_full(mon, command, args, timeout_ms, job, sync_reply_cb, w);
+    send_full(mon, command, args, pass_fd, timeout_ms, job, sync_reply_cb, w);
 
     if (g_main_context_acquire(mon->ctx)) {
         /* Nobody else runs the context (or we are its thread): run it. */
@@ -871,6 +922,28 @@ vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command, VmmJsonNode *
     g_mutex_unlock(&w->lock);
     sync_wait_unref(w);
     return ret;
+}
+
+VmmJsonNode *
+vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
+                         int timeout_ms, const char *job, GError **error)
+{
+    return command_sync(mon, command, args, -1, timeout_ms, job, error);
+}
+
+VmmJsonNode *
+vmm_qemu_monitor_command_with_fd(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
+                                 int fd, int timeout_ms, const char *job, GError **error)
+{
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+
+    if (copy < 0) {
+        if (args)
+            vmm_json_node_free(args);
+        vmm_error_set_errno(error, errno, _("cannot pass fd %d to QEMU"), fd);
+        return NULL;
+    }
+    return command_sync(mon, command, args, copy, timeout_ms, job, error);
 }
 
 gboolean

@@ -130,6 +130,12 @@ VmmJsonNode *vmm_qemu_monitor_command(VmmQemuMonitor *mon, const char *command,
                                       VmmJsonNode *args, int timeout_ms,
                                       const char *job, GError **error);
 
+/* Like vmm_qemu_monitor_command(), passing a copy of @fd with the command
+ * (SCM_RIGHTS), as getfd and add-fd want it; @fd stays the caller's. */
+VmmJsonNode *vmm_qemu_monitor_command_with_fd(VmmQemuMonitor *mon, const char *command,
+                                              VmmJsonNode *args, int fd, int timeout_ms,
+                                              const char *job, GError **error);
+
 /* Helpers over vmm_qemu_monitor_command(). */
 /* query-status: *status gets QMP's RunState ("running", "paused",
  * "prelaunch", "shutdown"...), *running the "running" flag. */

@@ -674,6 +674,7 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
               GError **error)
 {
     g_autoptr(VmmDomainDef) live = NULL;
+    g_autoptr(VmmDomainDef) config = NULL;
     VmmDomainObj *obj;
     gboolean ok = FALSE;
 
@@ -682,8 +683,11 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
         return FALSE;
     if (!vmm_domain_obj_resolve_affect(obj, &flags, error))
         goto out;
-    /* The live change is made on a copy and put in place last: a failing
-     * config change leaves both as they were. */
+    /* Both changes are made on copies and put in place last: a failing
+     * one leaves both as they were. */
+    if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
+        !(config = vmm_domain_obj_config_with_device(obj, xml, attach, error)))
+        goto out;
     if (flags & VMM_DOMAIN_AFFECT_LIVE) {
         VmmDomainDeviceKind kind;
         gpointer dev = vmm_domain_device_parse(xml, &kind, error);
@@ -702,8 +706,7 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
                 goto out;
         }
     }
-    if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
-        !vmm_domain_obj_edit_config_device(obj, NULL, xml, attach, error))
+    if (config && !vmm_domain_obj_set_config(obj, NULL, g_steal_pointer(&config), error))
         goto out;
     if (live) {
         vmm_obj_prepare_live_change(obj);

@@ -185,46 +185,54 @@ vmm_domain_def_detach_device(VmmDomainDef *def, VmmDomainDeviceKind kind, gconst
     return TRUE;
 }
 
-gboolean
-vmm_domain_obj_edit_config_device(VmmDomainObj *dom, VmmConfigStore *store, const char *xml,
-                                  gboolean attach, GError **error)
+VmmDomainDef *
+vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml, gboolean attach,
+                                  GError **error)
 {
-    VmmObj *obj = &dom->parent;
     g_autoptr(VmmDomainDef) def = NULL;
     VmmDomainDeviceKind kind;
     gpointer dev;
     gboolean ok;
 
-    if (!obj->persistent) {
+    if (!dom->parent.persistent) {
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
                       _("transient domains do not have any persistent config"));
-        return FALSE;
+        return NULL;
     }
     if (!(dev = vmm_domain_device_parse(xml, &kind, error)))
-        return FALSE;
-    def = vmm_domain_def_copy(vmm_obj_persistent_def(obj));
+        return NULL;
+    def = vmm_domain_def_copy(vmm_obj_persistent_def(dom));
     if (attach) {
         ok = vmm_domain_def_attach_device(def, kind, dev, error);
     } else {
         ok = vmm_domain_def_detach_device(def, kind, dev, error);
         vmm_domain_device_free(kind, dev);
     }
-    if (!ok)
-        return FALSE;
+    return ok ? g_steal_pointer(&def) : NULL;
+}
+
+gboolean
+vmm_domain_obj_set_config(VmmDomainObj *dom, VmmConfigStore *store, VmmDomainDef *def,
+                          GError **error)
+{
+    VmmObj *obj = &dom->parent;
+
     if (store) {
         g_autofree char *text = vmm_domain_def_format(def, -1, VMM_DOMAIN_DEF_FORMAT_INACTIVE |
                                                       VMM_DOMAIN_DEF_FORMAT_SECURE);
 
-        if (!vmm_config_store_save(store, obj->name, text, error))
+        if (!vmm_config_store_save(store, obj->name, text, error)) {
+            vmm_domain_def_free(def);
             return FALSE;
+        }
     }
     if (obj->active) {
         if (obj->new_def)
             vmm_domain_def_free(obj->new_def);
-        obj->new_def = g_steal_pointer(&def);
+        obj->new_def = def;
     } else {
         vmm_domain_def_free(obj->def);
-        obj->def = g_steal_pointer(&def);
+        obj->def = def;
     }
     return TRUE;
 }

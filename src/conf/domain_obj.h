@@ -63,11 +63,14 @@ VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
  */
 gboolean vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **error);
 
-/* Attach (@attach) or detach the device element @xml in the persistent
- * definition of the locked @dom: the edited copy is saved to @store (may
- * be NULL) first and replaces the definition only then. */
-gboolean vmm_domain_obj_edit_config_device(VmmDomainObj *dom, VmmConfigStore *store,
-                                           const char *xml, gboolean attach, GError **error);
+/* A copy of the persistent definition of the locked @dom with the device
+ * element @xml attached (@attach) or detached; NULL with @error. */
+VmmDomainDef *vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml,
+                                               gboolean attach, GError **error);
+/* Make @def (taken) the persistent definition of the locked @dom, saved to
+ * @store (may be NULL) first: nothing changes when that fails. */
+gboolean vmm_domain_obj_set_config(VmmDomainObj *dom, VmmConfigStore *store,
+                                   VmmDomainDef *def, GError **error);
 
 /* Attach the parsed @dev (taken) of @kind to @def, defaults filled and the
  * whole list validated, or detach the device @dev describes from @def
