@@ -875,6 +875,12 @@ cmd_edit(Vsh *ctl, const VshCmd *cmd)
 /* ------------------------------------------------------------------ */
 
 const VshCmdDef vsh_domain_cmds[] = {
+    { "attach-device", vsh_cmd_attach_device, vsh_device_opts,
+      N_("attach device from an XML file"), N_("Attach device from an XML <file>."), 0 },
+    { "attach-disk", vsh_cmd_attach_disk, vsh_attach_disk_opts, N_("attach disk device"),
+      N_("Attach new disk device."), 0 },
+    { "attach-interface", vsh_cmd_attach_interface, vsh_attach_interface_opts,
+      N_("attach network interface"), N_("Attach new network interface."), 0 },
     { "autostart", cmd_autostart, autostart_opts, N_("autostart a domain"),
       N_("Configure a domain to be automatically started at boot."), 0 },
     { "console", vsh_cmd_console, vsh_console_opts, N_("connect to the guest console"),
@@ -889,6 +895,12 @@ const VshCmdDef vsh_domain_cmds[] = {
       VSH_CMD_NOTRAILER },
     { "destroy", cmd_destroy, destroy_opts, N_("destroy (stop) a domain"),
       N_("Forcefully stop a given domain, but leave its resources intact."), 0 },
+    { "detach-device", vsh_cmd_detach_device, vsh_device_opts,
+      N_("detach device from an XML file"), N_("Detach device from an XML <file>"), 0 },
+    { "detach-disk", vsh_cmd_detach_disk, vsh_detach_disk_opts, N_("detach disk device"),
+      N_("Detach disk device."), 0 },
+    { "detach-interface", vsh_cmd_detach_interface, vsh_detach_interface_opts,
+      N_("detach network interface"), N_("Detach network interface."), 0 },
     { "domid", cmd_domid, domain_only_opts,
       N_("convert a domain name or UUID to domain id"), NULL, 0 },
     { "dominfo", cmd_dominfo, dominfo_opts, N_("domain information"),

@@ -114,6 +114,18 @@ gboolean vsh_cmd_vcpuinfo(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_vncdisplay(Vsh *ctl, const VshCmd *cmd);
 /* The CPUs set in @map (@ncpus bits) as ranges, "0-3,6" (vcpuinfo --pretty). */
 char *vsh_cpumap_format(const unsigned char *map, int ncpus);
+/* Device commands (vshell-device.c), rows of the domain group. */
+extern const VshOptDef vsh_device_opts[];
+extern const VshOptDef vsh_attach_disk_opts[];
+extern const VshOptDef vsh_detach_disk_opts[];
+extern const VshOptDef vsh_attach_interface_opts[];
+extern const VshOptDef vsh_detach_interface_opts[];
+gboolean vsh_cmd_attach_device(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_detach_device(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_detach_disk(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd);
+gboolean vsh_cmd_detach_interface(Vsh *ctl, const VshCmd *cmd);
 
 /* ---- option access ---- */
 gboolean vsh_cmd_has(const VshCmd *cmd, const char *name);

@@ -506,9 +506,9 @@ vmm_domain_devices_find(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
     g_autofree char *xml = NULL;
     int found = -1;
 
-    if (want->alias)
-        found = vmm_domain_devices_find_alias(devs, kind, want->alias);
-    else if (kind == VMM_DOMAIN_DEVICE_DISK) {
+    /* Disks by target and NICs by MAC first: what virsh sends is the live
+     * XML of the device, whose alias the persistent definition lacks. */
+    if (kind == VMM_DOMAIN_DEVICE_DISK) {
         const VmmDomainDiskDef *disk = dev;
 
         for (guint i = 0; disk->dst && list && i < list->len && found < 0; i++) {
@@ -526,6 +526,9 @@ vmm_domain_devices_find(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
         char mac[VMM_MAC_STRING_BUFLEN];
         guint n = 0;
 
+        if (!net->mac_set && want->alias &&
+            (found = vmm_domain_devices_find_alias(devs, kind, want->alias)) >= 0)
+            return found;
         for (guint i = 0; list && i < list->len; i++) {
             const VmmDomainNetDef *cand = list->pdata[i];
 
@@ -551,6 +554,9 @@ vmm_domain_devices_find(const VmmDomainDevices *devs, VmmDomainDeviceKind kind,
                 vmm_error_set(error, VMM_ERR_DEVICE_MISSING, "%s",
                               _("no interface to detach"));
         }
+        return found;
+    } else if (want->alias &&
+               (found = vmm_domain_devices_find_alias(devs, kind, want->alias)) >= 0) {
         return found;
     } else {
         xml = device_xml(kind, dev);
