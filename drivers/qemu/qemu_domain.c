@@ -521,6 +521,16 @@ on_exited(VmmQemuProcess *proc, int wait_status, gpointer opaque)
 /* ------------------------------------------------------------------ */
 /* QMP events in (on the driver's context)                             */
 
+/* The status file follows a changed live definition of @obj. */
+static void
+save_live_def(QemuRun *run, VmmDomainObj *obj)
+{
+    if (!run->proc)
+        return;
+    vmm_qemu_process_set_def(run->proc, vmm_domain_obj_def(obj));
+    save_status(run, obj->state);
+}
+
 static void
 set_state(VmmDomainObj *obj, QemuRun *run, int state, int reason)
 {
@@ -744,7 +754,7 @@ on_device_deleted(VmmQemuMonitor *mon, const char *device, const char *path,
     unplug_cleanup_run(run, device);
     g_hash_table_add(run->deleted, g_strdup(device));
     if (changed)
-        save_status(run, run->obj->state);
+        save_live_def(run, run->obj);
     g_cond_broadcast(&priv->unplug_cond);
     vmm_obj_unlock(run->obj);
 }
@@ -2007,7 +2017,7 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
                 vmm_obj_prepare_live_change(obj);
                 vmm_domain_def_free(obj->parent.def);
                 obj->parent.def = g_steal_pointer(&live);
-                save_status(priv->run, obj->state);
+                save_live_def(priv->run, obj);
             }
         } else {
             int idx = vmm_domain_devices_find(&vmm_domain_obj_def(obj)->devices, kind, dev,

@@ -218,6 +218,13 @@ static const VmmQemuMonitorCallbacks forward_callbacks = {
 
 /* ---- status file ---- */
 
+void
+vmm_qemu_process_set_def(VmmQemuProcess *proc, const VmmDomainDef *def)
+{
+    vmm_domain_def_free(proc->def);
+    proc->def = vmm_domain_def_copy(def);
+}
+
 gboolean
 vmm_qemu_process_save_status(VmmQemuProcess *proc, const char *state, GError **error)
 {

@@ -104,6 +104,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuProcess, vmm_qemu_process_free)
 void vmm_qemu_process_set_reason(VmmQemuProcess *proc, const char *reason);
 const char *vmm_qemu_process_get_reason(VmmQemuProcess *proc);
 
+/* The live definition the status file holds from now on (copied): after
+ * a device was plugged or unplugged. */
+void vmm_qemu_process_set_def(VmmQemuProcess *proc, const VmmDomainDef *def);
 /* Rewrite the status file with @state ("running", "paused"...). */
 gboolean vmm_qemu_process_save_status(VmmQemuProcess *proc, const char *state,
                                       GError **error);
