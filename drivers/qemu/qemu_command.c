@@ -2148,9 +2148,9 @@ vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
                         vmm_disk_bus_to_string(disk->bus), disk->dst);
             goto out;
         }
-        if (disk->device != VMM_DISK_DEVICE_DISK || !disk->src_path) {
-            unsupported(error, _("disk '%s': only disks with a source can be hotplugged"),
-                        disk->dst);
+        if (disk->device != VMM_DISK_DEVICE_DISK) {
+            unsupported(error, _("disk device '%s' of disk '%s' cannot be hotplugged"),
+                        vmm_disk_device_to_string(disk->device), disk->dst);
             goto out;
         }
         b.disk_boot[node - 1] = info->boot_order > 0 ? info->boot_order : 0;
