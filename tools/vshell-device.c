@@ -138,6 +138,17 @@ attr(GString *buf, const char *name, const char *value)
         vmm_buf_attr(buf, name, value);
 }
 
+/* Append "  <ELEM NAME='VALUE'/>" when @value is set. */
+static void
+leaf(GString *buf, const char *elem, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    g_string_append_printf(buf, "  <%s", elem);
+    vmm_buf_attr(buf, name, value);
+    g_string_append(buf, "/>\n");
+}
+
 gboolean
 vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd)
 {
@@ -188,11 +199,7 @@ vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd)
         g_string_append_printf(xml, "  <%s/>\n", mode);
     if (vsh_cmd_string(cmd, "serial"))
         vmm_buf_text_elem(xml, 2, "serial", vsh_cmd_string(cmd, "serial"));
-    if (vsh_cmd_string(cmd, "alias")) {
-        g_string_append(xml, "  <alias");
-        attr(xml, "name", vsh_cmd_string(cmd, "alias"));
-        g_string_append(xml, "/>\n");
-    }
+    leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</disk>\n");
     return device_call(ctl, cmd, dom, xml->str, TRUE, vsh_cmd_has(cmd, "print-xml"), _("Disk attached successfully"),
                        _("Failed to attach disk"));
@@ -305,31 +312,11 @@ vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd)
     g_string_append(xml, "<interface");
     attr(xml, "type", type);
     g_string_append(xml, ">\n");
-    if (!g_str_equal(type, "user")) {
-        g_string_append(xml, "  <source");
-        attr(xml, type, source);
-        g_string_append(xml, "/>\n");
-    }
-    if (vsh_cmd_string(cmd, "target")) {
-        g_string_append(xml, "  <target");
-        attr(xml, "dev", vsh_cmd_string(cmd, "target"));
-        g_string_append(xml, "/>\n");
-    }
-    if (vsh_cmd_string(cmd, "mac")) {
-        g_string_append(xml, "  <mac");
-        attr(xml, "address", vsh_cmd_string(cmd, "mac"));
-        g_string_append(xml, "/>\n");
-    }
-    if (vsh_cmd_string(cmd, "model")) {
-        g_string_append(xml, "  <model");
-        attr(xml, "type", vsh_cmd_string(cmd, "model"));
-        g_string_append(xml, "/>\n");
-    }
-    if (vsh_cmd_string(cmd, "alias")) {
-        g_string_append(xml, "  <alias");
-        attr(xml, "name", vsh_cmd_string(cmd, "alias"));
-        g_string_append(xml, "/>\n");
-    }
+    leaf(xml, "source", type, g_str_equal(type, "user") ? NULL : source);
+    leaf(xml, "target", "dev", vsh_cmd_string(cmd, "target"));
+    leaf(xml, "mac", "address", vsh_cmd_string(cmd, "mac"));
+    leaf(xml, "model", "type", vsh_cmd_string(cmd, "model"));
+    leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</interface>\n");
     return device_call(ctl, cmd, dom, xml->str, TRUE, vsh_cmd_has(cmd, "print-xml"), _("Interface attached successfully"),
                        _("Failed to attach interface"));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "testutils.h"
+#include "qemutest.h"
 #include "conf/domain_obj.h"
 #include "drivers/qemu/qemu_command.h"
 #include "util/vmm_error.h"
@@ -166,30 +167,15 @@ test_find(void)
     g_assert_nonnull(strstr(err->message, "'gizmo'"));
 }
 
-static gint
-cmp_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int
 main(int argc, char **argv)
 {
     g_autofree char *caps_path = test_data_path("drivers/qemu/data/caps/x86_64.xml");
-    g_autofree char *dir = test_data_path("drivers/qemu/data/hotplug");
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) d = NULL;
-    const char *file;
+    g_autoptr(GPtrArray) names = NULL;
 
     g_test_init(&argc, &argv, NULL);
     g_assert_true(g_file_get_contents(caps_path, &caps_xml, NULL, NULL));
-    d = g_dir_open(dir, 0, NULL);
-    g_assert_nonnull(d);
-    while ((file = g_dir_read_name(d))) {
-        if (g_str_has_suffix(file, ".xml"))
-            g_ptr_array_add(names, g_strndup(file, strlen(file) - 4));
-    }
-    g_ptr_array_sort(names, cmp_names);
+    names = qemutest_case_names("drivers/qemu/data/hotplug");
     for (guint i = 0; i < names->len; i++) {
         g_autofree char *path = g_strdup_printf("/qemu/hotplug/%s", (char *)names->pdata[i]);
 
