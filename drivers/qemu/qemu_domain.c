@@ -1659,7 +1659,8 @@ free_node_number(QemuRun *run, const char *job, guint ndisks, guint *node, GErro
 {
     g_autoptr(VmmJsonNode) args = vmm_json_node_new_object();
     g_autoptr(VmmJsonNode) ret = NULL;
-    guint max = ndisks;
+    /* The new disk's position + 1 when free, as a disk there at start. */
+    guint max = ndisks > 0 ? ndisks - 1 : 0;
 
     vmm_json_node_object_set_bool(args, "flat", TRUE);
     if (!(ret = run_command(run, "query-named-block-nodes", g_steal_pointer(&args), job,

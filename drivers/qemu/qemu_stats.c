@@ -235,11 +235,24 @@ static const struct {
     { "flush_total_time_ns", VMM_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES },
 };
 
-/* The position among @ndisks of the disk whose format node @node is, or
- * -1. */
+/* The position of the disk the query-blockstats entry @e is about: by its
+ * device (qdev: the alias, or the QOM path under it) when the disk has an
+ * alias (@aliases, "" for none: hotplugged disks have nodes of their own
+ * numbering), else by its format node name, or -1. */
 static int
-disk_of_node(const char *node, guint ndisks)
+disk_of_entry(const VmmJsonNode *e, GStrv aliases)
 {
+    const char *qdev = vmm_json_node_object_get_string(e, "qdev");
+    const char *node = vmm_json_node_object_get_string(e, "node-name");
+    guint ndisks = g_strv_length(aliases);
+
+    for (guint i = 0; qdev && i < ndisks; i++) {
+        g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", aliases[i]);
+
+        if (*aliases[i] && (g_str_equal(qdev, aliases[i]) || g_str_equal(qdev, path) ||
+                            (g_str_has_prefix(qdev, path) && qdev[strlen(path)] == '/')))
+            return (int)i;
+    }
     for (guint i = 0; node && i < ndisks; i++) {
         g_autofree char *name = vmm_qemu_disk_format_node(i);
 
@@ -250,7 +263,7 @@ disk_of_node(const char *node, guint ndisks)
 }
 
 /* One disk's counters, or ("") the sum over all, from query-blockstats;
- * the backends are matched to disks by their format node names. */
+ * the backends are matched to disks by device, else by format node. */
 gboolean
 qemu_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **params,
                         int *nparams, unsigned int flags, GError **error)
@@ -259,14 +272,23 @@ qemu_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **pa
     g_autoptr(VmmJsonNode) ret = NULL;
     g_autoptr(GArray) out = NULL;
     gint64 totals[G_N_ELEMENTS(blockstat_names)] = { 0 };
-    guint ndisks;
+    g_auto(GStrv) aliases = NULL;
     gboolean found = FALSE;
     int want = -1;
 
     QEMU_CHECK_FLAGS(flags, 0, FALSE);
     if (!(obj = running_obj(dom, error)))
         return FALSE;
-    ndisks = vmm_domain_obj_def(obj)->devices.disks->len;
+    {
+        GPtrArray *disks = vmm_domain_obj_def(obj)->devices.disks;
+
+        aliases = g_new0(char *, disks->len + 1);
+        for (guint i = 0; i < disks->len; i++) {
+            const char *a = ((const VmmDomainDiskDef *)disks->pdata[i])->info.alias;
+
+            aliases[i] = g_strdup(a ? a : "");
+        }
+    }
     if (*disk &&
         (want = vmm_domain_devices_find_disk(&vmm_domain_obj_def(obj)->devices, disk)) < 0) {
         vmm_obj_end(obj);
@@ -281,7 +303,7 @@ qemu_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **pa
     for (guint i = 0; i < vmm_json_node_array_len(ret); i++) {
         const VmmJsonNode *e = vmm_json_node_array_get(ret, i);
         const VmmJsonNode *st = vmm_json_node_object_get(e, "stats");
-        int pos = disk_of_node(vmm_json_node_object_get_string(e, "node-name"), ndisks);
+        int pos = disk_of_entry(e, aliases);
 
         if (pos < 0 || (want >= 0 && pos != want) || !st)
             continue;

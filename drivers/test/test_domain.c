@@ -679,7 +679,7 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
     gboolean ok = FALSE;
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (!vmm_domain_obj_resolve_affect(obj, &flags, error))
         goto out;

@@ -96,7 +96,8 @@ def boot(d, name="tiny", timeout_s=None):
 
 def check_attached(d, name, dev, img):
     """@dev of @img is in the live XML (with the alias and PCI address it
-    got), in the status file, in domblklist, and QEMU has @img open."""
+    got), in the status file, in domblklist and domblkstat (QMP), and QEMU
+    has @img open."""
     disk = disk_element(live_xml(d, name), dev)
     assert disk, live_xml(d, name)
     assert "<alias name='virtio-disk%d'/>" % (ord(dev[-1]) - ord('a')) in disk, disk
@@ -105,6 +106,9 @@ def check_attached(d, name, dev, img):
     blk = d.virsh("domblklist", name).stdout
     assert re.search(r"^\s*%s\s+%s\s*$" % (dev, re.escape(img)), blk, re.M), blk
     assert qemu_has_open(d, name, img), "QEMU does not hold %s" % img
+    # QEMU's own view (query-blockstats): the new disk has counters.
+    st = d.virsh("domblkstat", name, dev).stdout
+    assert re.search(r"^%s rd_req \d+" % dev, st, re.M), st
 
 
 def check_detached(d, name, dev, img):
@@ -113,6 +117,8 @@ def check_detached(d, name, dev, img):
     assert disk_element(live_xml(d, name), dev) is None, live_xml(d, name)
     assert disk_element(status_xml(d, name), dev) is None, status_xml(d, name)
     assert dev not in d.virsh("domblklist", name).stdout
+    r = d.virsh("domblkstat", name, dev, check=False)
+    assert r.returncode != 0 and "invalid path: %s" % dev in r.stderr, r.stderr
     # blockdev-del follows DEVICE_DELETED on the monitor.
     wait_until("QEMU to close %s" % img, lambda: not qemu_has_open(d, name, img), timeout=30)
 
