@@ -528,7 +528,7 @@ save_live_def(QemuRun *run, VmmDomainObj *obj)
     if (!run->proc)
         return;
     vmm_qemu_process_set_def(run->proc, vmm_domain_obj_def(obj));
-    save_status(run, obj->state);
+    save_status(run, obj->state, obj->reason);
 }
 
 static void
