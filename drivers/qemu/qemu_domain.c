@@ -50,6 +50,7 @@ typedef struct {
     VmmQemuMonitor *mon;        /* referenced */
     VmmQemuAgent *agent;        /* the guest agent, once used */
     int vnc_port;               /* allocated by us, or 0 */
+    int spice_port;             /* likewise */
     GPtrArray *owned;           /* OwnedFile*: chowned for the run */
     char *dom_dir;              /* RUNDIR/NAME.d: monitor, channels */
     gboolean got_shutdown;      /* SHUTDOWN seen: an exit is a shutdown */
@@ -291,7 +292,9 @@ run_release(QemuRun *run)
     }
     g_ptr_array_set_size(run->owned, 0);
     qemu_driver_release_port(run->vnc_port);
+    qemu_driver_release_port(run->spice_port);
     run->vnc_port = 0;
+    run->spice_port = 0;
     if (run->proc)
         vmm_qemu_process_remove_status(run->proc);
     remove_dom_dir(run->dom_dir);
@@ -953,6 +956,21 @@ prepare_nvram(VmmDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* The port of an autoport VNC or SPICE display @g, reserved for the run
+ * in *@slot (one display of each type); the live definition names it. */
+static gboolean
+graphics_port(VmmDomainGraphicsDef *g, int *slot, GError **error)
+{
+    if (!(g->autoport || g->port < 0) || *slot)
+        return TRUE;
+    if ((*slot = qemu_driver_alloc_port(error)) < 0) {
+        *slot = 0;
+        return FALSE;
+    }
+    g->port = *slot;
+    return TRUE;
+}
+
 /*
  * Start QEMU for @def (the live definition, completed here with the VNC
  * port and NVRAM path).  Blocks; called with no lock held.
@@ -990,14 +1008,10 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
             l->type == VMM_GRAPHICS_LISTEN_ADDRESS && !l->address)
             l->address = g_strdup("127.0.0.1");
 
-        if (g->type == VMM_GRAPHICS_TYPE_VNC && (g->autoport || g->port < 0) &&
-            !run->vnc_port) {
-            if ((run->vnc_port = qemu_driver_alloc_port(error)) < 0) {
-                run->vnc_port = 0;
-                return FALSE;
-            }
-            g->port = run->vnc_port;
-        }
+        if ((g->type == VMM_GRAPHICS_TYPE_VNC && !graphics_port(g, &run->vnc_port, error)) ||
+            (g->type == VMM_GRAPHICS_TYPE_SPICE &&
+             !graphics_port(g, &run->spice_port, error)))
+            return FALSE;
     }
     if (!prepare_nvram(def, error))
         return FALSE;
@@ -1014,6 +1028,7 @@ start_qemu_taps(QemuRun *run, VmmDomainDef *def, gboolean paused, GArray *taps,
     params.start_paused = TRUE;
     params.session = !d->privileged;
     params.vnc_port = run->vnc_port;
+    params.spice_port = run->spice_port;
     params.nvram_path = def->os.nvram;
     params.channel_dir = run->dom_dir;
     params.firmware = d->firmware;
@@ -1459,6 +1474,22 @@ status_file_id(const char *path)
     return id && *id ? atoi(id) : -1;
 }
 
+/* The guest of a re-adopted QEMU powered off while vmmd was away (QEMU
+ * waits, -no-shutdown): do what its SHUTDOWN event would have done. */
+static void
+adopt_shutdown(VmmDomainObj *obj, QemuRun *run, const VmmDomainDef *def)
+{
+    if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
+        def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) {
+        restart_guest(run);
+        return;
+    }
+    run->got_shutdown = TRUE;
+    vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
+    if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_DESTROY)
+        stop_after_shutdown(run->mon);
+}
+
 static void
 reconnect_one(const char *path)
 {
@@ -1535,7 +1566,7 @@ reconnect_one(const char *path)
         vmm_domain_obj_set_state(obj, VMM_DOMAIN_PAUSED,
                                  reason_from_word(VMM_DOMAIN_PAUSED, reason));
     else if (g_strcmp0(state, "shutdown") == 0)
-        vmm_domain_obj_set_state(obj, VMM_DOMAIN_SHUTDOWN, VMM_DOMAIN_SHUTDOWN_USER);
+        adopt_shutdown(obj, run, def);
     priv_get(obj)->run = run;
     if (id >= g_atomic_int_get(&d->next_id))
         g_atomic_int_set(&d->next_id, id + 1);

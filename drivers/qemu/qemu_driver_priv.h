@@ -80,7 +80,7 @@ const VmmQemuCaps *qemu_driver_get_caps(const char *binary, GError **error);
 char *qemu_driver_find_binary(const char *arch, GError **error);
 /* Every binary's capabilities (VmmQemuCaps*, borrowed). */
 GPtrArray *qemu_driver_all_caps(void);
-/* Reserve a free VNC port from 5900 up (-1 with @error). */
+/* Reserve a free VNC or SPICE port from 5900 up (-1 with @error). */
 int qemu_driver_alloc_port(GError **error);
 void qemu_driver_release_port(int port);
 

@@ -473,7 +473,7 @@ qemu_driver_alloc_port(GError **error)
         return port;
     }
     g_mutex_unlock(&d->lock);
-    vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, "%s", _("no free port for VNC from 5900 up"));
+    vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, "%s", _("no free port for VNC or SPICE from 5900 up"));
     return -1;
 }
 

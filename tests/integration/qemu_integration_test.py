@@ -186,6 +186,35 @@ class Vmmd:
             return None
 
 
+class Qmp:
+    """A QMP client of our own on a domain's monitor socket, for what a
+    test does behind vmmd's back while vmmd is down."""
+
+    def __init__(self, d, name):
+        import json
+        import socket
+        self.json = json
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(30)
+        self.sock.connect(os.path.join(d.root, "run", "vmm", "qemu", name + ".d",
+                                       "monitor.sock"))
+        self.file = self.sock.makefile("r")
+        assert "QMP" in self.json.loads(self.file.readline())
+        self.command("qmp_capabilities")
+
+    def command(self, name):
+        self.sock.sendall(self.json.dumps({"execute": name}).encode() + b"\n")
+        while True:
+            msg = self.json.loads(self.file.readline())
+            if "return" in msg:
+                return msg["return"]
+            assert "error" not in msg, msg
+
+    def close(self):
+        self.file.close()
+        self.sock.close()
+
+
 class EventWatch:
     """virsh event --loop in the background, collecting its lines."""
 
@@ -349,6 +378,20 @@ def case_vmmd_restart(d):
     d.vshell("resume", "keeper")
     # Still the same guest: ACPI shutdown reaches it through the new vmmd.
     d.vshell("shutdown", "keeper")
+    d.wait_state("keeper", "shut off (shutdown)", timeout=30)
+    # The guest powers off while vmmd is away: QEMU waits (-no-shutdown)
+    # and the restarted vmmd finishes the shutdown (on_poweroff destroy).
+    d.vshell("start", "keeper")
+    d.wait_markers("keeper", 1)
+    d.kill9()
+    qmp = Qmp(d, "keeper")
+    try:
+        qmp.command("system_powerdown")
+        wait_until("the guest to power off", lambda: qmp.command("query-status")["status"] ==
+                   "shutdown", timeout=30)
+    finally:
+        qmp.close()
+    d.start()
     d.wait_state("keeper", "shut off (shutdown)", timeout=30)
     d.vshell("start", "keeper")
     d.vshell("destroy", "keeper")

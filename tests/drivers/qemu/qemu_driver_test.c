@@ -19,6 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "testutils.h"
 #include "vmm.h"
@@ -482,6 +484,77 @@ test_vnc_autoport(void)
     g_assert_no_error(err);
 }
 
+/* TRUE when something accepts TCP connections on 127.0.0.1:@port. */
+static gboolean
+tcp_listening(int port)
+{
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    gboolean ok;
+
+    g_assert_cmpint(fd, >=, 0);
+    ok = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
+    close(fd);
+    return ok;
+}
+
+/* SPICE autoport, when this QEMU has SPICE: vmmd picks the port as for
+ * VNC (from the same range: a VNC guest next to it gets another one), QEMU
+ * listens there, and the port is free again once the guest stopped.
+ * Without SPICE, the start is refused naming spice. */
+static void
+test_spice_autoport(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *spice_xml = hlt_xml("spice1", "qemu", NULL,
+                                         "    <graphics type='spice' autoport='yes' "
+                                         "listen='127.0.0.1'/>\n");
+    g_autofree char *vnc_xml = hlt_xml("vnc3", "qemu", NULL,
+                                       "    <graphics type='vnc' autoport='yes' "
+                                       "listen='127.0.0.1'/>\n");
+    g_autofree char *domcaps = vmm_connect_get_domain_capabilities(conn, QEMU, NULL, NULL,
+                                                                   "qemu", 0, &err);
+    g_autoptr(VmmDomain) spice = NULL;
+    g_autoptr(VmmDomain) vnc = NULL;
+    g_autofree char *live = NULL;
+    g_autofree char *live_vnc = NULL;
+    g_autofree char *inactive = NULL;
+    const char *p;
+    int port;
+
+    g_assert_no_error(err);
+    if (!strstr(domcaps, "<value>spice</value>")) {
+        spice = vmm_domain_create_xml(conn, spice_xml, 0, &err);
+        g_assert_null(spice);
+        g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+        g_assert_nonnull(strstr(err->message, "unsupported configuration: spice graphics"));
+        return;
+    }
+    vnc = vmm_domain_create_xml(conn, vnc_xml, 0, &err);
+    g_assert_no_error(err);
+    spice = vmm_domain_define_xml(conn, spice_xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(spice, 0, &err));
+    g_assert_no_error(err);
+    live = vmm_domain_get_xml_desc(spice, 0, &err);
+    g_assert_nonnull((p = strstr(live, "<graphics type='spice' port='")));
+    port = atoi(p + strlen("<graphics type='spice' port='"));
+    g_assert_cmpint(port, >=, 5900);
+    live_vnc = vmm_domain_get_xml_desc(vnc, 0, &err);
+    g_assert_nonnull((p = strstr(live_vnc, "<graphics type='vnc' port='")));
+    g_assert_cmpint(atoi(p + strlen("<graphics type='vnc' port='")), !=, port);
+    g_assert_true(tcp_listening(port));
+    inactive = vmm_domain_get_xml_desc(spice, VMM_DOMAIN_XML_INACTIVE, &err);
+    g_assert_nonnull(strstr(inactive, "autoport='yes'"));
+    g_assert_true(vmm_domain_destroy(spice, 0, &err));
+    g_assert_no_error(err);
+    g_assert_false(tcp_listening(port));
+    g_assert_true(vmm_domain_destroy(vnc, 0, &err));
+    g_assert_true(vmm_domain_undefine(spice, 0, &err));
+    g_assert_no_error(err);
+}
+
 /* firmware='efi': the per-domain NVRAM is copied from the template. */
 static void
 test_uefi_nvram(void)
@@ -887,6 +960,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/unsupported", test_unsupported);
         g_test_add_func("/qemu-driver/agent-modes", test_agent_modes);
         g_test_add_func("/qemu-driver/vnc-autoport", test_vnc_autoport);
+        g_test_add_func("/qemu-driver/spice-autoport", test_spice_autoport);
         g_test_add_func("/qemu-driver/uefi-nvram", test_uefi_nvram);
         g_test_add_func("/qemu-driver/stalled", test_stalled);
         g_test_add_func("/qemu-driver/crash", test_crash);
