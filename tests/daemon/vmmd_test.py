@@ -8,6 +8,7 @@ Only the standard library plus python3-libvirt (Debian's /usr/bin/python3)
 is used.
 """
 import os
+import re
 import shutil
 import signal
 import socket
@@ -624,6 +625,61 @@ def test_virsh_event(d):
         ev.wait(10)
 
 
+def dispatch_table():
+    """(number, name, api, writes) for every row of vmmd's dispatch table,
+    read from daemon/remote_dispatch.c and numbered by remote_protocol.x, so
+    that a procedure added to the table is covered without editing this."""
+    with open(os.path.join(SOURCE_ROOT, "src", "rpc", "remote_protocol.x")) as f:
+        numbers = {m.group(1): int(m.group(2))
+                   for m in re.finditer(r"\bREMOTE_PROC_(\w+)\s*=\s*(\d+)", f.read())}
+    with open(os.path.join(SOURCE_ROOT, "daemon", "remote_dispatch.c")) as f:
+        src = f.read()
+    body = src[src.index("proc_table[] = {"):]
+    body = body[:body.index("\n};")]
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    rows = []
+    for m in re.finditer(r"\bROW_(?:AR|A|R|V)\(\s*(\w+)\s*,\s*\"(\w+)\"(.*?)\)\s*,", body, re.S):
+        flags = {f.strip() for f in m.group(3).split(",")[-1].split("|")}
+        rows.append((numbers[m.group(1)], m.group(1), m.group(2), "W" in flags))
+    assert len(rows) == body.count("ROW_") and len(rows) > 100, (len(rows), body.count("ROW_"))
+    return rows
+
+
+# API verbs that change state: a row named so without W would be a hole.
+WRITE_VERBS = re.compile(r"^vir(?:Domain|Network|StoragePool|StorageVol|Node|Connect)"
+                         r"(?:Define|Create|Undefine|Destroy|Shutdown|Reboot|Reset|Suspend|"
+                         r"Resume|Set[A-Z]|Update|Delete|Build|Refresh|Upload|Download|"
+                         r"OpenConsole)")
+
+
+def check_readonly_dispatch(c):
+    """On the read-only connection @c every write procedure is refused with
+    libvirt's VIR_ERR_OPERATION_DENIED (29) whatever its body, the connection
+    stays usable after each, and no other procedure is refused so."""
+    rows = dispatch_table()
+    writes = [r for r in rows if r[3]]
+    assert len(writes) >= 37, [r[1] for r in writes]
+    for number, name, api, writes_flag in rows:
+        assert writes_flag or not WRITE_VERBS.search(api), \
+            "%s (%s) changes state but is not marked W" % (name, api)
+    for number, name, api, _ in writes:
+        for body in (b"", b"\xff" * 64):
+            p = c.call(number, body)
+            expect_error(p, 29, "operation forbidden: read only access prevents " + api)
+        # Still usable: the connection answers a read.
+        assert c.call_ok(3).str() == "TEST", name
+    for number, name, api, writes_flag in rows:
+        if writes_flag or name == "CONNECT_CLOSE":
+            continue
+        p = c.call(number)
+        if p["status"] == ERROR:
+            code, _, msg = decode_error(p["payload"])
+            assert code != 29 and "read only" not in (msg or ""), (name, code, msg)
+        assert c.call_ok(3).str() == "TEST", name
+    # Closing is not a write either.
+    c.call_ok(2)
+
+
 def test_readonly(d):
     if not shutil.which("virsh"):
         return 77
@@ -638,12 +694,19 @@ def test_readonly(d):
         (p.stdout, p.stderr)
     p = virsh(d.uri(ro=True), "destroy test\n", check=False)
     assert "operation forbidden" in p.stderr, p.stderr
-    # Raw: every write procedure is refused before its arguments matter.
+    # Raw: every write procedure is refused before its arguments matter, on
+    # the read-only socket and on a read-only open of the read-write one.
     c = Client(d.sock_ro)
     c.open()
-    for proc in (9, 11, 12, 35, 39, 41, 77, 93, 231):
-        expect_error(c.call(proc), 29, "operation forbidden")
+    check_readonly_dispatch(c)
     c.close()
+    c = Client(d.sock)
+    c.call_ok(1, xdr_ostr("test:///default") + xdr_u32(1))    # VIR_CONNECT_RO
+    check_readonly_dispatch(c)
+    c.close()
+    # Nothing refused changed anything: the domain still runs.
+    p = virsh(d.uri(ro=True), "domstate test\n")
+    assert "running" in p.stdout, p.stdout
     # virsh -r on the read-write socket: the connection is read-only.
     p = subprocess.run(["virsh", "-r", "-c", d.uri()], input="suspend test\nlist\n",
                        text=True, capture_output=True, timeout=60)
