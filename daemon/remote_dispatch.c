@@ -878,11 +878,12 @@ HANDLER(h_domain_block_stats_flags, remote_domain_block_stats_flags_args,
     if (args->nparams == 0) {
         ret->nparams = n;
     } else {
-        n = MIN(n, args->nparams);
-        ret->nparams = n;
-        ret->params.params_len = n;
-        ret->params.params_val = g_new0(remote_typed_param, MAX(n, 1));
-        for (int i = 0; ok && i < n; i++)
+        int sent = MIN(n, args->nparams);
+
+        ret->nparams = sent;
+        ret->params.params_len = sent;
+        ret->params.params_val = g_new0(remote_typed_param, MAX(sent, 1));
+        for (int i = 0; ok && i < sent; i++)
             ok = typed_param_to_wire(&ret->params.params_val[i], &params[i], error);
     }
     vmm_typed_params_free(params, n);

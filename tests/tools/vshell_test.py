@@ -15,6 +15,7 @@
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import signal
@@ -611,6 +612,58 @@ def test_vol_streams():
     check_eq("vol-upload/download status", r, 1)
 
 
+def test_stats():
+    """The statistics commands on the mock's running domain, in virsh 9's
+    layout (the figures are made up, as libvirt's test driver's)."""
+    def keys(out, prefix=""):
+        return [l[len(prefix):].split()[0] for l in out.splitlines()
+                if l.startswith(prefix) and l.strip()]
+
+    o = check_run("dommemstat", ["dommemstat", "test"])
+    check_eq("dommemstat names", keys(o),
+             ["actual", "swap_in", "swap_out", "major_fault", "minor_fault", "unused",
+              "available", "usable", "last_update", "disk_caches", "hugetlb_pgalloc",
+              "hugetlb_pgfail", "rss"])
+    check("dommemstat actual", "actual 2097152\n" in o, o)
+    for dev in ("vda", "/guest/diskimage1"):
+        o = check_run("domblkstat " + dev, ["domblkstat", "test", dev])
+        check_eq("domblkstat names " + dev, keys(o, dev + " "),
+                 ["rd_req", "rd_bytes", "wr_req", "wr_bytes", "errs"])
+    o = check_run("domblkstat --human", ["domblkstat", "test", "vda", "--human"])
+    check("domblkstat --human layout", re.match(
+        r"Device: vda\n number of read operations:      \d+\n", o), o)
+    check_run("domblkstat without device", ["domblkstat", "test"], rc=1, out="\n",
+              err="error: Failed to get block stats for domain 'test' device ''\n"
+                  "error: Operation not supported: summary statistics are not supported yet\n")
+    check_run("domblkstat unknown device", ["domblkstat", "test", "vdz"], rc=1, out="\n",
+              err="error: Failed to get block stats for domain 'test' device 'vdz'\n"
+                  "error: invalid argument: invalid path: vdz\n")
+    for dev in ("testnet0", "aa:bb:cc:dd:ee:ff"):
+        o = check_run("domifstat " + dev, ["domifstat", "test", dev])
+        check_eq("domifstat names " + dev, keys(o, dev + " "),
+                 ["rx_bytes", "rx_packets", "rx_errs", "rx_drop", "tx_bytes", "tx_packets",
+                  "tx_errs", "tx_drop"])
+    check_run("domifstat unknown", ["domifstat", "test", "vnet9"], rc=1, out="\n",
+              err="error: Failed to get interface stats test vnet9\n"
+                  "error: invalid argument: 'vnet9' is not a known interface\n")
+    o = check_run("vcpuinfo", ["vcpuinfo", "test"])
+    check("vcpuinfo layout", re.match(
+        r"VCPU:           0\nCPU:            0\nState:          running\n"
+        r"(CPU time:       \d+\.\ds\n)?CPU Affinity:   yyyyyyyy\n\nVCPU:           1\n", o), o)
+    o = check_run("vcpuinfo --pretty", ["vcpuinfo", "test", "--pretty"])
+    check("vcpuinfo --pretty", "CPU Affinity:   0-7 (out of 8)\n" in o, o)
+    o = check_run("domstats", ["domstats", "test"])
+    check("domstats layout",
+          re.fullmatch(r"Domain: 'test'\n  state.state=1\n  state.reason=\d\n\n", o), o)
+    check_run("domstats --balloon (not reported by the mock)", ["domstats", "--balloon", "test"],
+              out="Domain: 'test'\n\n")
+    check_run("domstats --enforce", ["domstats", "--balloon", "--enforce"], rc=1, out="\n",
+              err="error: argument unsupported: Stats types bits 0x4 are not supported by "
+                  "this daemon\n")
+    check_run("vncdisplay without VNC", ["vncdisplay", "test"], rc=1, out="\n",
+              err="error: Failed to get VNC port. Is this domain using VNC?\n")
+
+
 def test_fixture():
     path = write("node.xml", FIXTURE)
     uri = "test://" + path
@@ -926,7 +979,7 @@ def main():
     # against the daemon too.
     functional = [test_help, test_parse_errors, test_quoting, test_host, test_domain_list,
                   test_domain_lifecycle, test_json_escaping, test_domain_errors, test_edit,
-                  test_networks, test_pools, test_vol_streams, test_stdin_mode]
+                  test_networks, test_pools, test_vol_streams, test_stdin_mode, test_stats]
     passes = [("", "test:///default",
                functional + [test_fixture, test_interactive, test_event_errors])]
     if VMMD:
