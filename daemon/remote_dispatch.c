@@ -940,6 +940,25 @@ HANDLER(h_domain_get_vcpus, remote_domain_get_vcpus_args, remote_domain_get_vcpu
     return TRUE;
 }
 
+HANDLER(h_domain_get_vcpu_pin_info, remote_domain_get_vcpu_pin_info_args,
+        remote_domain_get_vcpu_pin_info_ret)
+{
+    g_autoptr(VmmDomain) dom = get_dom(c, &args->dom);
+
+    if (args->ncpumaps <= 0 || args->maplen <= 0 ||
+        (gint64)args->ncpumaps * args->maplen > REMOTE_CPUMAPS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("ncpumaps %d or maplen %d out of range"),
+                      args->ncpumaps, args->maplen);
+        return FALSE;
+    }
+    ret->cpumaps.cpumaps_len = args->ncpumaps * args->maplen;
+    ret->cpumaps.cpumaps_val = g_malloc0(ret->cpumaps.cpumaps_len);
+    ret->num = vmm_domain_get_vcpu_pin_info(dom, args->ncpumaps,
+                                            (unsigned char *)ret->cpumaps.cpumaps_val,
+                                            args->maplen, args->flags, error);
+    return ret->num >= 0;
+}
+
 HANDLER(h_node_get_cpu_map, remote_node_get_cpu_map_args, remote_node_get_cpu_map_ret)
 {
     g_autofree unsigned char *map = NULL;
@@ -2054,6 +2073,8 @@ static const ProcRow proc_table[] = {
            remote_domain_interface_stats_args, remote_domain_interface_stats_ret, 0),
     ROW_AR(DOMAIN_GET_VCPUS, "virDomainGetVcpus", h_domain_get_vcpus,
            remote_domain_get_vcpus_args, remote_domain_get_vcpus_ret, 0),
+    ROW_AR(DOMAIN_GET_VCPU_PIN_INFO, "virDomainGetVcpuPinInfo", h_domain_get_vcpu_pin_info,
+           remote_domain_get_vcpu_pin_info_args, remote_domain_get_vcpu_pin_info_ret, 0),
     ROW_AR(NODE_GET_CPU_MAP, "virNodeGetCPUMap", h_node_get_cpu_map,
            remote_node_get_cpu_map_args, remote_node_get_cpu_map_ret, 0),
     ROW_AR(DOMAIN_GET_MAX_MEMORY, "virDomainGetMaxMemory", h_domain_get_max_memory,

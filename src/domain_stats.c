@@ -122,6 +122,100 @@ PARAM_ADDER(vmm_typed_params_add_int, int, INT, i, value)
 PARAM_ADDER(vmm_typed_params_add_string, const char *, STRING, s, g_strdup(value))
 
 /* ------------------------------------------------------------------ */
+/* CPU lists and vCPU pinning                                          */
+
+gboolean
+vmm_cpuset_parse(const char *text, unsigned char *map, int ncpus, int *count)
+{
+    g_autofree char *copy = g_strstrip(g_strdup(text ? text : ""));
+    g_auto(GStrv) parts = g_strsplit(copy, ",", -1);
+    int max = -1;
+
+    if (map)
+        memset(map, 0, VMM_CPU_MAPLEN(ncpus));
+    for (guint i = 0; parts[i]; i++) {
+        const char *p = parts[i];
+        gboolean exclude = *p == '^';
+        g_auto(GStrv) range = g_strsplit(exclude ? p + 1 : p, "-", 2);
+        guint64 lo, hi;
+
+        if (!*copy)
+            break;
+        if (!g_ascii_string_to_unsigned(range[0], 10, 0, 65535, &lo, NULL))
+            return FALSE;
+        hi = lo;
+        if (range[1] && (exclude ||
+                         !g_ascii_string_to_unsigned(range[1], 10, lo, 65535, &hi, NULL)))
+            return FALSE;
+        for (guint64 c = lo; map && c <= hi && c < (guint64)ncpus; c++) {
+            if (exclude)
+                map[c / 8] &= ~(1 << (c % 8));
+            else
+                map[c / 8] |= 1 << (c % 8);
+        }
+        if (!exclude)
+            max = MAX(max, (int)hi);
+    }
+    if (count)
+        *count = max + 1;
+    return TRUE;
+}
+
+int
+vmm_domain_vcpu_pin_info_build(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps,
+                               int maplen, unsigned int flags, GError **error)
+{
+    g_autofree unsigned char *online = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(VmmDomainDef) def = NULL;
+    unsigned int xml_flags = 0;
+    int hostcpus, n;
+
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
+                      _("live and config are mutually exclusive here"));
+        return -1;
+    }
+    if (flags & VMM_DOMAIN_AFFECT_CONFIG)
+        xml_flags = VMM_DOMAIN_XML_INACTIVE;
+    else if ((flags & VMM_DOMAIN_AFFECT_LIVE) && vmm_domain_is_active(dom, error) != 1) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return -1;
+    }
+    if ((hostcpus = vmm_node_get_cpu_map(dom->conn, &online, NULL, 0, error)) < 0 ||
+        !(xml = vmm_domain_get_xml_desc(dom, xml_flags, error)) ||
+        !(def = vmm_domain_def_parse_string(xml, NULL, 0, error)))
+        return -1;
+    n = MIN(ncpumaps, (int)def->vcpus);
+    for (int i = 0; i < n; i++) {
+        unsigned char *map = cpumaps + (gsize)i * maplen;
+        const char *cpuset = def->vcpu_cpuset;
+        g_autofree unsigned char *pinned = g_malloc0(VMM_CPU_MAPLEN(hostcpus) + 1);
+        const unsigned char *from = online;
+
+        for (guint j = 0; def->cputune.vcpupins && j < def->cputune.vcpupins->len; j++) {
+            const VmmDomainPin *pin = def->cputune.vcpupins->pdata[j];
+
+            if (pin->id == (unsigned int)i)
+                cpuset = pin->cpuset;
+        }
+        if (cpuset) {
+            if (!vmm_cpuset_parse(cpuset, pinned, hostcpus, NULL)) {
+                vmm_error_set(error, VMM_ERR_INTERNAL_ERROR, _("bad CPU list '%s'"), cpuset);
+                return -1;
+            }
+            from = pinned;
+        }
+        memset(map, 0, maplen);
+        for (int c = 0; c < hostcpus && c < maplen * 8; c++) {
+            if (from[c / 8] & (1 << (c % 8)))
+                map[c / 8] |= 1 << (c % 8);
+        }
+    }
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
 /* Memory statistic names                                              */
 
 /* dommemstat's words; the bulk group spells one differently. */

@@ -202,6 +202,9 @@ struct _VmmDriver {
     /* @cpumaps may be NULL. */
     int (*domain_get_vcpus)(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo,
                             unsigned char *cpumaps, int maplen, GError **error);
+    /* NULL: libvmm reads the definitions (vmm_domain_vcpu_pin_info_build()). */
+    int (*domain_get_vcpu_pin_info)(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps,
+                                    int maplen, unsigned int flags, GError **error);
     /* @cpumap and @online may be NULL. */
     int (*node_get_cpu_map)(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
                             unsigned int flags, GError **error);
@@ -228,6 +231,16 @@ void vmm_typed_params_add_string(GArray *params, const char *value, const char *
  * contents over as a plain array. */
 GArray *vmm_typed_params_new(void);
 VmmTypedParameter *vmm_typed_params_steal(GArray *params, int *nparams);
+
+/* Parse a libvirt CPU list ("0-3,^2,6") into @map (@ncpus bits; CPUs
+ * beyond are dropped); *@count (may be NULL) gets the highest CPU named
+ * + 1.  FALSE on malformed text. */
+gboolean vmm_cpuset_parse(const char *text, unsigned char *map, int ncpus, int *count);
+
+/* vmm_domain_get_vcpu_pin_info() from the domain's XML and the host's CPU
+ * map, for drivers without their own. */
+int vmm_domain_vcpu_pin_info_build(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps,
+                                   int maplen, unsigned int flags, GError **error);
 
 /* The statistics groups of @stats for @doms (@ndoms; NULL: all domains
  * matching the filters in @flags), built from per-domain calls; groups

@@ -1080,6 +1080,28 @@ vmm_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned ch
 }
 
 int
+vmm_domain_get_vcpu_pin_info(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps, int maplen,
+                             unsigned int flags, GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", -1);
+    if (ncpumaps <= 0 || maplen <= 0 || !cpumaps) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG,
+                      _("bad vCPU map buffer (ncpumaps %d, maplen %d) in %s"), ncpumaps,
+                      maplen, G_STRFUNC);
+        return -1;
+    }
+    if (flags & ~(unsigned int)(VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"),
+                      flags, G_STRFUNC);
+        return -1;
+    }
+    if (dom->conn && dom->conn->driver && dom->conn->driver->domain_get_vcpu_pin_info)
+        return dom->conn->driver->domain_get_vcpu_pin_info(dom, ncpumaps, cpumaps, maplen,
+                                                           flags, error);
+    return vmm_domain_vcpu_pin_info_build(dom, ncpumaps, cpumaps, maplen, flags, error);
+}
+
+int
 vmm_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
                      unsigned int flags, GError **error)
 {

@@ -899,6 +899,16 @@ int vmm_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo,
                          unsigned char *cpumaps, int maplen, GError **error);
 
 /*
+ * The affinity of each vCPU of @dom as its definition sets it (<vcpupin>,
+ * <vcpu cpuset>, else every online host CPU): at most @ncpumaps maps of
+ * @maplen bytes into @cpumaps; @flags VMM_DOMAIN_AFFECT_CONFIG reads the
+ * persistent definition, LIVE the running one (libvirt's
+ * virDomainGetVcpuPinInfo).  Returns the count filled, or -1.
+ */
+int vmm_domain_get_vcpu_pin_info(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps,
+                                 int maplen, unsigned int flags, GError **error);
+
+/*
  * The host CPUs: returns how many there are and, when wanted, a new map
  * of the online ones (*@cpumap, VMM_CPU_MAPLEN bytes, g_free) and their
  * count (libvirt's virNodeGetCPUMap).  -1 on error.

@@ -435,19 +435,37 @@ vsh_cmd_vcpuinfo(Vsh *ctl, const VshCmd *cmd)
     vcpus = g_new0(VmmVcpuInfo, MAX(info.nr_virt_cpu, 1));
     maps = g_malloc0((gsize)MAX(info.nr_virt_cpu, 1) * maplen);
     if ((n = vmm_domain_get_vcpus(dom, vcpus, info.nr_virt_cpu, maps, maplen, &error)) < 0) {
-        vsh_report(ctl, &error);
-        return FALSE;
+        /* A stopped domain: only the pinning its definition sets. */
+        if (info.state != VMM_DOMAIN_SHUTOFF) {
+            vsh_report(ctl, &error);
+            return FALSE;
+        }
+        g_clear_error(&error);
+        g_clear_pointer(&vcpus, g_free);
+        if ((n = vmm_domain_get_vcpu_pin_info(dom, info.nr_virt_cpu, maps, maplen,
+                                              VMM_DOMAIN_AFFECT_CONFIG, &error)) < 0) {
+            vsh_report(ctl, &error);
+            return FALSE;
+        }
     }
     for (int i = 0; i < n; i++) {
         const unsigned char *map = maps + (gsize)i * maplen;
 
         if (i > 0)
             printf("\n");
-        printf("%-15s %u\n", _("VCPU:"), vcpus[i].number);
-        printf("%-15s %d\n", _("CPU:"), vcpus[i].cpu);
-        printf("%-15s %s\n", _("State:"), vcpu_state_word(vcpus[i].state));
-        if (vcpus[i].cpu_time != 0)
-            printf("%-15s %.1lfs\n", _("CPU time:"), vcpus[i].cpu_time / 1000000000.0);
+        if (vcpus) {
+            printf("%-15s %u\n", _("VCPU:"), vcpus[i].number);
+            printf("%-15s %d\n", _("CPU:"), vcpus[i].cpu);
+            printf("%-15s %s\n", _("State:"), vcpu_state_word(vcpus[i].state));
+            if (vcpus[i].cpu_time != 0)
+                printf("%-15s %.1lfs\n", _("CPU time:"), vcpus[i].cpu_time / 1000000000.0);
+        } else {
+            /* virsh's words, its missing colon included. */
+            printf("%-15s %d\n", _("VCPU:"), i);
+            printf("%-15s %s\n", _("CPU:"), _("N/A"));
+            printf("%-15s %s\n", _("State:"), _("N/A"));
+            printf("%-15s %s\n", _("CPU time"), _("N/A"));
+        }
         printf("%-15s ", _("CPU Affinity:"));
         if (pretty) {
             g_autofree char *ranges = vsh_cpumap_format(map, maxcpu);

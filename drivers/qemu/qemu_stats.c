@@ -76,37 +76,6 @@ qemu_parse_proc_status_rss(const char *text, guint64 *rss_kib)
 }
 
 gboolean
-qemu_parse_cpu_list(const char *text, int *count, unsigned char *map, int map_cpus)
-{
-    g_autofree char *copy = g_strstrip(g_strdup(text ? text : ""));
-    g_auto(GStrv) parts = NULL;
-    int max = -1;
-
-    if (map)
-        memset(map, 0, VMM_CPU_MAPLEN(map_cpus));
-    if (!*copy) {
-        *count = 0;
-        return TRUE;
-    }
-    parts = g_strsplit(copy, ",", -1);
-    for (guint i = 0; parts[i]; i++) {
-        g_auto(GStrv) range = g_strsplit(parts[i], "-", 2);
-        guint64 lo, hi;
-
-        if (!g_ascii_string_to_unsigned(range[0], 10, 0, 65535, &lo, NULL))
-            return FALSE;
-        hi = lo;
-        if (range[1] && !g_ascii_string_to_unsigned(range[1], 10, lo, 65535, &hi, NULL))
-            return FALSE;
-        for (guint64 c = lo; map && c <= hi && c < (guint64)map_cpus; c++)
-            map[c / 8] |= 1 << (c % 8);
-        max = MAX(max, (int)hi);
-    }
-    *count = max + 1;
-    return TRUE;
-}
-
-gboolean
 qemu_parse_proc_net_dev(const char *text, const char *dev, VmmDomainInterfaceStats *stats)
 {
     g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", -1);
@@ -436,18 +405,18 @@ qemu_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *on
     g_autofree char *present = NULL;
     g_autofree char *onl = NULL;
     g_autofree unsigned char *map = NULL;
-    int count = 0, ocount = 0;
+    int count = 0;
 
     QEMU_CHECK_FLAGS(flags, 0, -1);
     if (!g_file_get_contents("/sys/devices/system/cpu/present", &present, NULL, NULL) ||
         !g_file_get_contents("/sys/devices/system/cpu/online", &onl, NULL, NULL) ||
-        !qemu_parse_cpu_list(present, &count, NULL, 0)) {
+        !vmm_cpuset_parse(present, NULL, 0, &count)) {
         vmm_error_set(error, VMM_ERR_OPERATION_FAILED, "%s",
                       _("cannot read the host's CPU lists in /sys/devices/system/cpu"));
         return -1;
     }
     map = g_malloc0(MAX(VMM_CPU_MAPLEN(count), 1));
-    if (!qemu_parse_cpu_list(onl, &ocount, map, count)) {
+    if (!vmm_cpuset_parse(onl, map, count, NULL)) {
         vmm_error_set(error, VMM_ERR_OPERATION_FAILED, _("bad CPU list '%s'"), g_strstrip(onl));
         return -1;
     }

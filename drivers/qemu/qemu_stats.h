@@ -20,10 +20,6 @@ gboolean qemu_parse_proc_stat(const char *text, guint64 *ticks, int *cpu);
 guint64 qemu_ticks_to_ns(guint64 ticks);
 /* /proc/PID/status: the "VmRSS:" line in KiB. */
 gboolean qemu_parse_proc_status_rss(const char *text, guint64 *rss_kib);
-/* A kernel CPU list ("0-3,6\n"): the highest CPU + 1 into *@count, and
- * each CPU into @map (VMM_CPU_MAPLEN(@map_cpus) bytes; may be NULL) when
- * below @map_cpus. */
-gboolean qemu_parse_cpu_list(const char *text, int *count, unsigned char *map, int map_cpus);
 /* /proc/net/dev (of vmmd's network namespace): the traffic of the
  * host-side NIC @dev turned to the guest's view, as libvirt reports it:
  * what the host sends, the guest receives.  FALSE when @dev is absent. */

@@ -1456,6 +1456,36 @@ remote_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned
 }
 
 static int
+remote_domain_get_vcpu_pin_info(VmmDomain *dom, int ncpumaps, unsigned char *cpumaps,
+                                int maplen, unsigned int flags, GError **error)
+{
+    remote_domain_get_vcpu_pin_info_args args = { 0 };
+    remote_domain_get_vcpu_pin_info_ret ret = { 0 };
+    int n = -1;
+
+    if ((gint64)ncpumaps * maplen > REMOTE_CPUMAPS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("vCPU map request too large: %d x %d bytes"),
+                      ncpumaps, maplen);
+        return -1;
+    }
+    dom_to_wire(&args.dom, dom);
+    args.ncpumaps = ncpumaps;
+    args.maplen = maplen;
+    args.flags = flags;
+    if (!CALL(dom->conn, DOMAIN_GET_VCPU_PIN_INFO, remote_domain_get_vcpu_pin_info_args, &args,
+              remote_domain_get_vcpu_pin_info_ret, &ret))
+        return -1;
+    if (ret.num > ncpumaps || ret.cpumaps.cpumaps_len > (u_int)(ncpumaps * maplen)) {
+        vmm_error_set(error, VMM_ERR_RPC, "%s", _("vCPU map reply larger than asked for"));
+    } else {
+        memcpy(cpumaps, ret.cpumaps.cpumaps_val, ret.cpumaps.cpumaps_len);
+        n = ret.num;
+    }
+    FREE_RET(remote_domain_get_vcpu_pin_info_ret, &ret);
+    return n;
+}
+
+static int
 remote_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
                         unsigned int flags, GError **error)
 {
@@ -1578,5 +1608,6 @@ const VmmDriver vmm_remote_driver = {
     .domain_block_stats = remote_domain_block_stats,
     .domain_interface_stats = remote_domain_interface_stats,
     .domain_get_vcpus = remote_domain_get_vcpus,
+    .domain_get_vcpu_pin_info = remote_domain_get_vcpu_pin_info,
     .node_get_cpu_map = remote_node_get_cpu_map,
 };

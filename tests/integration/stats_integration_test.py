@@ -293,6 +293,11 @@ def case_stats(d):
     fails_with(d, "not running", "domblkstat", "statsguest", "vda")
     vs, vi = both(d, "domstats", "statsguest")
     assert fields(vs) == fields(vi) == {"state.state": "5", "state.reason": "2"}, (vs, vi)
+    # vcpuinfo of the stopped guest: the pinning of its definition (none:
+    # every online host CPU).
+    vs, vi = both(d, "vcpuinfo", "statsguest")
+    assert vs == vi and re.search(r"(?m)^CPU:\s+N/A$", vs), (vs, vi)
+    assert re.search(r"(?m)^CPU Affinity:\s+y+$", vs), vs
     d.vshell("undefine", "statsguest")
     check_bootdisk(d)
 

@@ -662,6 +662,23 @@ def test_stats():
                   "this daemon\n")
     check_run("vncdisplay without VNC", ["vncdisplay", "test"], rc=1, out="\n",
               err="error: Failed to get VNC port. Is this domain using VNC?\n")
+    # A stopped domain: the pinning of its definition, as virsh prints it.
+    path = write("pinned.xml", "<domain type='test'><name>pinned</name>"
+                 "<memory unit='KiB'>524288</memory><vcpu cpuset='1-3,^2'>2</vcpu>"
+                 "<cputune><vcpupin vcpu='1' cpuset='5'/></cputune>"
+                 "<os><type arch='x86_64'>hvm</type></os></domain>")
+    defined = "Domain 'pinned' defined from %s\n\n" % path
+    undefined = "Domain 'pinned' has been undefined\n\n"
+    na = "CPU:            N/A\nState:          N/A\nCPU time        N/A\n"
+    check_run("vcpuinfo of a stopped domain",
+              ["define %s; vcpuinfo pinned; undefine pinned" % path],
+              out=defined + "VCPU:           0\n" + na + "CPU Affinity:   -y-y----\n\n"
+                  "VCPU:           1\n" + na + "CPU Affinity:   -----y--\n\n" + undefined)
+    check_run("dommemstat of a stopped domain",
+              ["define %s; dommemstat pinned; undefine pinned" % path], rc=1,
+              out=defined + "\n" + undefined,
+              err="error: Failed to get memory statistics for domain pinned\n"
+                  "error: Requested operation is not valid: domain is not running\n")
 
 
 def test_fixture():

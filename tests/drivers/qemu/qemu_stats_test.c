@@ -52,26 +52,31 @@ test_proc_status_rss(void)
 }
 
 static void
-test_cpu_list(void)
+test_cpuset(void)
 {
     unsigned char map[VMM_CPU_MAPLEN(16)];
     int count = -1;
 
-    g_assert_true(qemu_parse_cpu_list("0-7\n", &count, NULL, 0));
+    g_assert_true(vmm_cpuset_parse("0-7\n", NULL, 0, &count));
     g_assert_cmpint(count, ==, 8);
-    g_assert_true(qemu_parse_cpu_list("0-3,6,9-10\n", &count, map, 16));
+    g_assert_true(vmm_cpuset_parse("0-3,6,9-10\n", map, 16, &count));
     g_assert_cmpint(count, ==, 11);
     g_assert_cmphex(map[0], ==, 0x4f);
     g_assert_cmphex(map[1], ==, 0x06);
     /* CPUs beyond the map count but are not written. */
-    g_assert_true(qemu_parse_cpu_list("0,15", &count, map, 8));
+    g_assert_true(vmm_cpuset_parse("0,15", map, 8, &count));
     g_assert_cmpint(count, ==, 16);
     g_assert_cmphex(map[0], ==, 0x01);
-    g_assert_true(qemu_parse_cpu_list("\n", &count, NULL, 0));
+    g_assert_true(vmm_cpuset_parse("\n", NULL, 0, &count));
     g_assert_cmpint(count, ==, 0);
-    g_assert_false(qemu_parse_cpu_list("0-x", &count, NULL, 0));
-    g_assert_false(qemu_parse_cpu_list("5-2", &count, NULL, 0));
-    g_assert_false(qemu_parse_cpu_list("a", &count, NULL, 0));
+    g_assert_false(vmm_cpuset_parse("0-x", NULL, 0, &count));
+    g_assert_false(vmm_cpuset_parse("5-2", NULL, 0, &count));
+    g_assert_false(vmm_cpuset_parse("a", NULL, 0, &count));
+    /* libvirt's exclusions, as <vcpupin cpuset> has them. */
+    g_assert_true(vmm_cpuset_parse("0-7,^2,^5", map, 16, &count));
+    g_assert_cmpint(count, ==, 8);
+    g_assert_cmphex(map[0], ==, 0xdb);
+    g_assert_false(vmm_cpuset_parse("^1-2", map, 16, &count));
 }
 
 static void
@@ -114,7 +119,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/qemu/stats/proc-stat", test_proc_stat);
     g_test_add_func("/qemu/stats/proc-status-rss", test_proc_status_rss);
-    g_test_add_func("/qemu/stats/cpu-list", test_cpu_list);
+    g_test_add_func("/qemu/stats/cpuset", test_cpuset);
     g_test_add_func("/qemu/stats/proc-net-dev", test_proc_net_dev);
     return g_test_run();
 }
