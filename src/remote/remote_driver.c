@@ -1418,6 +1418,18 @@ remote_domain_interface_stats(VmmDomain *dom, const char *device,
     return TRUE;
 }
 
+/* @n maps of @maplen bytes within what the protocol carries. */
+static gboolean
+cpumaps_fit(int n, int maplen, GError **error)
+{
+    if ((gint64)n * maplen > REMOTE_CPUMAPS_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("vCPU map request too large: %d x %d bytes"), n,
+                      maplen);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static int
 remote_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned char *cpumaps,
                         int maplen, GError **error)
@@ -1426,11 +1438,13 @@ remote_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned
     remote_domain_get_vcpus_ret ret = { 0 };
     int n = -1;
 
-    if (maxinfo > REMOTE_VCPUINFO_MAX || (gint64)maxinfo * maplen > REMOTE_CPUMAPS_MAX) {
-        vmm_error_set(error, VMM_ERR_RPC, _("vCPU info request too large: %d x %d bytes"),
-                      maxinfo, maplen);
+    if (maxinfo > REMOTE_VCPUINFO_MAX) {
+        vmm_error_set(error, VMM_ERR_RPC, _("too many vCPUs asked for: %d for limit %d"),
+                      maxinfo, REMOTE_VCPUINFO_MAX);
         return -1;
     }
+    if (!cpumaps_fit(maxinfo, maplen, error))
+        return -1;
     dom_to_wire(&args.dom, dom);
     args.maxinfo = maxinfo;
     args.maplen = maplen;
@@ -1463,11 +1477,8 @@ remote_domain_get_vcpu_pin_info(VmmDomain *dom, int ncpumaps, unsigned char *cpu
     remote_domain_get_vcpu_pin_info_ret ret = { 0 };
     int n = -1;
 
-    if ((gint64)ncpumaps * maplen > REMOTE_CPUMAPS_MAX) {
-        vmm_error_set(error, VMM_ERR_RPC, _("vCPU map request too large: %d x %d bytes"),
-                      ncpumaps, maplen);
+    if (!cpumaps_fit(ncpumaps, maplen, error))
         return -1;
-    }
     dom_to_wire(&args.dom, dom);
     args.ncpumaps = ncpumaps;
     args.maplen = maplen;
