@@ -242,24 +242,93 @@ class EventWatch:
         self.proc.wait()
 
 
+class LifecycleEvents:
+    """A python3-libvirt client of vmmd registered for lifecycle events.
+    Registering is a call that returns once vmmd holds the registration,
+    so no event after the constructor can be missed."""
+
+    loop_started = False
+
+    def __init__(self, d):
+        import libvirt
+        self.libvirt = libvirt
+        if not LifecycleEvents.loop_started:
+            libvirt.virEventRegisterDefaultImpl()
+            threading.Thread(target=self._loop, daemon=True).start()
+            LifecycleEvents.loop_started = True
+        self.conn = libvirt.open(d.uri)
+        self.events = []
+        self.lock = threading.Lock()
+        self.cb = self.conn.domainEventRegisterAny(
+            None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, self._event, None)
+
+    def _loop(self):
+        while True:
+            self.libvirt.virEventRunDefaultImpl()
+
+    def _event(self, conn, dom, event, detail, opaque):
+        with self.lock:
+            self.events.append((dom.name(), event, detail))
+
+    def wait(self, name, event, detail, timeout=30):
+        """Until @name's (VIR_DOMAIN_EVENT_@event, its @detail) arrived."""
+        lv = self.libvirt
+        want = (name, getattr(lv, "VIR_DOMAIN_EVENT_" + event),
+                getattr(lv, "VIR_DOMAIN_EVENT_%s_%s" % (event, detail)))
+
+        def seen():
+            with self.lock:
+                return want in self.events
+        try:
+            wait_until("event %s %s of %s" % (event, detail, name), seen, timeout=timeout)
+        except AssertionError as e:
+            raise AssertionError("%s; got %r" % (e, self.events)) from None
+
+    def count(self, name, event):
+        code = getattr(self.libvirt, "VIR_DOMAIN_EVENT_" + event)
+        with self.lock:
+            return sum(1 for e in self.events if e[:2] == (name, code))
+
+    def close(self):
+        self.conn.domainEventDeregisterAny(self.cb)
+        self.conn.close()
+
+
 # ---------------------------------------------------------------------
 # Cases
 
 def case_lifecycle(d):
     """vshell: define, start (marker), suspend/resume, reboot (marker twice),
-    shutdown (the guest powers off), start, destroy, undefine."""
+    shutdown (the guest powers off), start, destroy, undefine; a
+    python3-libvirt client registered through vmmd gets each step's
+    lifecycle event with libvirt's detail."""
+    ev = LifecycleEvents(d)
+    try:
+        lifecycle_steps(d, ev)
+    finally:
+        ev.close()
+
+
+def lifecycle_steps(d, ev):
+    def event(name, detail):
+        ev.wait("tiny", name, detail)
+
     d.define("tiny")
+    event("DEFINED", "ADDED")
     d.vshell("start", "tiny")
+    event("STARTED", "BOOTED")
     assert d.state("tiny") == "running (booted)", d.state("tiny")
     assert "tiny" in d.vshell("list").stdout
     d.wait_markers("tiny", 1)
 
     d.vshell("suspend", "tiny")
     assert d.state("tiny") == "paused (user)", d.state("tiny")
+    event("SUSPENDED", "PAUSED")
     info = d.vshell("dominfo", "tiny").stdout
     assert re.search(r"State:\s+paused", info), info
     d.vshell("resume", "tiny")
     assert d.state("tiny") == "running (unpaused)", d.state("tiny")
+    event("RESUMED", "UNPAUSED")
 
     # reboot (ACPI, libvirt's fake reboot): the guest sees the power button
     # and powers off; vmmd resets it in the same QEMU instead of stopping.
@@ -270,16 +339,24 @@ def case_lifecycle(d):
     d.wait_state("tiny", "running (booted)", timeout=10)
     assert d.qemu_pid("tiny") == pid
 
-    # The guest powers itself off on the ACPI button; QEMU then exits.
+    # The guest powers itself off on the ACPI button; QEMU then exits.  The
+    # power-off is the guest's own (QEMU's SHUTDOWN says guest: true).
     d.vshell("shutdown", "tiny")
     d.wait_state("tiny", "shut off (shutdown)", timeout=30)
+    event("SHUTDOWN", "GUEST")
+    event("STOPPED", "SHUTDOWN")
+    # The fake reboot's power-off was no shutdown of the domain.
+    assert ev.count("tiny", "SHUTDOWN") == 1, ev.events
+    assert ev.count("tiny", "STOPPED") == 1, ev.events
 
     d.vshell("start", "tiny")
     d.wait_state("tiny", "running (booted)", timeout=5)
     d.vshell("destroy", "tiny")
     assert d.state("tiny") == "shut off (destroyed)", d.state("tiny")
+    event("STOPPED", "DESTROYED")
     d.vshell("undefine", "tiny")
     assert "tiny" not in d.vshell("list", "--all").stdout
+    event("UNDEFINED", "REMOVED")
 
 
 def case_virsh(d):
@@ -338,9 +415,11 @@ def check_domcapabilities(d):
 
 
 def case_crash(d):
-    """kill -9 of QEMU: shut off (crashed), and virsh event sees it."""
+    """kill -9 of QEMU: shut off (crashed); virsh event and a python3-libvirt
+    client see Stopped Failed, as libvirt reports an unexpected exit."""
     d.define("crashy")
     ev = EventWatch(d) if shutil.which("virsh") else None
+    py = LifecycleEvents(d)
     try:
         d.vshell("start", "crashy")
         if ev:
@@ -349,11 +428,14 @@ def case_crash(d):
         assert pid
         os.kill(pid, signal.SIGKILL)
         d.wait_state("crashy", "shut off (crashed)", timeout=20)
+        py.wait("crashy", "STOPPED", "FAILED")
+        assert py.count("crashy", "STOPPED") == 1, py.events
         if ev:
             # libvirt reports an unexpected QEMU exit as STOPPED_FAILED.
-            wait_until("the Stopped Failed event", lambda: ev.has("Stopped Failed"),
-                       timeout=20)
+            line = "event 'lifecycle' for domain 'crashy': Stopped Failed"
+            wait_until("virsh event to print: " + line, lambda: ev.has(line), timeout=20)
     finally:
+        py.close()
         if ev:
             ev.close()
     d.vshell("undefine", "crashy")
