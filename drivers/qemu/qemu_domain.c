@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/vmm_blocking.h"
 #include "util/vmm_file.h"
 #include "drivers/network/network_port.h"
 #include "drivers/qemu/qemu_agent.h"
@@ -780,18 +781,30 @@ static gboolean
 job_begin(VmmDomainObj *obj, QemuDomainPriv *priv, const char *job, GError **error)
 {
     gint64 deadline = g_get_monotonic_time() + (gint64)qemu_driver->job_timeout_ms * 1000;
+    gboolean ok = TRUE;
 
+    if (!priv->job) {
+        priv->job = job;
+        return TRUE;
+    }
+    /* Waiting on another call: lend this worker meanwhile, so calls on
+     * other domains never queue behind a stuck one. */
+    g_debug("job-wait: domain '%s': %s waits for %s", obj->parent.name, job, priv->job);
+    vmm_blocking_enter();
     while (priv->job) {
         if (!g_cond_wait_until(&priv->job_cond, &obj->parent.lock, deadline) && priv->job) {
             vmm_error_set(error, VMM_ERR_OPERATION_TIMEOUT,
                           _("cannot acquire state change lock of domain '%s' "
                             "(held by %s, waited %d s)"),
                           obj->parent.name, priv->job, qemu_driver->job_timeout_ms / 1000);
-            return FALSE;
+            ok = FALSE;
+            break;
         }
     }
-    priv->job = job;
-    return TRUE;
+    vmm_blocking_leave();
+    if (ok)
+        priv->job = job;
+    return ok;
 }
 
 static void

@@ -14,6 +14,7 @@
  * state; it is never held while calling out (replies, events, EOF).
  */
 #include "drivers/qemu/qemu_monitor.h"
+#include "util/vmm_blocking.h"
 #include "util/vmm_error.h"
 
 #include <errno.h>
@@ -901,12 +902,15 @@ command_sync(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args, int pa
         gint64 until = g_get_monotonic_time() +
                        (timeout_ms > 0 ? (gint64)timeout_ms * 1000 + 5 * G_USEC_PER_SEC
                                        : G_MAXINT64 / 2);
+        /* QEMU may not answer before the deadline: lend this worker. */
+        vmm_blocking_enter();
         g_mutex_lock(&w->lock);
         while (!w->done) {
             if (!g_cond_wait_until(&w->cond, &w->lock, until))
                 break;
         }
         g_mutex_unlock(&w->lock);
+        vmm_blocking_leave();
     }
 
     g_mutex_lock(&w->lock);

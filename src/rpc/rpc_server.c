@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
 
+#include "util/vmm_blocking.h"
 #include "util/vmm_error.h"
 
 /* Connections the kernel queues before we accept them: bursts of clients
@@ -56,6 +57,9 @@ struct _VmmRpcServer {
     GThreadPool *pool;
     GThreadPool *prio_pool;     /* NULL without prio_workers */
     gint busy;                  /* ordinary workers running a call (atomic) */
+    GMutex lend_lock;
+    guint lent;                 /* worker places lent by blocked calls */
+    gboolean pool_closing;      /* under lend_lock: the pool is being freed */
     GPtrArray *listeners;       /* Listener*, main thread */
     GHashTable *clients;        /* VmmRpcClient* set, main thread */
     gint nclients;              /* atomic, for vmm_rpc_server_client_count() */
@@ -577,6 +581,66 @@ send_error(VmmRpcClient *client, const VmmRpcHeader *call, VmmErrorCode code,
     vmm_rpc_client_send(client, pkt);
 }
 
+/*
+ * Blocked calls lend their worker's place.  A call that waits on one
+ * domain (its job held by another call, its monitor silent) would
+ * otherwise keep a worker for as long as the deadline, and enough of them
+ * would starve calls on every other domain.  While it waits, the pool may
+ * run one more thread; the place is taken back when the wait ends.  At
+ * most LEND_FACTOR x max_workers places are lent at once: beyond that,
+ * waiting calls keep their workers.
+ */
+#define LEND_FACTOR 8
+
+typedef struct {
+    VmmRpcServer *srv;
+    guint depth;
+    gboolean lent;
+} WorkerState;
+
+static GPrivate worker_state;      /* WorkerState* of an ordinary worker's call */
+
+static void
+worker_blocking(gboolean entering)
+{
+    WorkerState *ws = g_private_get(&worker_state);
+    VmmRpcServer *srv;
+
+    if (!ws)
+        return;
+    srv = ws->srv;
+    if (entering ? ws->depth++ > 0 : --ws->depth > 0)
+        return;
+    g_mutex_lock(&srv->lend_lock);
+    if (srv->pool_closing) {
+        /* The pool no longer takes new limits; the call just waits. */
+    } else if (entering && srv->lent < LEND_FACTOR * srv->cfg.max_workers) {
+        ws->lent = TRUE;
+        srv->lent++;
+        g_atomic_int_add(&srv->busy, -1);
+        g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
+                                      NULL);
+    } else if (!entering && ws->lent) {
+        ws->lent = FALSE;
+        srv->lent--;
+        g_atomic_int_inc(&srv->busy);
+        g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
+                                      NULL);
+    }
+    g_mutex_unlock(&srv->lend_lock);
+}
+
+guint
+vmm_rpc_server_get_lent(VmmRpcServer *srv)
+{
+    guint n;
+
+    g_mutex_lock(&srv->lend_lock);
+    n = srv->lent;
+    g_mutex_unlock(&srv->lend_lock);
+    return n;
+}
+
 static void
 job_run(gpointer data, gpointer user_data)
 {
@@ -584,13 +648,18 @@ job_run(gpointer data, gpointer user_data)
     VmmRpcClient *client = job->client;
     VmmRpcServer *srv = client->srv;
     g_autoptr(GBytes) reply = NULL;
+    WorkerState ws = { .srv = srv };
 
-    if (!job->prio)
+    if (!job->prio) {
         g_atomic_int_inc(&srv->busy);
+        g_private_set(&worker_state, &ws);
+    }
     if (!vmm_rpc_client_is_closed(client))
         reply = srv->cb.dispatch(client, &job->hdr, job->payload, job->size, srv->opaque);
-    if (!job->prio)
+    if (!job->prio) {
+        g_private_set(&worker_state, NULL);
         g_atomic_int_dec_and_test(&srv->busy);
+    }
     if (reply)
         vmm_rpc_client_send(client, reply);
 
@@ -869,6 +938,8 @@ vmm_rpc_server_new(const VmmRpcServerConfig *config, const VmmRpcServerCallbacks
     srv->ctx = g_main_context_ref(g_main_context_default());
     srv->loop = g_main_loop_new(srv->ctx, FALSE);
     srv->pool = g_thread_pool_new(job_run, srv, srv->cfg.max_workers, FALSE, NULL);
+    g_mutex_init(&srv->lend_lock);
+    vmm_blocking_set_hook(worker_blocking);
     if (srv->cfg.prio_workers > 0)
         srv->prio_pool = g_thread_pool_new(job_run, srv, srv->cfg.prio_workers, FALSE, NULL);
     srv->listeners = g_ptr_array_new_with_free_func((GDestroyNotify)listener_free);
@@ -1007,7 +1078,11 @@ vmm_rpc_server_free(VmmRpcServer *srv)
         g_hash_table_iter_next(&it, &key, NULL);
         client_close_now(key);
     }
+    g_mutex_lock(&srv->lend_lock);
+    srv->pool_closing = TRUE;
+    g_mutex_unlock(&srv->lend_lock);
     g_thread_pool_free(srv->pool, FALSE, TRUE);
+    g_mutex_clear(&srv->lend_lock);
     if (srv->prio_pool)
         g_thread_pool_free(srv->prio_pool, FALSE, TRUE);
     /* Wake-ups the workers queued still hold client references. */

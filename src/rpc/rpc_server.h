@@ -104,6 +104,9 @@ void vmm_rpc_client_send(VmmRpcClient *client, GBytes *pkt);
 void vmm_rpc_client_close(VmmRpcClient *client);
 /* Bytes queued for sending to @client and not yet written. */
 gsize vmm_rpc_client_get_queued(VmmRpcClient *client);
+/* Worker places currently lent by calls blocked in a
+ * vmm_blocking_enter() section (tests). */
+guint vmm_rpc_server_get_lent(VmmRpcServer *srv);
 /* Flow control of a producer (a stream): call @func(@data) once, on the
  * main loop, when at most @below bytes are queued for @client; @notify
  * frees @data after the call, or when the client closes first. */

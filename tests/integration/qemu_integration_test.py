@@ -78,6 +78,10 @@ class Vmmd:
         # Tests run QEMU as root; job deadline short for the stalled case.
         with open(os.path.join(self.root, "etc", "vmm", "qemu.conf"), "w") as f:
             f.write('user = "root"\ngroup = "root"\njob_timeout = 3\n')
+        # Few workers, so that calls stuck on one guest would exhaust them
+        # (the stalled case); calls waiting for a job are logged.
+        with open(os.path.join(self.root, "etc", "vmm", "vmmd.conf"), "w") as f:
+            f.write('max_workers = 2\nlog_filters = "1:job-wait"\n')
         self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
         self.uri = "qemu+unix:///system?socket=" + self.sock
         self.proc = None
@@ -497,6 +501,30 @@ def case_stalled(d):
         assert "monitor of domain 'stuck' not responding (job suspend, waited 3 s)" in \
             p.stderr, p.stderr
         assert took < 10, took
+
+        # More calls pile up on the stuck guest than vmmd has workers: one
+        # holds the job (its monitor silent), the others wait for the job,
+        # each lending its worker's place.  A call on another guest is
+        # answered while they all still wait.
+        vmmd_log = os.path.join(d.root, "vmmd.log")
+        before = open(vmmd_log).read().count("job-wait: domain 'stuck'")
+        stuck_calls = [subprocess.Popen([d.vshell_bin, "-c", d.uri, "suspend", "stuck"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True) for _ in range(5)]
+        try:
+            wait_until("4 calls waiting for the stuck guest's job", lambda:
+                       open(vmmd_log).read().count("job-wait: domain 'stuck'") -
+                       before >= 4, timeout=30, interval=0.02)
+            d.vshell("suspend", "fine")
+            pending = [p for p in stuck_calls if p.poll() is None]
+            assert pending, "every stuck call ended before the other guest's call"
+            d.vshell("resume", "fine")
+        finally:
+            errs = [p.communicate(timeout=60)[1] for p in stuck_calls]
+        for p, err in zip(stuck_calls, errs):
+            assert p.returncode != 0
+            assert "not responding" in err or "cannot acquire state change lock" in err, err
+
         t0 = time.monotonic()
         out = d.vshell("list").stdout
         assert "stuck" in out and "fine" in out, out
