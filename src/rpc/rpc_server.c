@@ -58,7 +58,8 @@ struct _VmmRpcServer {
     GThreadPool *prio_pool;     /* NULL without prio_workers */
     gint busy;                  /* ordinary workers running a call (atomic) */
     GMutex lend_lock;
-    guint lent;                 /* worker places lent by blocked calls */
+    gint lent;                  /* places lent by blocked calls (changed under
+                                 * lend_lock, read atomically) */
     gboolean pool_closing;      /* under lend_lock: the pool is being freed */
     GPtrArray *listeners;       /* Listener*, main thread */
     GHashTable *clients;        /* VmmRpcClient* set, main thread */
@@ -614,15 +615,15 @@ worker_blocking(gboolean entering)
     g_mutex_lock(&srv->lend_lock);
     if (srv->pool_closing) {
         /* The pool no longer takes new limits; the call just waits. */
-    } else if (entering && srv->lent < LEND_FACTOR * srv->cfg.max_workers) {
+    } else if (entering && (guint)srv->lent < LEND_FACTOR * srv->cfg.max_workers) {
         ws->lent = TRUE;
-        srv->lent++;
+        g_atomic_int_inc(&srv->lent);
         g_atomic_int_add(&srv->busy, -1);
         g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
                                       NULL);
     } else if (!entering && ws->lent) {
         ws->lent = FALSE;
-        srv->lent--;
+        g_atomic_int_add(&srv->lent, -1);
         g_atomic_int_inc(&srv->busy);
         g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
                                       NULL);
@@ -633,12 +634,7 @@ worker_blocking(gboolean entering)
 guint
 vmm_rpc_server_get_lent(VmmRpcServer *srv)
 {
-    guint n;
-
-    g_mutex_lock(&srv->lend_lock);
-    n = srv->lent;
-    g_mutex_unlock(&srv->lend_lock);
-    return n;
+    return (guint)g_atomic_int_get(&srv->lent);
 }
 
 static void
