@@ -238,89 +238,116 @@ vmm_domain_memory_stat_name(int tag, gboolean bulk)
 /* ------------------------------------------------------------------ */
 /* The groups                                                          */
 
-/* Each group adds its fields for the running @dom; a group whose query
- * fails is left out, as libvirt does (a stalled monitor must not fail the
- * whole call).  @def is the live definition. */
+/* One domain's groups: each adds its fields for the running @dom; a group
+ * whose query fails is left out, as libvirt does.  Once a call missed its
+ * deadline (a stalled QEMU), the domain is asked nothing more: one
+ * deadline per domain, not one per group. */
+typedef struct {
+    VmmDomain *dom;
+    const VmmDomainDef *def;   /* live */
+    VmmDomainInfo info;
+    GArray *out;
+    gboolean stalled;
+} Group;
 
-static void
-group_cpu_total(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info,
-                GArray *out)
+/* TRUE when @ok; else notes a missed deadline and frees @err. */
+static gboolean
+group_call(Group *g, gboolean ok, GError *err)
 {
-    vmm_typed_params_add_ullong(out, info->cpu_time, "cpu.time");
+    if (!ok && g_error_matches(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT))
+        g->stalled = TRUE;
+    if (err)
+        g_error_free(err);
+    return ok;
 }
 
 static void
-group_balloon(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info,
-              GArray *out)
+group_cpu_total(Group *g)
+{
+    vmm_typed_params_add_ullong(g->out, g->info.cpu_time, "cpu.time");
+}
+
+static void
+group_balloon(Group *g)
 {
     VmmDomainMemoryStat stats[VMM_DOMAIN_MEMORY_STAT_NR];
-    guint64 current = info->memory;
-    int n;
+    guint64 current = g->info.memory;
+    GError *err = NULL;
+    int n = g->stalled ? -1 : vmm_domain_memory_stats(g->dom, stats, G_N_ELEMENTS(stats), 0,
+                                                      &err);
 
-    n = vmm_domain_memory_stats(dom, stats, G_N_ELEMENTS(stats), 0, NULL);
+    if (!group_call(g, n >= 0, err))
+        n = 0;
     for (int i = 0; i < n; i++) {
         if (stats[i].tag == VMM_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON)
             current = stats[i].val;
     }
-    vmm_typed_params_add_ullong(out, current, "balloon.current");
-    vmm_typed_params_add_ullong(out, info->max_mem, "balloon.maximum");
+    vmm_typed_params_add_ullong(g->out, current, "balloon.current");
+    vmm_typed_params_add_ullong(g->out, g->info.max_mem, "balloon.maximum");
     for (int i = 0; i < n; i++) {
         const char *name = vmm_domain_memory_stat_name(stats[i].tag, TRUE);
 
         if (name && stats[i].tag != VMM_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON)
-            vmm_typed_params_add_ullong(out, stats[i].val, "balloon.%s", name);
+            vmm_typed_params_add_ullong(g->out, stats[i].val, "balloon.%s", name);
     }
 }
 
 static void
-group_vcpu(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info, GArray *out)
+group_vcpu(Group *g)
 {
-    g_autofree VmmVcpuInfo *vcpus = g_new0(VmmVcpuInfo, MAX(info->nr_virt_cpu, 1));
-    int n = vmm_domain_get_vcpus(dom, vcpus, info->nr_virt_cpu, NULL, 0, NULL);
+    guint nr = g->info.nr_virt_cpu;
+    g_autofree VmmVcpuInfo *vcpus = g_new0(VmmVcpuInfo, MAX(nr, 1));
+    GError *err = NULL;
+    int n = g->stalled ? -1 : vmm_domain_get_vcpus(g->dom, vcpus, nr, NULL, 0, &err);
 
-    vmm_typed_params_add_uint(out, info->nr_virt_cpu, "vcpu.current");
-    vmm_typed_params_add_uint(out, MAX(def->vcpus, info->nr_virt_cpu), "vcpu.maximum");
+    if (!group_call(g, n >= 0, err))
+        n = 0;
+    vmm_typed_params_add_uint(g->out, nr, "vcpu.current");
+    vmm_typed_params_add_uint(g->out, MAX(g->def->vcpus, nr), "vcpu.maximum");
     for (int i = 0; i < n; i++) {
-        vmm_typed_params_add_int(out, vcpus[i].state, "vcpu.%u.state", vcpus[i].number);
-        vmm_typed_params_add_ullong(out, vcpus[i].cpu_time, "vcpu.%u.time", vcpus[i].number);
+        vmm_typed_params_add_int(g->out, vcpus[i].state, "vcpu.%u.state", vcpus[i].number);
+        vmm_typed_params_add_ullong(g->out, vcpus[i].cpu_time, "vcpu.%u.time",
+                                    vcpus[i].number);
     }
 }
 
 static void
-group_interface(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info,
-                GArray *out)
+group_interface(Group *g)
 {
     static const char *const names[] = {
         "rx.bytes", "rx.pkts", "rx.errs", "rx.drop",
         "tx.bytes", "tx.pkts", "tx.errs", "tx.drop",
     };
-    GPtrArray *nics = def->devices.interfaces;
+    GPtrArray *nics = g->def->devices.interfaces;
     guint count = 0;
-    guint at = out->len;
+    guint at = g->out->len;
 
-    vmm_typed_params_add_uint(out, 0, "net.count");
+    vmm_typed_params_add_uint(g->out, 0, "net.count");
     for (guint i = 0; nics && i < nics->len; i++) {
         const VmmDomainNetDef *net = nics->pdata[i];
         VmmDomainInterfaceStats st;
+        GError *err = NULL;
 
-        if (!net->target_dev || !vmm_domain_interface_stats(dom, net->target_dev, &st, NULL))
+        if (!net->target_dev || g->stalled ||
+            !group_call(g, vmm_domain_interface_stats(g->dom, net->target_dev, &st, &err),
+                        err))
             continue;
         const gint64 v[] = {
             st.rx_bytes, st.rx_packets, st.rx_errs, st.rx_drop,
             st.tx_bytes, st.tx_packets, st.tx_errs, st.tx_drop,
         };
-        vmm_typed_params_add_string(out, net->target_dev, "net.%u.name", count);
+        vmm_typed_params_add_string(g->out, net->target_dev, "net.%u.name", count);
         for (guint j = 0; j < G_N_ELEMENTS(names); j++) {
             if (v[j] >= 0)
-                vmm_typed_params_add_ullong(out, v[j], "net.%u.%s", count, names[j]);
+                vmm_typed_params_add_ullong(g->out, v[j], "net.%u.%s", count, names[j]);
         }
         count++;
     }
-    g_array_index(out, VmmTypedParameter, at).value.ui = count;
+    g_array_index(g->out, VmmTypedParameter, at).value.ui = count;
 }
 
 static void
-group_block(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info, GArray *out)
+group_block(Group *g)
 {
     /* libvirt's bulk names of the per-disk counters. */
     static const struct {
@@ -336,35 +363,35 @@ group_block(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info, 
         { VMM_DOMAIN_BLOCK_STATS_FLUSH_REQ, "fl.reqs" },
         { VMM_DOMAIN_BLOCK_STATS_FLUSH_TOTAL_TIMES, "fl.times" },
     };
-    GPtrArray *disks = def->devices.disks;
+    GPtrArray *disks = g->def->devices.disks;
     guint count = disks ? disks->len : 0;
 
-    vmm_typed_params_add_uint(out, count, "block.count");
+    vmm_typed_params_add_uint(g->out, count, "block.count");
     for (guint i = 0; i < count; i++) {
         const VmmDomainDiskDef *disk = disks->pdata[i];
         VmmTypedParameter *params = NULL;
+        GError *err = NULL;
         int nparams = 0;
         gint64 v;
 
-        vmm_typed_params_add_string(out, disk->dst, "block.%u.name", i);
+        vmm_typed_params_add_string(g->out, disk->dst, "block.%u.name", i);
         if (disk->src_path)
-            vmm_typed_params_add_string(out, disk->src_path, "block.%u.path", i);
-        if (!vmm_domain_block_stats(dom, disk->dst, &params, &nparams, 0, NULL))
+            vmm_typed_params_add_string(g->out, disk->src_path, "block.%u.path", i);
+        if (g->stalled ||
+            !group_call(g, vmm_domain_block_stats(g->dom, disk->dst, &params, &nparams, 0,
+                                                  &err), err))
             continue;
         for (guint j = 0; j < G_N_ELEMENTS(names); j++) {
             if (vmm_typed_params_get_llong(params, nparams, names[j].field, &v) && v >= 0)
-                vmm_typed_params_add_ullong(out, v, "block.%u.%s", i, names[j].bulk);
+                vmm_typed_params_add_ullong(g->out, v, "block.%u.%s", i, names[j].bulk);
         }
         vmm_typed_params_free(params, nparams);
     }
 }
 
-typedef void (*GroupFunc)(VmmDomain *dom, const VmmDomainDef *def, const VmmDomainInfo *info,
-                          GArray *out);
-
 static const struct {
     unsigned int group;
-    GroupFunc func;
+    void (*func)(Group *g);
 } groups[] = {
     { VMM_DOMAIN_STATS_CPU_TOTAL, group_cpu_total },
     { VMM_DOMAIN_STATS_BALLOON, group_balloon },
@@ -380,16 +407,17 @@ running_groups(VmmDomain *dom, unsigned int stats, GArray *out)
 {
     g_autoptr(VmmDomainDef) def = NULL;
     g_autofree char *xml = NULL;
-    VmmDomainInfo info;
+    Group g = { .dom = dom, .out = out };
 
     if (!(stats & ~(unsigned int)VMM_DOMAIN_STATS_STATE) ||
-        !vmm_domain_get_info(dom, &info, NULL) || info.state == VMM_DOMAIN_SHUTOFF ||
+        !vmm_domain_get_info(dom, &g.info, NULL) || g.info.state == VMM_DOMAIN_SHUTOFF ||
         !(xml = vmm_domain_get_xml_desc(dom, 0, NULL)) ||
         !(def = vmm_domain_def_parse_string(xml, NULL, 0, NULL)))
         return;
+    g.def = def;
     for (guint i = 0; i < G_N_ELEMENTS(groups); i++) {
         if (stats & groups[i].group)
-            groups[i].func(dom, def, &info, out);
+            groups[i].func(&g);
     }
 }
 

@@ -21,6 +21,7 @@
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -229,6 +230,23 @@ def check_domstats(d, tap, disk):
     log("ok domstats: state, cpu-total, balloon, vcpu, interface, block (vshell, virsh)")
 
 
+def check_stalled(d):
+    """A stopped QEMU (SIGSTOP): the calls that need its monitor fail at the
+    deadline, domstats still answers with what it knows."""
+    pid = d.qemu_pid("statsguest")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        fails_with(d, "not responding", "dommemstat", "statsguest")
+        vs, vi = both(d, "domstats", "statsguest")
+        for out in (vs, vi):
+            f = fields(out)
+            assert f.get("state.state") == "1" and f.get("balloon.maximum") == "131072", out
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert int(pairs(d.vshell("dommemstat", "statsguest").stdout)["rss"]) > 0
+    log("ok stalled QEMU: dommemstat fails at the deadline, domstats answers")
+
+
 def check_bootdisk(d):
     """The firmware reads the MBR: the read shows in the counters."""
     disk = os.path.join(d.root, "boot.img")
@@ -286,6 +304,7 @@ def case_stats(d):
         check_vncdisplay(d)
         check_blkstat(d, disk)
         check_domstats(d, tap, disk)
+        check_stalled(d)
     finally:
         d.vshell("destroy", "statsguest", check=False)
     # Stopped: the calls say so.
