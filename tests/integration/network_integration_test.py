@@ -45,6 +45,7 @@ GUEST_XML = """<domain type='qemu'>
     <initrd>{initrd}</initrd>
     <cmdline>console=ttyS0 quiet</cmdline>
   </os>
+  <features><acpi/></features>
   <devices>
     <interface type='network'>
       <mac address='52:54:00:aa:20:01'/>
@@ -492,10 +493,35 @@ def step_guest(d, build_guest):
         log("ok guest on default: tap %s, lease %s (domifaddr too), pings its gateway, "
             "reachable" %
             (m.group(1), ip))
+        step_guest_hotplug(d)
     finally:
         d.vshell("destroy", "netguest", check=False)
         d.vshell("undefine", "netguest", check=False)
     wait_until("the guest's tap to go", lambda: not link_exists(m.group(1)), timeout=20)
+
+
+def step_guest_hotplug(d):
+    """A second NIC on default hotplugged into the running guest with stock
+    virsh: vmmd opens the tap and passes it to QEMU (getfd); the tap lives
+    only while QEMU holds it (vmmd closed its copy), so its presence on
+    virbr0 is QEMU's.  The detach returns once the guest released the NIC
+    (DEVICE_DELETED), and the tap goes with QEMU's netdev."""
+    mac = "52:54:00:aa:20:02"
+    d.virsh("attach-interface", "netguest", "network", "default", "--model", "virtio",
+            "--mac", mac, "--live")
+    live = d.vshell("dumpxml", "netguest")
+    m = re.search(r"<interface type='network'>(?:(?!</interface>).)*%s.*?</interface>" % mac,
+                  live, re.S)
+    assert m, "no hotplugged NIC in the live XML:\n" + live
+    tap = re.search(r"<target dev='(vnet\d+)'", m.group(0))
+    assert tap and "<alias name='net" in m.group(0), m.group(0)
+    tap = tap.group(1)
+    contains(run("ip", "-d", "link", "show", tap), "master virbr0", "hotplugged tap")
+    lacks(d.vshell("dumpxml", "netguest", "--inactive"), mac, "inactive XML")
+    d.virsh("detach-interface", "netguest", "network", "--mac", mac, "--live")
+    lacks(d.vshell("dumpxml", "netguest"), mac, "live XML after detach")
+    wait_until("the hotplugged tap to go", lambda: not link_exists(tap), timeout=20)
+    log("ok NIC hotplug on default: tap %s on virbr0, gone after the detach" % tap)
 
 
 def step_restart(d):
