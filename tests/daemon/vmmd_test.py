@@ -717,6 +717,33 @@ def test_readonly(d):
     virsh(d.uri(), "dominfo test\n")
 
 
+def check_python_devices(libvirt, dom):
+    """attachDevice(Flags)/detachDevice(Flags) (procs 8, 160, 13, 161) on the
+    mock driver's running domain: live, config, both, and a refused one."""
+    disk = ("<disk type='file' device='disk'><source file='/vmmd-disk.img'/>"
+            "<target dev='vdq' bus='virtio'/></disk>")
+    both = libvirt.VIR_DOMAIN_AFFECT_LIVE | libvirt.VIR_DOMAIN_AFFECT_CONFIG
+    dom.attachDeviceFlags(disk, both)
+    assert "vdq" in dom.XMLDesc(0) and "vdq" in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    dom.detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    assert "vdq" in dom.XMLDesc(0) and "vdq" not in dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    dom.detachDevice(disk)
+    assert "vdq" not in dom.XMLDesc(0)
+    dom.attachDevice(disk)
+    try:
+        dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_LIVE)
+        raise AssertionError("a second disk vdq was attached")
+    except libvirt.libvirtError as e:
+        assert "target 'vdq' duplicated" in str(e), str(e)
+    try:
+        dom.detachDeviceFlags(disk.replace("vdq", "vdz"), 0)
+        raise AssertionError("detached a disk that is not there")
+    except libvirt.libvirtError as e:
+        assert e.get_error_code() == 99 and "no target device vdz" in str(e), str(e)
+    dom.detachDeviceFlags(disk, 0)
+    assert "vdq" not in dom.XMLDesc(0)
+
+
 def check_python_objects(libvirt, conn):
     """Connection, network, pool and volume calls through python3-libvirt."""
     assert conn.getType() == "TEST"
@@ -808,6 +835,7 @@ def test_python(d):
         assert dom.ID() > 0
         info = dom.info()
         assert info[0] == libvirt.VIR_DOMAIN_RUNNING and info[1] == 65536, info
+        check_python_devices(libvirt, dom)
         dom.destroy()
         dom.undefine()
         # define, start, destroy, undefine (libvirtd's test driver: 0/0,
