@@ -331,7 +331,7 @@ parse_lifecycle_action(xmlXPathContext *ctxt, const char *name, gboolean crash,
                        VmmDomainLifecycleAction dflt, VmmDomainLifecycleAction *out,
                        GError **error)
 {
-    g_autofree char *xpath = g_strdup_printf("./%s[1]", name);
+    g_autofree char *xpath = g_strconcat("./", name, "[1]", NULL);
     g_autofree char *val = vmm_xml_string(ctxt, xpath);
     int v;
 

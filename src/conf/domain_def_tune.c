@@ -358,7 +358,7 @@ gboolean
 vmm_domain_verbatim_parse(xmlXPathContext *ctxt, VmmDomainDef *def, GError **error)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(verbatim_elems); i++) {
-        g_autofree char *xpath = g_strdup_printf("./%s", verbatim_elems[i].name);
+        g_autofree char *xpath = g_strconcat("./", verbatim_elems[i].name, NULL);
         g_autofree xmlNode **nodes = NULL;
         int n = vmm_xml_nodes(ctxt, xpath, &nodes);
         VmmDomainVerbatimSlot slot = verbatim_elems[i].slot;

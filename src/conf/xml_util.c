@@ -11,6 +11,7 @@
 #include <string.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlsave.h>
+#include <libxml/xpathInternals.h>
 
 /* libxml2 reports parse errors through a callback; the first one, with its
  * line, becomes the GError. */
@@ -66,9 +67,17 @@ vmm_xml_parse(const char *xml, const char *url, const char *root_name,
     }
 
     if (ctxt) {
-        *ctxt = xmlXPathNewContext(doc);
+        /* What xmlXPathNewContext() makes, without registering the XPath
+         * functions (a tenth of the cost of defining a small domain): the
+         * getters below rarely need them, and xpath_eval() registers them
+         * the first time one does. */
+        *ctxt = xmlMalloc(sizeof(xmlXPathContext));
         if (!*ctxt)
             g_error("out of memory");
+        memset(*ctxt, 0, sizeof(xmlXPathContext));
+        (*ctxt)->doc = doc;
+        (*ctxt)->contextSize = -1;
+        (*ctxt)->proximityPosition = -1;
         (*ctxt)->node = root;
     }
     return g_steal_pointer(&doc);
@@ -135,11 +144,178 @@ vmm_xml_prop(const xmlNode *node, const char *name)
     return ret;
 }
 
+/* libxml2's evaluation of @expr; registers the XPath functions in a
+ * context vmm_xml_parse() made, on its first use. */
+static xmlXPathObject *
+xpath_eval(xmlXPathContext *ctxt, const char *expr)
+{
+    if (!ctxt->funcHash) {
+        xmlXPathRegisterAllFunctions(ctxt);
+        xmlXPathContextSetCache(ctxt, 1, -1, 0);
+    }
+    return xmlXPathEval((const xmlChar *)expr, ctxt);
+}
+
+/*
+ * The parsers' paths are nearly all plain child steps ("./os/type[1]",
+ * "./source/host/@port", "string(./@state)").  Those are walked here
+ * directly: libxml2's XPath engine compiles and evaluates every expression
+ * afresh, which was half of the CPU time of parsing a domain.  Anything else
+ * (other axes, predicates, functions, prefixed names) goes to xmlXPathEval().
+ *
+ * The walk keeps XPath's meaning: a name test matches elements (or
+ * attributes) of that name in no namespace; "[1]" keeps the first match
+ * under each parent; results come in document order (child steps from
+ * parents in document order stay in it).
+ */
+#define FAST_PATH_MAX_STEPS 8
+
+typedef struct {
+    const char *name;       /* not NUL-terminated: len bytes */
+    gsize len;
+    gboolean first;         /* [1] */
+    gboolean attr;          /* @name: only as the last step */
+} FastStep;
+
+static gboolean
+fast_name_char(char c, gboolean first)
+{
+    return g_ascii_isalpha(c) || c == '_' || (!first && (g_ascii_isdigit(c) || c == '-' ||
+                                                         c == '.'));
+}
+
+/* Split @xpath into steps; FALSE when it is not a path this walker takes. */
+static gboolean
+fast_path_compile(const char *xpath, gsize xlen, FastStep *steps, int *nsteps)
+{
+    const char *p = xpath;
+    const char *end = xpath + xlen;
+    int n = 0;
+
+    if (end - p >= 2 && p[0] == '.' && p[1] == '/')
+        p += 2;
+    if (p == end)
+        return FALSE;
+    for (;;) {
+        FastStep *st;
+        const char *start;
+
+        if (n == FAST_PATH_MAX_STEPS)
+            return FALSE;
+        st = &steps[n++];
+        st->first = FALSE;
+        st->attr = FALSE;
+        if (*p == '@') {
+            st->attr = TRUE;
+            p++;
+        }
+        start = p;
+        if (p == end || !fast_name_char(*p, TRUE))
+            return FALSE;
+        while (p < end && fast_name_char(*p, FALSE))
+            p++;
+        st->name = start;
+        st->len = p - start;
+        if (end - p >= 3 && p[0] == '[' && p[1] == '1' && p[2] == ']') {
+            st->first = TRUE;
+            p += 3;
+        }
+        if (p == end)
+            break;
+        if (*p != '/' || st->attr)
+            return FALSE;
+        p++;
+    }
+    /* "@a[1]" would be an XPath predicate on an attribute: leave it. */
+    if (steps[n - 1].attr && steps[n - 1].first)
+        return FALSE;
+    *nsteps = n;
+    return TRUE;
+}
+
+static gboolean
+fast_name_is(const xmlChar *name, const FastStep *st)
+{
+    return strncmp((const char *)name, st->name, st->len) == 0 && name[st->len] == '\0';
+}
+
+/* Append the matches of steps[i..] under @node to @out. */
+static void
+fast_path_walk(xmlNode *node, const FastStep *steps, int i, int nsteps, GPtrArray *out,
+               gboolean want_one)
+{
+    const FastStep *st = &steps[i];
+
+    if (st->attr) {
+        for (xmlAttr *a = node->properties; a; a = a->next) {
+            if (!a->ns && fast_name_is(a->name, st)) {
+                g_ptr_array_add(out, a);
+                return;
+            }
+        }
+        return;
+    }
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || c->ns || !fast_name_is(c->name, st))
+            continue;
+        if (i + 1 == nsteps)
+            g_ptr_array_add(out, c);
+        else
+            fast_path_walk(c, steps, i + 1, nsteps, out, want_one);
+        if (st->first || (want_one && out->len > 0))
+            return;
+    }
+}
+
+/*
+ * The nodes @xpath selects from ctxt->node, in document order, into @out
+ * (only the first when @want_one).  FALSE when the walker does not take
+ * this expression.
+ */
+static gboolean
+fast_path_eval(xmlXPathContext *ctxt, const char *xpath, gsize xlen, GPtrArray *out,
+               gboolean want_one)
+{
+    FastStep steps[FAST_PATH_MAX_STEPS];
+    int nsteps;
+
+    if (!ctxt->node || ctxt->node->type != XML_ELEMENT_NODE ||
+        !fast_path_compile(xpath, xlen, steps, &nsteps))
+        return FALSE;
+    fast_path_walk(ctxt->node, steps, 0, nsteps, out, want_one);
+    return TRUE;
+}
+
+/* XPath's string value of @node (xmlXPathCastNodeToString()'s rule). */
+static char *
+fast_string_value(xmlNode *node)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    char *ret = NULL;
+
+    if (content && content[0])
+        ret = g_strdup((const char *)content);
+    xmlFree(content);
+    return ret;
+}
+
 char *
 vmm_xml_string(xmlXPathContext *ctxt, const char *xpath)
 {
+    gsize xlen = strlen(xpath);
+    const char *inner = xpath;
+    gsize ilen = xlen;
+    g_autoptr(GPtrArray) found = g_ptr_array_sized_new(1);
+
+    if (g_str_has_prefix(xpath, "string(") && xpath[xlen - 1] == ')') {
+        inner = xpath + 7;
+        ilen = xlen - 8;
+    }
+    if (fast_path_eval(ctxt, inner, ilen, found, TRUE))
+        return found->len ? fast_string_value(found->pdata[0]) : NULL;
+
     g_autofree char *expr = g_strdup_printf("string(%s)", xpath);
-    g_autoptr(xmlXPathObject) obj = xmlXPathEval((const xmlChar *)expr, ctxt);
+    g_autoptr(xmlXPathObject) obj = xpath_eval(ctxt, expr);
 
     if (!obj || obj->type != XPATH_STRING || !obj->stringval || !obj->stringval[0])
         return NULL;
@@ -149,11 +325,20 @@ vmm_xml_string(xmlXPathContext *ctxt, const char *xpath)
 int
 vmm_xml_nodes(xmlXPathContext *ctxt, const char *xpath, xmlNode ***list)
 {
-    g_autoptr(xmlXPathObject) obj = xmlXPathEval((const xmlChar *)xpath, ctxt);
+    g_autoptr(GPtrArray) found = g_ptr_array_new();
+    g_autoptr(xmlXPathObject) obj = NULL;
     int n;
 
     if (list)
         *list = NULL;
+    if (fast_path_eval(ctxt, xpath, strlen(xpath), found, FALSE)) {
+        n = found->len;
+        if (list && n > 0)
+            *list = (xmlNode **)g_ptr_array_steal(found, NULL);
+        return n;
+    }
+
+    obj = xpath_eval(ctxt, xpath);
     if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval)
         return 0;
     n = obj->nodesetval->nodeNr;
@@ -167,8 +352,13 @@ vmm_xml_nodes(xmlXPathContext *ctxt, const char *xpath, xmlNode ***list)
 xmlNode *
 vmm_xml_node(xmlXPathContext *ctxt, const char *xpath)
 {
-    g_autoptr(xmlXPathObject) obj = xmlXPathEval((const xmlChar *)xpath, ctxt);
+    g_autoptr(GPtrArray) found = g_ptr_array_sized_new(1);
+    g_autoptr(xmlXPathObject) obj = NULL;
 
+    if (fast_path_eval(ctxt, xpath, strlen(xpath), found, TRUE))
+        return found->len ? found->pdata[0] : NULL;
+
+    obj = xpath_eval(ctxt, xpath);
     if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval ||
         obj->nodesetval->nodeNr == 0)
         return NULL;
@@ -310,23 +500,36 @@ vmm_tristate_onoff(VmmTristate t)
 void
 vmm_buf_indent(GString *buf, int indent)
 {
-    for (int i = 0; i < indent; i++)
-        g_string_append_c(buf, ' ');
+    static const char spaces[] = "                                ";
+
+    for (; indent > (int)sizeof(spaces) - 1; indent -= sizeof(spaces) - 1)
+        g_string_append_len(buf, spaces, sizeof(spaces) - 1);
+    if (indent > 0)
+        g_string_append_len(buf, spaces, indent);
 }
 
 void
 vmm_buf_escape(GString *buf, const char *text)
 {
+    const char *run = text;
+
+    /* Runs without special characters go in one append. */
     for (const char *p = text; *p; p++) {
+        const char *ent;
+
         switch (*p) {
-        case '<': g_string_append(buf, "&lt;"); break;
-        case '>': g_string_append(buf, "&gt;"); break;
-        case '&': g_string_append(buf, "&amp;"); break;
-        case '\'': g_string_append(buf, "&apos;"); break;
-        case '"': g_string_append(buf, "&quot;"); break;
-        default: g_string_append_c(buf, *p); break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '&': ent = "&amp;"; break;
+        case '\'': ent = "&apos;"; break;
+        case '"': ent = "&quot;"; break;
+        default: continue;
         }
+        g_string_append_len(buf, run, p - run);
+        g_string_append(buf, ent);
+        run = p + 1;
     }
+    g_string_append(buf, run);
 }
 
 void
@@ -334,7 +537,9 @@ vmm_buf_attr(GString *buf, const char *name, const char *value)
 {
     if (!value)
         return;
-    g_string_append_printf(buf, " %s='", name);
+    g_string_append_c(buf, ' ');
+    g_string_append(buf, name);
+    g_string_append(buf, "='");
     vmm_buf_escape(buf, value);
     g_string_append_c(buf, '\'');
 }
@@ -357,9 +562,13 @@ vmm_buf_text_elem(GString *buf, int indent, const char *name, const char *text)
     if (!text)
         return;
     vmm_buf_indent(buf, indent);
-    g_string_append_printf(buf, "<%s>", name);
+    g_string_append_c(buf, '<');
+    g_string_append(buf, name);
+    g_string_append_c(buf, '>');
     vmm_buf_escape(buf, text);
-    g_string_append_printf(buf, "</%s>\n", name);
+    g_string_append(buf, "</");
+    g_string_append(buf, name);
+    g_string_append(buf, ">\n");
 }
 
 void
