@@ -90,6 +90,7 @@ struct _VmmRpcClient {
     gsize woff;             /* offset into the head of wq */
     gint64 last_rx;
     guint ka_unanswered;
+    gboolean reading;       /* in client_in_cb() */
 
     /* Under lock. */
     GMutex lock;
@@ -516,6 +517,25 @@ client_run_drain_waiters(VmmRpcClient *client)
     return !vmm_rpc_client_is_closed(client);
 }
 
+/*
+ * Main thread: a source watching the client's socket.  glib takes the fds
+ * of a source that may not recurse out of the poll set while it is
+ * dispatched and puts them back after, each time waking the loop through
+ * its eventfd: two writes, a read and a poll more for every call served.
+ * These may recurse instead: nothing they run iterates the loop (calls run
+ * on it never wait), and client_in_cb() refuses to nest all the same.
+ */
+static GSource *
+client_source_new(VmmRpcClient *client, GIOCondition cond, GSocketSourceFunc func)
+{
+    GSource *src = g_socket_create_source(client->sock, cond, NULL);
+
+    g_source_set_can_recurse(src, TRUE);
+    g_source_set_callback(src, (GSourceFunc)(void (*)(void))func, client, NULL);
+    g_source_attach(src, client->srv->ctx);
+    return src;
+}
+
 /* Main thread: attach the read source unless too many calls are in
  * flight, and the write source while there is something to write. */
 static void
@@ -539,20 +559,14 @@ client_update_sources(VmmRpcClient *client)
     }
 
     if (want_read && !client->in_src) {
-        client->in_src = g_socket_create_source(client->sock, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                                NULL);
-        g_source_set_callback(client->in_src, (GSourceFunc)(void (*)(void))client_in_cb,
-                              client, NULL);
-        g_source_attach(client->in_src, client->srv->ctx);
+        client->in_src = client_source_new(client, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                           client_in_cb);
     } else if (!want_read) {
         source_drop(&client->in_src);
     }
 
     if (!g_queue_is_empty(&client->wq) && !client->out_src) {
-        client->out_src = g_socket_create_source(client->sock, G_IO_OUT, NULL);
-        g_source_set_callback(client->out_src, (GSourceFunc)(void (*)(void))client_out_cb,
-                              client, NULL);
-        g_source_attach(client->out_src, client->srv->ctx);
+        client->out_src = client_source_new(client, G_IO_OUT, client_out_cb);
     } else if (g_queue_is_empty(&client->wq)) {
         source_drop(&client->out_src);
     }
@@ -791,11 +805,15 @@ client_read(VmmRpcClient *client)
             room = MIN(client->body_cap, need) - have;
         }
 
-        n = g_socket_receive(client->sock, (char *)dst, room, NULL, &err);
+        /* recv() itself: g_socket_receive() builds a GError for the
+         * EAGAIN that ends every batch. */
+        n = recv(g_socket_get_fd(client->sock), dst, room, MSG_DONTWAIT);
         if (n < 0) {
-            if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
                 return TRUE;
-            g_debug("client %p: read failed: %s", client, err->message);
+            g_debug("client %p: read failed: %s", client, g_strerror(errno));
             return FALSE;
         }
         if (n == 0)
@@ -841,11 +859,17 @@ client_in_cb(GSocket *sock, GIOCondition cond, gpointer data)
 {
     VmmRpcClient *client = data;
 
+    if (client->reading)
+        return G_SOURCE_CONTINUE;   /* a loop iterated inside a call: not here */
     vmm_rpc_client_ref(client);
-    if (!client_read(client))
+    client->reading = TRUE;
+    if (!client_read(client)) {
+        client->reading = FALSE;
         client_close_now(client);
-    else
+    } else {
+        client->reading = FALSE;
         client_update_sources(client);
+    }
     vmm_rpc_client_unref(client);
     return G_SOURCE_CONTINUE;
 }
