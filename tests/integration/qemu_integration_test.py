@@ -119,6 +119,19 @@ class Vmmd:
                         os.kill(pid, signal.SIGKILL)
                     except ProcessLookupError:
                         pass
+        # dnsmasq of networks vmmd started (it outlives vmmd by design):
+        # by the pid files under this root, so none is orphaned.
+        piddir = os.path.join(self.root, "run", "vmm", "network", "pid")
+        for f in os.listdir(piddir) if os.path.isdir(piddir) else []:
+            try:
+                with open(os.path.join(piddir, f)) as pf:
+                    pid = int(pf.read().strip() or 0)
+                with open("/proc/%d/cmdline" % pid, "rb") as cf:
+                    mine = self.root.encode() in cf.read()
+            except (OSError, ValueError):
+                continue
+            if pid and mine:
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.root, ignore_errors=True)
 
     def vshell(self, *args, check=True, timeout=60):
