@@ -16,10 +16,13 @@
 # network comes up on 192.168.123.0/24; bridge, rules and dnsmasq are
 # checked; a DHCP client gets a lease that net-dhcp-leases lists (vshell's
 # table matches virsh's); net-update adds static hosts (vshell and virsh,
-# --live --config) that a client then gets; a client
+# --live --config) that a client then gets, and modifies one (the client
+# gets the new address); dnsmasq runs unprivileged; a client
 # reaches an "upstream" namespace masqueraded; the tiny guest (when QEMU
-# and the guest are there) gets a lease through its tap; kill -9 of vmmd and a
-# restart keep the same dnsmasq serving and the rules intact; net-destroy
+# and the guest are there) gets a lease through its tap; SIGTERM of vmmd
+# and a restart, then kill -9 and a restart, with that guest running, keep
+# its QEMU and tap, the bridge, addresses, rules and the same dnsmasq
+# serving, and the guest is destroyed through the new vmmd; net-destroy
 # leaves nothing; net-undefine removes the files and the default network
 # stays removed over a restart.
 
@@ -153,8 +156,22 @@ class Vmmd:
         except (OSError, ValueError):
             return 0
 
+    def qemu_pid(self, name):
+        try:
+            with open(self.path("run", "vmm", "qemu", name + ".xml")) as f:
+                m = re.search(r"pid='(\d+)'", f.read())
+                return int(m.group(1)) if m else 0
+        except OSError:
+            return 0
+
     def cleanup(self):
         self.stop()
+        # Guests a failed step left running, by their status files.
+        qdir = self.path("run", "vmm", "qemu")
+        for f in os.listdir(qdir) if os.path.isdir(qdir) else []:
+            pid = self.qemu_pid(f[:-4]) if f.endswith(".xml") else 0
+            if pid and pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
         piddir = self.path("run", "vmm", "network", "pid")
         for f in os.listdir(piddir) if os.path.isdir(piddir) else []:
             pid = self.dnsmasq_pid(f[:-4])
@@ -281,6 +298,11 @@ def step_first_start(d):
              "forward rule in")
     pid = d.dnsmasq_pid("default")
     assert pid_alive(pid), "dnsmasq %d not running" % pid
+    # It dropped root: real, effective, saved and filesystem uids and gids.
+    with open("/proc/%d/status" % pid) as f:
+        ids = dict(l.split(":", 1) for l in f.read().splitlines() if l[:4] in ("Uid:", "Gid:"))
+    for k in ("Uid", "Gid"):
+        assert "0" not in ids[k].split(), "dnsmasq %d runs with %s %s" % (pid, k, ids[k].strip())
     ss = run("ss", "-lnup")
     contains(ss, "192.168.123.1:53 ", "dnsmasq sockets")
     lacks(ss, "0.0.0.0:53 ", "dnsmasq sockets")
@@ -323,6 +345,20 @@ def step_update(d):
         "persistent XML lacks the host"
     out = dhcp_client(d, "virbr0", "vmmve2", "52:54:00:aa:10:11")
     contains(out, "BOUND vmmve2c 192.168.123.77 ", "DHCP with the static host")
+    # modify: the same MAC gets another fixed address, live and persistent,
+    # and a client with it now gets the new one.
+    moved = "<host mac='52:54:00:aa:10:11' ip='192.168.123.79'/>"
+    out = d.vshell("net-update", "default", "modify", "ip-dhcp-host", moved, "--live",
+                   "--config")
+    contains(out, "Updated network default persistent config and live state", "net-update")
+    for args in (("net-dumpxml", "default"), ("net-dumpxml", "default", "--inactive")):
+        xml = d.vshell(*args)
+        assert re.search(want.replace("77", "79"), xml), "%s lacks the new address" % (args,)
+        lacks(xml, "192.168.123.77", " ".join(args))
+    out = dhcp_client(d, "virbr0", "vmmve4", "52:54:00:aa:10:11")
+    contains(out, "BOUND vmmve4c 192.168.123.79 ", "DHCP after net-update modify")
+    d.vshell("net-update", "default", "modify", "ip-dhcp-host", host, "--live", "--config")
+
     # A duplicate is refused with virsh's first line.
     p = subprocess.run([d.vshell_bin, "-c", d.uri, "net-update", "default", "add",
                         "ip-dhcp-host", host, "--live"], capture_output=True, text=True,
@@ -428,18 +464,25 @@ def step_foreign_firewall(d):
     log("ok foreign forward drop policy: net-start warns (%s...)" % m.group(1)[:60])
 
 
-def step_guest(d, build_guest):
-    """The tiny guest on the default network: a tap on virbr0, a lease."""
+def tiny_guest(build_guest):
+    """KERNEL and INITRD of the tiny guest, or None when there is none."""
     if not os.access(QEMU, os.X_OK):
-        log("skip guest step: %s is not installed" % QEMU)
-        return
+        log("skip guest steps: %s is not installed" % QEMU)
+        return None
     p = subprocess.run([build_guest], capture_output=True, text=True, timeout=900)
     if p.returncode == 77:
-        log("skip guest step: no tiny guest: %s" % p.stderr.strip())
-        return
+        log("skip guest steps: no tiny guest: %s" % p.stderr.strip())
+        return None
     if p.returncode != 0:
         raise AssertionError("build-tiny-guest failed: %s" % p.stderr)
-    paths = dict(l.split("=", 1) for l in p.stdout.split() if "=" in l)
+    return dict(l.split("=", 1) for l in p.stdout.split() if "=" in l)
+
+
+def step_guest(d, paths):
+    """The tiny guest on the default network: a tap on virbr0, a lease.
+    The guest stays running for step_restart; its tap is returned."""
+    if not paths:
+        return None
     serial = d.path("netguest.serial")
     xml = d.path("netguest.xml")
     with open(xml, "w") as f:
@@ -447,6 +490,7 @@ def step_guest(d, build_guest):
                                  serial=serial))
     d.vshell("define", xml)
     d.vshell("start", "netguest")
+    ok = False
     try:
         def guest_ip():
             try:
@@ -494,10 +538,12 @@ def step_guest(d, build_guest):
             "reachable" %
             (m.group(1), ip))
         step_guest_hotplug(d)
+        ok = True
+        return m.group(1)
     finally:
-        d.vshell("destroy", "netguest", check=False)
-        d.vshell("undefine", "netguest", check=False)
-    wait_until("the guest's tap to go", lambda: not link_exists(m.group(1)), timeout=20)
+        if not ok:
+            d.vshell("destroy", "netguest", check=False)
+            d.vshell("undefine", "netguest", check=False)
 
 
 def step_guest_hotplug(d):
@@ -524,18 +570,70 @@ def step_guest_hotplug(d):
     log("ok NIC hotplug on default: tap %s on virbr0, gone after the detach" % tap)
 
 
-def step_restart(d):
-    pid = d.dnsmasq_pid("default")
-    rules = run("nft", "list", "ruleset")
+def link_index_master(name):
+    """(ifindex, master) of link @name."""
+    out = run("ip", "-o", "link", "show", "dev", name)
+    m = re.match(r"(\d+): ", out)
+    master = re.search(r" master (\S+) ", out)
+    return int(m.group(1)), master and master.group(1)
+
+
+def network_snapshot(d, tap):
+    """What a vmmd restart must leave alone: dnsmasq, the rules, the bridge,
+    every address, and the running guest's QEMU and tap."""
+    snap = {
+        "dnsmasq pid": d.dnsmasq_pid("default"),
+        "nft ruleset": run("nft", "list", "ruleset"),
+        "addresses": run("ip", "-o", "addr", "show"),
+        "virbr0": link_index_master("virbr0"),
+    }
+    if tap:
+        snap["qemu pid"] = d.qemu_pid("netguest")
+        snap["tap"] = link_index_master(tap)
+        assert snap["tap"][1] == "virbr0", snap["tap"]
+    for k in ("dnsmasq pid", "qemu pid"):
+        assert snap.get(k) != 0, "no %s" % k
+    return snap
+
+
+def same_snapshot(before, after, how):
+    for k in before:
+        assert before[k] == after[k], "%s changed over %s:\n%s\n-- now --\n%s" % \
+            (k, how, before[k], after[k])
+
+
+def step_restart(d, tap):
+    """SIGTERM of vmmd, then kill -9, each with a restart, the guest (when
+    there is one) running throughout: nothing of the network or the guest
+    changes, and both are still managed afterwards."""
+    before = network_snapshot(d, tap)
+    d.stop()
+    assert d.proc.returncode == 0, "vmmd exited %d on SIGTERM" % d.proc.returncode
+    for k in ("dnsmasq pid", "qemu pid"):
+        if k in before:
+            assert pid_alive(before[k]), "%s %d went with vmmd" % (k, before[k])
+    d.start()
+    same_snapshot(before, network_snapshot(d, tap), "SIGTERM and a restart")
+    if tap:
+        contains(d.vshell("domstate", "netguest"), "running", "domstate after SIGTERM")
+    log("ok SIGTERM and restart: same dnsmasq, QEMU, bridge, tap, rules and addresses")
+
     d.kill9()
     d.start()
-    assert d.dnsmasq_pid("default") == pid, "dnsmasq pid changed"
-    assert pid_alive(pid)
-    assert run("nft", "list", "ruleset") == rules, "rules changed over the restart"
+    same_snapshot(before, network_snapshot(d, tap), "kill -9 and a restart")
+    pid = before["dnsmasq pid"]
     assert re.search(r"default\s+active", d.vshell("net-list")), "default not active"
     out = dhcp_client(d, "virbr0", "vmmve1", "52:54:00:aa:10:02")
     contains(out, "BOUND vmmve1c 192.168.123.", "DHCP after the restart")
     log("ok kill -9 and restart: same dnsmasq %d serving, rules intact" % pid)
+    if tap:
+        # Still managed: destroy ends the same QEMU and removes its tap.
+        d.vshell("destroy", "netguest")
+        contains(d.vshell("domstate", "netguest"), "shut off", "domstate after destroy")
+        wait_until("QEMU to exit", lambda: not pid_alive(before["qemu pid"]), timeout=20)
+        wait_until("the guest's tap to go", lambda: not link_exists(tap), timeout=20)
+        d.vshell("undefine", "netguest")
+        log("ok the guest survived both restarts and destroy ended it")
 
 
 def step_destroy_undefine(d):
@@ -568,8 +666,9 @@ def in_netns(vmmd, vshell, build_guest):
         step_update(d)
         step_nat(d)
         step_foreign_firewall(d)
-        step_guest(d, build_guest)
-        step_restart(d)
+        guest = tiny_guest(build_guest)
+        tap = step_guest(d, guest)
+        step_restart(d, tap)
         step_destroy_undefine(d)
     except BaseException:
         try:
