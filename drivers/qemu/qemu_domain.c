@@ -2030,6 +2030,7 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
 {
     QemuDomainPriv *priv = priv_get(obj);
     const char *job = attach ? "job attach-device" : "job detach-device";
+    g_autofree char *fixed = NULL;
     g_autoptr(VmmDomainDef) config = NULL;
     g_autoptr(VmmDomainDef) live = NULL;
     VmmDomainDeviceKind kind;
@@ -2040,6 +2041,10 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
         return FALSE;
     if (!vmm_domain_obj_resolve_affect(obj, &flags, error) ||
         ((flags & VMM_DOMAIN_AFFECT_LIVE) && !check_running(obj, priv, error)))
+        goto out;
+    /* Both definitions get the same device (a generated MAC too). */
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG) && attach &&
+        !(xml = fixed = vmm_domain_device_xml_fixed(xml, error)))
         goto out;
     /* The config change is checked in full before QEMU is touched and
      * saved only once the live part succeeded. */

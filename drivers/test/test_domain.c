@@ -675,6 +675,7 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
 {
     g_autoptr(VmmDomainDef) live = NULL;
     g_autoptr(VmmDomainDef) config = NULL;
+    g_autofree char *fixed = NULL;
     VmmDomainObj *obj;
     gboolean ok = FALSE;
 
@@ -682,6 +683,9 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
     if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (!vmm_domain_obj_resolve_affect(obj, &flags, error))
+        goto out;
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG) && attach &&
+        !(xml = fixed = vmm_domain_device_xml_fixed(xml, error)))
         goto out;
     /* Both changes are made on copies and put in place last: a failing
      * one leaves both as they were. */

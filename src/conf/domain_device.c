@@ -426,6 +426,28 @@ vmm_domain_device_free(VmmDomainDeviceKind kind, gpointer dev)
         kind_row(kind)->free_func(dev);
 }
 
+static char *device_xml(VmmDomainDeviceKind kind, gconstpointer dev);
+
+char *
+vmm_domain_device_xml_fixed(const char *xml, GError **error)
+{
+    VmmDomainDeviceKind kind;
+    gpointer dev = vmm_domain_device_parse(xml, &kind, error);
+    char *ret;
+
+    if (!dev)
+        return NULL;
+    if (kind == VMM_DOMAIN_DEVICE_INTERFACE && !((VmmDomainNetDef *)dev)->mac_set) {
+        vmm_mac_generate(((VmmDomainNetDef *)dev)->mac);
+        ((VmmDomainNetDef *)dev)->mac_set = TRUE;
+        ret = device_xml(kind, dev);
+    } else {
+        ret = g_strdup(xml);
+    }
+    vmm_domain_device_free(kind, dev);
+    return ret;
+}
+
 GPtrArray *
 vmm_domain_devices_list(const VmmDomainDevices *devs, VmmDomainDeviceKind kind)
 {

@@ -739,6 +739,9 @@ void vmm_domain_devices_clear(VmmDomainDevices *devs);
  * vmm_domain_devices_add()), so that a detach can tell what was given. */
 gpointer vmm_domain_device_parse(const char *xml, VmmDomainDeviceKind *kind, GError **error);
 void vmm_domain_device_free(VmmDomainDeviceKind kind, gpointer dev);
+/* @xml again, with what must be the same in the live and the persistent
+ * definition filled in (an interface's MAC), for a change applied to both. */
+char *vmm_domain_device_xml_fixed(const char *xml, GError **error);
 /* The list of @kind in @devs (NULL for VMM_DOMAIN_DEVICE_CHR). */
 GPtrArray *vmm_domain_devices_list(const VmmDomainDevices *devs, VmmDomainDeviceKind kind);
 /* The <info> of @dev of @kind. */

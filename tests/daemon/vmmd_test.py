@@ -742,6 +742,14 @@ def check_python_devices(libvirt, dom):
         assert e.get_error_code() == 99 and "no target device vdz" in str(e), str(e)
     dom.detachDeviceFlags(disk, 0)
     assert "vdq" not in dom.XMLDesc(0)
+    # A NIC without a MAC gets one, the same live and persistent.
+    dom.attachDeviceFlags("<interface type='user'><model type='virtio'/></interface>", both)
+    macs = [re.findall(r"<interface type='user'>\s*<mac address='([0-9a-f:]+)'", x)
+            for x in (dom.XMLDesc(0), dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))]
+    assert len(macs[0]) == 1 and macs[0] == macs[1], macs
+    dom.detachDeviceFlags("<interface type='user'><mac address='%s'/></interface>" % macs[0][0],
+                          both)
+    assert "type='user'" not in dom.XMLDesc(0) + dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
 
 
 def check_python_objects(libvirt, conn):

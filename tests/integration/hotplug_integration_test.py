@@ -301,6 +301,14 @@ def case_nic(d):
     d.virsh("detach-interface", "tiny", "user", "--config")
     assert nic_count(inactive_xml(d, "tiny")) == 0
 
+    # --persistent: plugged and saved with one generated MAC.
+    d.vshell("attach-interface", "tiny", "user", "-", "--model", "virtio", "--persistent")
+    macs = [re.findall(r"<interface type='user'>\s*<mac address='([0-9a-f:]+)'", x)
+            for x in (live_xml(d, "tiny"), inactive_xml(d, "tiny"))]
+    assert len(macs[0]) == 1 and macs[0] == macs[1], macs
+    d.virsh("detach-interface", "tiny", "user", "--mac", macs[0][0], "--persistent")
+    assert nic_count(live_xml(d, "tiny")) == 0 and nic_count(inactive_xml(d, "tiny")) == 0
+
 
 CASES = {
     "disk-vshell": case_disk_vshell,
