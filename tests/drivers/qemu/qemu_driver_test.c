@@ -866,6 +866,99 @@ test_qemu_user(void)
     driver_up(root);
 }
 
+/* Hotplug in-process on an HLT guest (ACPI on, no OS): QEMU plugs the
+ * disk and NIC (device_add needs no guest), refuses what it cannot open,
+ * and, with nobody to release it, a detach ends in the timeout, never in a
+ * false success. */
+static void
+test_hotplug(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *root2 = g_build_filename(tmpdir, "root-hotplug", NULL);
+    g_autofree char *img = g_build_filename(tmpdir, "hotplug.img", NULL);
+    g_autofree char *base = hlt_xml("hotplug", "qemu", NULL, NULL);
+    g_autoptr(GString) xml = g_string_new(base);
+    g_autofree char *disk = g_strdup_printf("<disk type='file' device='disk'>"
+                                            "<source file='%s'/><target dev='vdb'/></disk>",
+                                            img);
+    g_autofree char *missing = g_strdup_printf("<disk type='file' device='disk'>"
+                                               "<source file='%s.missing'/>"
+                                               "<target dev='vdc'/></disk>", img);
+    const char *nic = "<interface type='user'><mac address='52:54:00:12:34:56'/>"
+                      "<model type='virtio'/></interface>";
+    g_autoptr(VmmDomain) dom = NULL;
+    g_autofree char *before = NULL;
+    g_autofree char *live = NULL;
+    g_autofree char *config = NULL;
+    unsigned int both = VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG;
+
+    driver_down();
+    write_conf(root2, "user = \"root\"\ngroup = \"root\"\ndevice_detach_timeout = 1\n");
+    driver_up(root2);
+    g_string_replace(xml, "  </os>\n", "  </os>\n  <features><acpi/></features>\n", 1);
+    g_assert_true(g_file_set_contents(img, "", 0, NULL));
+    g_assert_cmpint(truncate(img, 1 << 20), ==, 0);
+    dom = vmm_domain_define_xml(conn, xml->str, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+
+    g_assert_true(vmm_domain_attach_device_flags(dom, disk, both, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_attach_device(dom, nic, &err));
+    g_assert_no_error(err);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_nonnull(strstr(live, "<alias name='virtio-disk1'/>"));
+    g_assert_nonnull(strstr(live, "52:54:00:12:34:56"));
+    config = vmm_domain_get_xml_desc(dom, VMM_DOMAIN_XML_INACTIVE, &err);
+    g_assert_nonnull(strstr(config, "hotplug.img"));
+    g_assert_null(strstr(config, "52:54:00:12:34:56"));
+
+    /* Refused: nothing changes. */
+    before = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_false(vmm_domain_attach_device_flags(dom, missing, both, &err));
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, ".missing"));
+    g_clear_error(&err);
+    g_assert_false(vmm_domain_attach_device_flags(dom, "<disk type='file'><source file='/x'/>"
+                                                  "<target dev='hdb' bus='ide'/></disk>",
+                                                  VMM_DOMAIN_AFFECT_LIVE, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+    g_clear_error(&err);
+    g_clear_pointer(&live, g_free);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_cmpstr(live, ==, before);
+    g_clear_pointer(&config, g_free);
+    config = vmm_domain_get_xml_desc(dom, VMM_DOMAIN_XML_INACTIVE, &err);
+    g_assert_null(strstr(config, ".missing"));
+
+    /* No guest to release it: a timeout naming the device. */
+    g_assert_false(vmm_domain_detach_device_flags(dom, disk, both, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(strstr(err->message, "device disk 'vdb' (virtio-disk1) not removed "
+                                          "within 1 s"));
+    g_clear_error(&err);
+    g_clear_pointer(&live, g_free);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_nonnull(strstr(live, "hotplug.img"));
+    g_clear_pointer(&config, g_free);
+    config = vmm_domain_get_xml_desc(dom, VMM_DOMAIN_XML_INACTIVE, &err);
+    g_assert_nonnull(strstr(config, "hotplug.img"));
+    g_assert_true(vmm_domain_detach_device_flags(dom, disk, VMM_DOMAIN_AFFECT_CONFIG, &err));
+    g_assert_no_error(err);
+
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    g_clear_pointer(&config, g_free);
+    config = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_null(strstr(config, "hotplug.img"));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    g_assert_no_error(err);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+}
+
 /* ------------------------------------------------------------------ */
 
 /* Kill every QEMU a status file under @dir names (the test failed). */
@@ -968,6 +1061,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
         g_test_add_func("/qemu-driver/autostart", test_autostart);
         g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
+        g_test_add_func("/qemu-driver/hotplug", test_hotplug);
         ret = g_test_run();
         driver_down();
         _exit(ret);
@@ -975,8 +1069,9 @@ main(int argc, char **argv)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR)
         ;
     kill_leftovers(root);
-    {
-        g_autofree char *root2 = g_build_filename(tmpdir, "root-user", NULL);
+    for (const char *const *r = (const char *const[]){ "root-user", "root-hotplug", NULL };
+         *r; r++) {
+        g_autofree char *root2 = g_build_filename(tmpdir, *r, NULL);
         kill_leftovers(root2);
     }
     rm_rf(tmpdir);
