@@ -68,28 +68,61 @@ def wait_until(what, pred, timeout=60.0, interval=0.05):
 
 
 class Vmmd:
-    def __init__(self, vmmd, vshell, kernel, initrd):
+    """vmmd under a temporary --root (qemu:///system), or, with @user (a
+    pwd entry), that user's qemu:///session daemon with HOME and
+    XDG_RUNTIME_DIR in the temporary directory; vmmd and vshell then run
+    as the user, who gets copies of the guest's files."""
+
+    def __init__(self, vmmd, vshell, kernel, initrd, user=None):
         self.vmmd_bin = vmmd
         self.vshell_bin = vshell
-        self.kernel = kernel
-        self.initrd = initrd
+        self.user = user
         self.root = tempfile.mkdtemp(prefix="vmm-it-")
-        os.makedirs(os.path.join(self.root, "etc", "vmm"))
-        # Tests run QEMU as root; job deadline short for the stalled case.
-        with open(os.path.join(self.root, "etc", "vmm", "qemu.conf"), "w") as f:
-            f.write('user = "root"\ngroup = "root"\njob_timeout = 3\n')
-        # Few workers, so that calls stuck on one guest would exhaust them
-        # (the stalled case); calls waiting for a job are logged.
-        with open(os.path.join(self.root, "etc", "vmm", "vmmd.conf"), "w") as f:
-            f.write('max_workers = 2\nlog_filters = "1:job-wait"\n')
-        self.sock = os.path.join(self.root, "run", "vmm", "vmmd-sock")
-        self.uri = "qemu+unix:///system?socket=" + self.sock
+        if user:
+            os.chmod(self.root, 0o755)
+            self.home = os.path.join(self.root, "home")
+            self.xdg_run = os.path.join(self.root, "xdg-run")
+            os.makedirs(self.home)
+            os.makedirs(self.xdg_run, mode=0o700)
+            self.files = self.home
+            self.kernel = shutil.copy(kernel, self.home)
+            self.initrd = shutil.copy(initrd, self.home)
+            for path in (self.home, self.xdg_run, self.kernel, self.initrd):
+                os.chown(path, user.pw_uid, user.pw_gid)
+            self.run_dir = os.path.join(self.xdg_run, "vmm")
+            mode = "session"
+        else:
+            self.files = self.root
+            self.kernel = kernel
+            self.initrd = initrd
+            os.makedirs(os.path.join(self.root, "etc", "vmm"))
+            # Tests run QEMU as root; job deadline short for the stalled case.
+            with open(os.path.join(self.root, "etc", "vmm", "qemu.conf"), "w") as f:
+                f.write('user = "root"\ngroup = "root"\njob_timeout = 3\n')
+            # Few workers, so that calls stuck on one guest would exhaust them
+            # (the stalled case); calls waiting for a job are logged.
+            with open(os.path.join(self.root, "etc", "vmm", "vmmd.conf"), "w") as f:
+                f.write('max_workers = 2\nlog_filters = "1:job-wait"\n')
+            self.run_dir = os.path.join(self.root, "run", "vmm")
+            mode = "system"
+        self.sock = os.path.join(self.run_dir, "vmmd-sock")
+        self.uri = "qemu+unix:///%s?socket=%s" % (mode, self.sock)
         self.proc = None
         self.start()
 
+    def as_user(self, argv):
+        """@argv run as the session user, in a clean environment."""
+        if not self.user:
+            return argv
+        return ["setpriv", "--reuid=%d" % self.user.pw_uid, "--regid=%d" % self.user.pw_gid,
+                "--clear-groups", "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+                "HOME=" + self.home, "XDG_RUNTIME_DIR=" + self.xdg_run,
+                "LC_ALL=C.UTF-8"] + argv
+
     def start(self):
         self.log = open(os.path.join(self.root, "vmmd.log"), "a")
-        self.proc = subprocess.Popen([self.vmmd_bin, "--root", self.root],
+        argv = [self.vmmd_bin] if self.user else [self.vmmd_bin, "--root", self.root]
+        self.proc = subprocess.Popen(self.as_user(argv),
                                      stdout=self.log, stderr=subprocess.STDOUT)
         wait_until("vmmd's socket", lambda: self.proc.poll() is None and
                    self.vshell_ok("uri"), timeout=30)
@@ -110,7 +143,7 @@ class Vmmd:
     def cleanup(self):
         self.stop()
         # Guests left by a failed test: kill them by their status files.
-        run = os.path.join(self.root, "run", "vmm", "qemu")
+        run = os.path.join(self.run_dir, "qemu")
         for f in os.listdir(run) if os.path.isdir(run) else []:
             if f.endswith(".xml"):
                 pid = self.qemu_pid(f[:-4])
@@ -121,7 +154,7 @@ class Vmmd:
                         pass
         # dnsmasq of networks vmmd started (it outlives vmmd by design):
         # by the pid files under this root, so none is orphaned.
-        piddir = os.path.join(self.root, "run", "vmm", "network", "pid")
+        piddir = os.path.join(self.run_dir, "network", "pid")
         for f in os.listdir(piddir) if os.path.isdir(piddir) else []:
             try:
                 with open(os.path.join(piddir, f)) as pf:
@@ -135,7 +168,7 @@ class Vmmd:
         shutil.rmtree(self.root, ignore_errors=True)
 
     def vshell(self, *args, check=True, timeout=60):
-        p = subprocess.run([self.vshell_bin, "-c", self.uri] + list(args),
+        p = subprocess.run(self.as_user([self.vshell_bin, "-c", self.uri] + list(args)),
                            capture_output=True, text=True, timeout=timeout)
         if check and p.returncode != 0:
             raise AssertionError("vshell %s failed (%d): %s%s" %
@@ -158,7 +191,7 @@ class Vmmd:
         return p
 
     def serial(self, name):
-        return os.path.join(self.root, "serial-%s.log" % name)
+        return os.path.join(self.files, "serial-%s.log" % name)
 
     def guest_xml(self, name, extra="", devices=""):
         """Write the tiny guest's XML (@extra in <domain>, @devices in
@@ -190,13 +223,13 @@ class Vmmd:
         except FileNotFoundError:
             return 0
 
-    def wait_markers(self, name, n, timeout=90):
-        wait_until("%d marker(s) of %s on its serial port" % (n, name),
-                   lambda: self.markers(name) >= n, timeout=timeout)
+    def wait_markers(self, name, n, timeout=90, text=MARKER):
+        wait_until("%d '%s' line(s) of %s on its serial port" % (n, text, name),
+                   lambda: self.markers(name, text) >= n, timeout=timeout)
 
     def qemu_pid(self, name):
         try:
-            with open(os.path.join(self.root, "run", "vmm", "qemu", name + ".xml")) as f:
+            with open(os.path.join(self.run_dir, "qemu", name + ".xml")) as f:
                 m = re.search(r"pid='(\d+)'", f.read())
                 return int(m.group(1)) if m else None
         except FileNotFoundError:
@@ -213,8 +246,7 @@ class Qmp:
         self.json = json
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.sock.settimeout(30)
-        self.sock.connect(os.path.join(d.root, "run", "vmm", "qemu", name + ".d",
-                                       "monitor.sock"))
+        self.sock.connect(os.path.join(d.run_dir, "qemu", name + ".d", "monitor.sock"))
         self.file = self.sock.makefile("r")
         assert "QMP" in self.json.loads(self.file.readline())
         self.command("qmp_capabilities")
@@ -632,6 +664,48 @@ def case_reboot_destroy(d):
     d.vshell("undefine", "once")
 
 
+def proc_uid(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"^Uid:\s+(\d+)", f.read(), re.M).group(1))
+
+
+def case_session(d):
+    """qemu:///session as an unprivileged user: that user's vmmd defines and
+    starts the tiny guest with user-mode networking (the guest gets its
+    DHCP lease from QEMU), QEMU runs as the user, ACPI shutdown works."""
+    import pwd
+    if os.geteuid() != 0:
+        log("SKIP: not root, cannot switch to an unprivileged user")
+        return 77
+    if not shutil.which("setpriv"):
+        log("SKIP: setpriv (util-linux) is not installed")
+        return 77
+    user = pwd.getpwnam("nobody")
+    s = Vmmd(d.vmmd_bin, d.vshell_bin, d.kernel, d.initrd, user=user)
+    try:
+        s.define("sess", devices="""    <interface type='user'>
+      <model type='virtio'/>
+    </interface>
+""")
+        s.vshell("start", "sess")
+        assert s.state("sess") == "running (booted)", s.state("sess")
+        pid = s.qemu_pid("sess")
+        assert pid and proc_uid(pid) == user.pw_uid
+        s.wait_markers("sess", 1)
+        # slirp's DHCP server and gateway answer the guest.
+        s.wait_markers("sess", 1, text="VMM-GUEST-IP eth0 10.0.2.15")
+        s.wait_markers("sess", 1, text="VMM-GUEST-PING 10.0.2.2 ok")
+        s.vshell("shutdown", "sess")
+        s.wait_state("sess", "shut off (shutdown)", timeout=30)
+        s.vshell("undefine", "sess")
+    except BaseException:
+        with open(os.path.join(s.root, "vmmd.log")) as f:
+            log("--- session vmmd log ---\n" + f.read())
+        raise
+    finally:
+        s.cleanup()
+
+
 CASES = {
     "lifecycle": case_lifecycle,
     "virsh": case_virsh,
@@ -641,6 +715,7 @@ CASES = {
     "poweroff-restart": case_poweroff_restart,
     "agent": case_agent,
     "reboot-destroy": case_reboot_destroy,
+    "session": case_session,
 }
 
 
