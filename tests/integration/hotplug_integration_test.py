@@ -269,6 +269,23 @@ def case_detach_timeout(d):
     check_detached(d, "tiny", "vdb", img)
 
 
+def case_restart(d):
+    """A hotplugged disk outlives a kill -9 of vmmd: the status file held it
+    (alias, address), the restarted vmmd re-adopts it and unplugs it."""
+    boot(d)
+    img = image(d, "r.img")
+    d.vshell("attach-disk", "tiny", img, "vdb")
+    check_attached(d, "tiny", "vdb", img)
+    d.kill9()
+    d.start()
+    check_attached(d, "tiny", "vdb", img)
+    d.virsh("detach-disk", "tiny", "vdb")
+    check_detached(d, "tiny", "vdb", img)
+    # And the next one plugs where that one was.
+    d.vshell("attach-disk", "tiny", img, "vdb")
+    check_attached(d, "tiny", "vdb", img)
+
+
 def nic_count(xml):
     return len(re.findall(r"<interface type='user'>", xml))
 
@@ -316,6 +333,7 @@ CASES = {
     "disk-bad": case_disk_bad,
     "detach-timeout": case_detach_timeout,
     "nic": case_nic,
+    "restart": case_restart,
 }
 
 if __name__ == "__main__":
