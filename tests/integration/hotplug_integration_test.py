@@ -233,6 +233,15 @@ def case_disk_bad(d):
     nodisk = write(d, "vdq.xml", DISK_XML.format(path=img, dev="vdq", bus="virtio"))
     r = d.virsh("detach-device", "tiny", nodisk, "--live", check=False)
     assert "no target device vdq" in r.stderr, r.stderr
+    # device_add refused (slot 1 is the PIIX3): the block nodes added
+    # before it are deleted again, QEMU lets go of the image.
+    taken = write(d, "taken.xml", DISK_XML.format(path=img, dev="vdb", bus="virtio").replace(
+        "</disk>", "  <address type='pci' domain='0x0000' bus='0x00' slot='0x01' "
+        "function='0x0'/>\n</disk>"))
+    r = d.virsh("attach-device", "tiny", taken, "--live", check=False)
+    assert r.returncode != 0 and "device_add" in r.stderr, r.stderr
+    wait_until("QEMU to drop the nodes of the refused disk",
+               lambda: not qemu_has_open(d, "tiny", img), timeout=30)
     assert live_xml(d, "tiny") == before_live
     assert inactive_xml(d, "tiny") == before_config
     assert status_xml(d, "tiny") == before_status
