@@ -1321,6 +1321,9 @@ power_button(VmmDomainObj *obj, QemuDomainPriv *priv, gboolean reboot, const cha
 {
     gboolean ok;
 
+    /* The agent tried first may have let the domain stop meanwhile. */
+    if (!check_running(obj, priv, error))
+        return FALSE;
     priv->run->fake_reboot = reboot;
     ok = job_command(obj, priv, "system_powerdown", job, error);
     if (!ok && priv->run)
