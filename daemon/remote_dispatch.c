@@ -723,6 +723,8 @@ DOM_VOID(h_domain_detach_device, remote_domain_detach_device_args,
          vmm_domain_detach_device(dom, args->xml, error))
 DOM_VOID(h_domain_detach_device_flags, remote_domain_detach_device_flags_args,
          vmm_domain_detach_device_flags(dom, args->xml, args->flags, error))
+DOM_VOID(h_domain_update_device_flags, remote_domain_update_device_flags_args,
+         vmm_domain_update_device_flags(dom, args->xml, args->flags, error))
 
 HANDLER(h_domain_set_metadata, remote_domain_set_metadata_args, void)
 {
@@ -2055,6 +2057,8 @@ static const ProcRow proc_table[] = {
           remote_domain_detach_device_args, W),
     ROW_A(DOMAIN_DETACH_DEVICE_FLAGS, "virDomainDetachDeviceFlags",
           h_domain_detach_device_flags, remote_domain_detach_device_flags_args, W),
+    ROW_A(DOMAIN_UPDATE_DEVICE_FLAGS, "virDomainUpdateDeviceFlags",
+          h_domain_update_device_flags, remote_domain_update_device_flags_args, W),
     ROW_AR(DOMAIN_GET_INFO, "virDomainGetInfo", h_domain_get_info,
            remote_domain_get_info_args, remote_domain_get_info_ret, P | I),
     ROW_AR(DOMAIN_GET_STATE, "virDomainGetState", h_domain_get_state,

@@ -213,6 +213,8 @@ struct _VmmDriver {
                                      GError **error);
     gboolean (*domain_detach_device)(VmmDomain *dom, const char *xml, unsigned int flags,
                                      GError **error);
+    gboolean (*domain_update_device)(VmmDomain *dom, const char *xml, unsigned int flags,
+                                     GError **error);
 };
 
 /* Append a parameter to @params (a GArray of VmmTypedParameter); @field

@@ -452,6 +452,16 @@ vmm_domain_is_persistent(VmmDomain *dom, GError **error)
 DOMAIN_DEVICE_OP(vmm_domain_attach_device, domain_attach_device)
 DOMAIN_DEVICE_OP(vmm_domain_detach_device, domain_detach_device)
 
+gboolean
+vmm_domain_update_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
+                               GError **error)
+{
+    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
+    ENTRY(dom->conn, domain_update_device, TRUE, FALSE);
+    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", FALSE);
+    return drv->domain_update_device(dom, xml, flags, error);
+}
+
 char *
 vmm_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
                         GError **error)

@@ -171,6 +171,9 @@ typedef enum {
     VMM_DOMAIN_AFFECT_CONFIG = 1 << 1,
 } VmmDomainModificationImpact;
 
+/* libvirt's virDomainDeviceModifyFlags beyond the AFFECT ones. */
+#define VMM_DOMAIN_DEVICE_MODIFY_FORCE (1 << 2)
+
 typedef enum {
     VMM_DOMAIN_METADATA_DESCRIPTION = 0,
     VMM_DOMAIN_METADATA_TITLE = 1,
@@ -243,6 +246,10 @@ gboolean vmm_domain_attach_device_flags(VmmDomain *dom, const char *xml, unsigne
                                         GError **error);
 gboolean vmm_domain_detach_device(VmmDomain *dom, const char *xml, GError **error);
 gboolean vmm_domain_detach_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
+                                        GError **error);
+/* Replace the device @xml describes (libvirt's virDomainUpdateDeviceFlags;
+ * @flags may add VMM_DOMAIN_DEVICE_MODIFY_FORCE). */
+gboolean vmm_domain_update_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
                                         GError **error);
 
 /* Handle accessors; never fail. */

@@ -1,6 +1,7 @@
 /*
- * vshell-device.c: attach-device, detach-device, attach-disk, detach-disk,
- * attach-interface and detach-interface (rows of the domain group).
+ * vshell-device.c: attach-device, detach-device, update-device, attach-disk,
+ * detach-disk, attach-interface and detach-interface (rows of the domain
+ * group).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -52,10 +53,12 @@ affect_flags(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom)
     return (int)flags;
 }
 
-/* Send @xml (attach or detach), or just print it, and print the outcome:
- * @done, or @failed and the error. */
+typedef enum { ATTACH, DETACH, UPDATE } DeviceOp;
+
+/* Send @xml (@op), or just print it, and print the outcome: @done, or
+ * @failed and the error. */
 static gboolean
-device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, const char *xml, gboolean attach,
+device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, const char *xml, DeviceOp op,
             gboolean print, const char *done, const char *failed)
 {
     g_autoptr(GError) error = NULL;
@@ -68,8 +71,11 @@ device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, const char *xml, gboole
         vsh_print_xml(xml);
         return TRUE;
     }
-    ok = attach ? vmm_domain_attach_device_flags(dom, xml, (unsigned int)flags, &error)
-                : vmm_domain_detach_device_flags(dom, xml, (unsigned int)flags, &error);
+    if (op == UPDATE && vsh_cmd_has(cmd, "force"))
+        flags |= VMM_DOMAIN_DEVICE_MODIFY_FORCE;
+    ok = op == ATTACH ? vmm_domain_attach_device_flags(dom, xml, (unsigned int)flags, &error) :
+         op == DETACH ? vmm_domain_detach_device_flags(dom, xml, (unsigned int)flags, &error) :
+         vmm_domain_update_device_flags(dom, xml, (unsigned int)flags, &error);
     if (!ok) {
         vsh_error(ctl, "%s", failed);
         vsh_report(ctl, &error);
@@ -79,7 +85,7 @@ device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, const char *xml, gboole
     return TRUE;
 }
 
-/* ---- attach-device, detach-device ---- */
+/* ---- attach-device, detach-device, update-device ---- */
 
 const VshOptDef vsh_device_opts[] = {
     DOMAIN_ARG,
@@ -88,25 +94,39 @@ const VshOptDef vsh_device_opts[] = {
     { NULL },
 };
 
+const VshOptDef vsh_update_device_opts[] = {
+    DOMAIN_ARG,
+    { "file", VSH_OT_STRING, VSH_OFLAG_REQ | VSH_OFLAG_POS, N_("XML file") },
+    AFFECT_OPTS,
+    { "force", VSH_OT_BOOL, 0, N_("force device update") },
+    { NULL },
+};
+
 static gboolean
-device_file(Vsh *ctl, const VshCmd *cmd, gboolean attach)
+device_file(Vsh *ctl, const VshCmd *cmd, DeviceOp op)
 {
+    static const char *const done[] = {
+        N_("Device attached successfully"), N_("Device detached successfully"),
+        N_("Device updated successfully"),
+    };
+    static const char *const failed[] = {
+        N_("Failed to attach device from %s"), N_("Failed to detach device from %s"),
+        N_("Failed to update device from %s"),
+    };
     const char *file = vsh_cmd_string(cmd, "file");
     g_autoptr(VmmDomain) dom = NULL;
     g_autofree char *xml = NULL;
-    g_autofree char *failed = NULL;
+    g_autofree char *msg = NULL;
 
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")) || !(xml = vsh_read_file(ctl, file)))
         return FALSE;
-    failed = g_strdup_printf(attach ? _("Failed to attach device from %s")
-                                    : _("Failed to detach device from %s"), file);
-    return device_call(ctl, cmd, dom, xml, attach, FALSE,
-                       attach ? _("Device attached successfully")
-                              : _("Device detached successfully"), failed);
+    msg = g_strdup_printf(_(failed[op]), file);
+    return device_call(ctl, cmd, dom, xml, op, FALSE, _(done[op]), msg);
 }
 
-gboolean vsh_cmd_attach_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, TRUE); }
-gboolean vsh_cmd_detach_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, FALSE); }
+gboolean vsh_cmd_attach_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, ATTACH); }
+gboolean vsh_cmd_detach_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, DETACH); }
+gboolean vsh_cmd_update_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, UPDATE); }
 
 /* ---- attach-disk ---- */
 
@@ -201,7 +221,7 @@ vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd)
         vmm_buf_text_elem(xml, 2, "serial", vsh_cmd_string(cmd, "serial"));
     leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</disk>\n");
-    return device_call(ctl, cmd, dom, xml->str, TRUE, vsh_cmd_has(cmd, "print-xml"), _("Disk attached successfully"),
+    return device_call(ctl, cmd, dom, xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Disk attached successfully"),
                        _("Failed to attach disk"));
 }
 
@@ -272,7 +292,7 @@ vsh_cmd_detach_disk(Vsh *ctl, const VshCmd *cmd)
         vsh_error(ctl, _("No disk found whose source path or target is %s"), target);
         return FALSE;
     }
-    return device_call(ctl, cmd, dom, disk, FALSE, vsh_cmd_has(cmd, "print-xml"), _("Disk detached successfully"),
+    return device_call(ctl, cmd, dom, disk, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Disk detached successfully"),
                        _("Failed to detach disk"));
 }
 
@@ -318,7 +338,7 @@ vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd)
     leaf(xml, "model", "type", vsh_cmd_string(cmd, "model"));
     leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</interface>\n");
-    return device_call(ctl, cmd, dom, xml->str, TRUE, vsh_cmd_has(cmd, "print-xml"), _("Interface attached successfully"),
+    return device_call(ctl, cmd, dom, xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Interface attached successfully"),
                        _("Failed to attach interface"));
 }
 
@@ -368,6 +388,6 @@ vsh_cmd_detach_interface(Vsh *ctl, const VshCmd *cmd)
                          "using --mac"), n);
         return FALSE;
     }
-    return device_call(ctl, cmd, dom, iface, FALSE, vsh_cmd_has(cmd, "print-xml"), _("Interface detached successfully"),
+    return device_call(ctl, cmd, dom, iface, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Interface detached successfully"),
                        _("Failed to detach interface"));
 }

@@ -931,6 +931,8 @@ const VshCmdDef vsh_domain_cmds[] = {
       N_("Suspend a running domain."), 0 },
     { "undefine", cmd_undefine, domain_only_opts, N_("undefine a domain"),
       N_("Undefine an inactive domain, or convert persistent to transient."), 0 },
+    { "update-device", vsh_cmd_update_device, vsh_update_device_opts,
+      N_("update device from an XML file"), N_("Update device from an XML <file>."), 0 },
     { "vcpuinfo", vsh_cmd_vcpuinfo, vsh_vcpuinfo_opts, N_("detailed domain vcpu information"),
       N_("Returns basic information about the domain virtual CPUs."), 0 },
     { "vncdisplay", vsh_cmd_vncdisplay, vsh_vncdisplay_opts, N_("vnc display"),

@@ -122,6 +122,8 @@ extern const VshOptDef vsh_attach_interface_opts[];
 extern const VshOptDef vsh_detach_interface_opts[];
 gboolean vsh_cmd_attach_device(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_detach_device(Vsh *ctl, const VshCmd *cmd);
+extern const VshOptDef vsh_update_device_opts[];
+gboolean vsh_cmd_update_device(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_detach_disk(Vsh *ctl, const VshCmd *cmd);
 gboolean vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd);

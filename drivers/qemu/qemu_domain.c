@@ -2016,23 +2016,29 @@ out:
 }
 
 static gboolean
-live_kind_supported(VmmDomainDeviceKind kind, gboolean attach, GError **error)
+live_kind_supported(VmmDomainDeviceKind kind, VmmDeviceChange op, GError **error)
 {
-    if (kind == VMM_DOMAIN_DEVICE_DISK || kind == VMM_DOMAIN_DEVICE_INTERFACE)
+    if (op != VMM_DEVICE_UPDATE &&
+        (kind == VMM_DOMAIN_DEVICE_DISK || kind == VMM_DOMAIN_DEVICE_INTERFACE))
         return TRUE;
     vmm_error_set(error, VMM_ERR_OPERATION_UNSUPPORTED,
-                  attach ? _("live attach of device '%s' is not supported")
-                         : _("live detach of device '%s' is not supported"),
+                  op == VMM_DEVICE_ATTACH ? _("live attach of device '%s' is not supported") :
+                  op == VMM_DEVICE_DETACH ? _("live detach of device '%s' is not supported") :
+                  _("live update of device '%s' is not supported"),
                   vmm_domain_device_kind_to_string(kind));
     return FALSE;
 }
 
 gboolean
 qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags,
-                          gboolean attach, GError **error)
+                          VmmDeviceChange op, GError **error)
 {
+    static const char *const jobs[] = {
+        "job attach-device", "job detach-device", "job update-device",
+    };
     QemuDomainPriv *priv = priv_get(obj);
-    const char *job = attach ? "job attach-device" : "job detach-device";
+    const char *job = jobs[op];
+    gboolean attach = op == VMM_DEVICE_ATTACH;
     g_autofree char *fixed = NULL;
     g_autoptr(VmmDomainDef) config = NULL;
     g_autoptr(VmmDomainDef) live = NULL;
@@ -2052,12 +2058,12 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
     /* The config change is checked in full before QEMU is touched and
      * saved only once the live part succeeded. */
     if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
-        !(config = vmm_domain_obj_config_with_device(obj, xml, attach, error)))
+        !(config = vmm_domain_obj_config_with_device(obj, xml, op, error)))
         goto out;
     if (flags & VMM_DOMAIN_AFFECT_LIVE) {
         if (!(dev = vmm_domain_device_parse(xml, &kind, error)))
             goto out;
-        if (!live_kind_supported(kind, attach, error)) {
+        if (!live_kind_supported(kind, op, error)) {
             vmm_domain_device_free(kind, dev);
             goto out;
         }

@@ -431,7 +431,7 @@ qemu_domain_attach_device_entry(VmmDomain *dom, const char *xml, unsigned int fl
                                 GError **error)
 {
     QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
-    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, TRUE, error));
+    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, VMM_DEVICE_ATTACH, error));
 }
 
 static gboolean
@@ -439,7 +439,17 @@ qemu_domain_detach_device_entry(VmmDomain *dom, const char *xml, unsigned int fl
                                 GError **error)
 {
     QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
-    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, FALSE, error));
+    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags, VMM_DEVICE_DETACH, error));
+}
+
+static gboolean
+qemu_domain_update_device_entry(VmmDomain *dom, const char *xml, unsigned int flags,
+                                GError **error)
+{
+    QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG |
+                     VMM_DOMAIN_DEVICE_MODIFY_FORCE, FALSE);
+    DOMAIN_JOB(dom, qemu_domain_device_change(obj_, xml, flags & ~VMM_DOMAIN_DEVICE_MODIFY_FORCE,
+                                              VMM_DEVICE_UPDATE, error));
 }
 
 /* ------------------------------------------------------------------ */
@@ -871,4 +881,5 @@ const VmmDriver vmm_qemu_driver = {
     .node_get_cpu_map = qemu_node_get_cpu_map,
     .domain_attach_device = qemu_domain_attach_device_entry,
     .domain_detach_device = qemu_domain_detach_device_entry,
+    .domain_update_device = qemu_domain_update_device_entry,
 };

@@ -104,11 +104,11 @@ gboolean qemu_domain_reboot(VmmDomainObj *obj, unsigned int flags, GError **erro
 gboolean qemu_domain_reset(VmmDomainObj *obj, GError **error);
 gboolean qemu_domain_suspend(VmmDomainObj *obj, GError **error);
 gboolean qemu_domain_resume(VmmDomainObj *obj, GError **error);
-/* Attach (@attach) or detach the device element @xml: live (hotplug,
- * hot-unplug waiting for DEVICE_DELETED) and/or in the persistent
- * definition, per @flags (VmmDomainModificationImpact). */
+/* Attach, detach or update (@op) the device element @xml: live (hotplug,
+ * hot-unplug waiting for DEVICE_DELETED; no live update) and/or in the
+ * persistent definition, per @flags (VmmDomainModificationImpact). */
 gboolean qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags,
-                                   gboolean attach, GError **error);
+                                   VmmDeviceChange op, GError **error);
 /* CPU time of the running QEMU (ns), from /proc. */
 guint64 qemu_domain_cpu_time(VmmDomainObj *obj);
 /* Run the query @command (@args taken, may be NULL) on the running QEMU of

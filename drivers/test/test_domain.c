@@ -670,7 +670,7 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
 /* Devices: attach and detach (the mock edits definitions only)        */
 
 static gboolean
-device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean attach,
+device_change(VmmDomain *dom, const char *xml, unsigned int flags, VmmDeviceChange op,
               GError **error)
 {
     g_autoptr(VmmDomainDef) live = NULL;
@@ -679,18 +679,21 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
     VmmDomainObj *obj;
     gboolean ok = FALSE;
 
-    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
+    TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG |
+                     (op == VMM_DEVICE_UPDATE ? VMM_DOMAIN_DEVICE_MODIFY_FORCE : 0), FALSE);
+    flags &= ~(unsigned int)VMM_DOMAIN_DEVICE_MODIFY_FORCE;
     if (!(obj = test_domain_find(dom, error)))
         return FALSE;
     if (!vmm_domain_obj_resolve_affect(obj, &flags, error))
         goto out;
-    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG) && attach &&
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG) &&
+        op == VMM_DEVICE_ATTACH &&
         !(xml = fixed = vmm_domain_device_xml_fixed(xml, error)))
         goto out;
     /* Both changes are made on copies and put in place last: a failing
      * one leaves both as they were. */
     if ((flags & VMM_DOMAIN_AFFECT_CONFIG) &&
-        !(config = vmm_domain_obj_config_with_device(obj, xml, attach, error)))
+        !(config = vmm_domain_obj_config_with_device(obj, xml, op, error)))
         goto out;
     if (flags & VMM_DOMAIN_AFFECT_LIVE) {
         VmmDomainDeviceKind kind;
@@ -699,16 +702,8 @@ device_change(VmmDomain *dom, const char *xml, unsigned int flags, gboolean atta
         if (!dev)
             goto out;
         live = vmm_domain_def_copy(vmm_domain_obj_def(obj));
-        if (attach) {
-            if (!vmm_domain_def_attach_device(live, kind, dev, error))
-                goto out;
-        } else {
-            gboolean found = vmm_domain_def_detach_device(live, kind, dev, error);
-
-            vmm_domain_device_free(kind, dev);
-            if (!found)
-                goto out;
-        }
+        if (!vmm_domain_def_change_device(live, op, kind, dev, error))
+            goto out;
     }
     if (config && !vmm_domain_obj_set_config(obj, NULL, g_steal_pointer(&config), error))
         goto out;
@@ -726,11 +721,17 @@ out:
 gboolean
 test_domain_attach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error)
 {
-    return device_change(dom, xml, flags, TRUE, error);
+    return device_change(dom, xml, flags, VMM_DEVICE_ATTACH, error);
 }
 
 gboolean
 test_domain_detach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error)
 {
-    return device_change(dom, xml, flags, FALSE, error);
+    return device_change(dom, xml, flags, VMM_DEVICE_DETACH, error);
+}
+
+gboolean
+test_domain_update_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error)
+{
+    return device_change(dom, xml, flags, VMM_DEVICE_UPDATE, error);
 }

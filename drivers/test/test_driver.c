@@ -592,6 +592,7 @@ const VmmDriver vmm_test_driver = {
     .domain_set_metadata = test_domain_set_metadata,
     .domain_attach_device = test_domain_attach_device,
     .domain_detach_device = test_domain_detach_device,
+    .domain_update_device = test_domain_update_device,
 
     .connect_list_all_networks = test_connect_list_all_networks,
     .network_lookup_by_name = test_network_lookup_by_name,

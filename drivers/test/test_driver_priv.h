@@ -130,6 +130,7 @@ char *test_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsign
 gboolean test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const char *key, const char *uri, unsigned int flags, GError **error);
 gboolean test_domain_attach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error);
 gboolean test_domain_detach_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error);
+gboolean test_domain_update_device(VmmDomain *dom, const char *xml, unsigned int flags, GError **error);
 /* test_network.c */
 GPtrArray *test_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **error);
 VmmNetwork *test_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error);

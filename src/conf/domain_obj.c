@@ -185,14 +185,54 @@ vmm_domain_def_detach_device(VmmDomainDef *def, VmmDomainDeviceKind kind, gconst
     return TRUE;
 }
 
+gboolean
+vmm_domain_def_change_device(VmmDomainDef *def, VmmDeviceChange op, VmmDomainDeviceKind kind,
+                             gpointer dev, GError **error)
+{
+    GPtrArray *list;
+    VmmDeviceInfo *old, *new;
+    gboolean ok;
+    int idx;
+
+    switch (op) {
+    case VMM_DEVICE_ATTACH:
+        return vmm_domain_def_attach_device(def, kind, dev, error);
+    case VMM_DEVICE_DETACH:
+        ok = vmm_domain_def_detach_device(def, kind, dev, error);
+        vmm_domain_device_free(kind, dev);
+        return ok;
+    default:
+        break;
+    }
+    if ((idx = vmm_domain_devices_find(&def->devices, kind, dev, error)) < 0) {
+        vmm_domain_device_free(kind, dev);
+        return FALSE;
+    }
+    list = vmm_domain_devices_list(&def->devices, kind);
+    old = vmm_domain_device_info(kind, list->pdata[idx]);
+    new = vmm_domain_device_info(kind, dev);
+    if (!new->alias)
+        new->alias = g_steal_pointer(&old->alias);
+    if (new->addr.type == VMM_DEVICE_ADDRESS_NONE) {
+        VmmDeviceAddress tmp = new->addr;
+
+        new->addr = old->addr;
+        old->addr = tmp;
+    }
+    g_ptr_array_remove_index(list, idx);
+    g_ptr_array_insert(list, idx, dev);
+    return vmm_domain_devices_post_parse(&def->devices, def->virt_type, def->os_arch,
+                                         def->os_machine, error) &&
+           vmm_domain_devices_validate(&def->devices, error);
+}
+
 VmmDomainDef *
-vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml, gboolean attach,
+vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml, VmmDeviceChange op,
                                   GError **error)
 {
     g_autoptr(VmmDomainDef) def = NULL;
     VmmDomainDeviceKind kind;
     gpointer dev;
-    gboolean ok;
 
     if (!dom->parent.persistent) {
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
@@ -202,13 +242,9 @@ vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml, gboolean a
     if (!(dev = vmm_domain_device_parse(xml, &kind, error)))
         return NULL;
     def = vmm_domain_def_copy(vmm_obj_persistent_def(dom));
-    if (attach) {
-        ok = vmm_domain_def_attach_device(def, kind, dev, error);
-    } else {
-        ok = vmm_domain_def_detach_device(def, kind, dev, error);
-        vmm_domain_device_free(kind, dev);
-    }
-    return ok ? g_steal_pointer(&def) : NULL;
+    if (!vmm_domain_def_change_device(def, op, kind, dev, error))
+        return NULL;
+    return g_steal_pointer(&def);
 }
 
 gboolean

@@ -63,10 +63,16 @@ VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
  */
 gboolean vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **error);
 
+typedef enum {
+    VMM_DEVICE_ATTACH,
+    VMM_DEVICE_DETACH,
+    VMM_DEVICE_UPDATE,
+} VmmDeviceChange;
+
 /* A copy of the persistent definition of the locked @dom with the device
- * element @xml attached (@attach) or detached; NULL with @error. */
+ * element @xml attached, detached or updated (@op); NULL with @error. */
 VmmDomainDef *vmm_domain_obj_config_with_device(VmmDomainObj *dom, const char *xml,
-                                               gboolean attach, GError **error);
+                                               VmmDeviceChange op, GError **error);
 /* Make @def (taken) the persistent definition of the locked @dom, saved to
  * @store (may be NULL) first: nothing changes when that fails. */
 gboolean vmm_domain_obj_set_config(VmmDomainObj *dom, VmmConfigStore *store,
@@ -80,5 +86,10 @@ gboolean vmm_domain_def_attach_device(VmmDomainDef *def, VmmDomainDeviceKind kin
                                       gpointer dev, GError **error);
 gboolean vmm_domain_def_detach_device(VmmDomainDef *def, VmmDomainDeviceKind kind,
                                       gconstpointer dev, GError **error);
+/* @op on @def with the parsed @dev (always taken).  An update replaces the
+ * device @dev describes (found as for a detach), keeping its alias and
+ * address unless @dev gives them. */
+gboolean vmm_domain_def_change_device(VmmDomainDef *def, VmmDeviceChange op,
+                                      VmmDomainDeviceKind kind, gpointer dev, GError **error);
 
 G_END_DECLS

@@ -856,6 +856,8 @@ DOMAIN_DEVICE_CALL(remote_domain_attach_device, domain_attach_device_flags,
                    DOMAIN_ATTACH_DEVICE_FLAGS)
 DOMAIN_DEVICE_CALL(remote_domain_detach_device, domain_detach_device_flags,
                    DOMAIN_DETACH_DEVICE_FLAGS)
+DOMAIN_DEVICE_CALL(remote_domain_update_device, domain_update_device_flags,
+                   DOMAIN_UPDATE_DEVICE_FLAGS)
 
 /* Networks */
 OBJ_VOID(remote_network_undefine, VmmNetwork, net, net_to_wire, network_undefine, NETWORK_UNDEFINE)
@@ -1559,6 +1561,7 @@ const VmmDriver vmm_remote_driver = {
     .domain_set_metadata = remote_domain_set_metadata,
     .domain_attach_device = remote_domain_attach_device,
     .domain_detach_device = remote_domain_detach_device,
+    .domain_update_device = remote_domain_update_device,
 
     .connect_list_all_networks = remote_connect_list_all_networks,
     .network_lookup_by_name = remote_network_lookup_by_name,

@@ -742,6 +742,13 @@ def check_python_devices(libvirt, dom):
         assert e.get_error_code() == 99 and "no target device vdz" in str(e), str(e)
     dom.detachDeviceFlags(disk, 0)
     assert "vdq" not in dom.XMLDesc(0)
+    # updateDeviceFlags (174) replaces the device the XML names.
+    dom.attachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
+    dom.updateDeviceFlags(disk.replace("/vmmd-disk.img", "/vmmd-other.img"),
+                          libvirt.VIR_DOMAIN_AFFECT_CONFIG | libvirt.VIR_DOMAIN_DEVICE_MODIFY_FORCE)
+    inactive = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE)
+    assert "/vmmd-other.img" in inactive and "/vmmd-disk.img" not in inactive, inactive
+    dom.detachDeviceFlags(disk, libvirt.VIR_DOMAIN_AFFECT_CONFIG)
     # A NIC without a MAC gets one, the same live and persistent.
     dom.attachDeviceFlags("<interface type='user'><model type='virtio'/></interface>", both)
     macs = [re.findall(r"<interface type='user'>\s*<mac address='([0-9a-f:]+)'", x)

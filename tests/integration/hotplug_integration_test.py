@@ -210,6 +210,26 @@ def case_disk_virsh(d):
     d.virsh("detach-device", "tiny", f, "--config")
     assert disk_element(d.virsh("dumpxml", "tiny", "--inactive").stdout, "vde") is None
 
+    # update-device: the persistent definition takes the new device; QEMU
+    # has no live update of a disk, which says so and changes nothing.
+    d.virsh("attach-device", "tiny", f, "--config")
+    img2 = image(d, "v2.img")
+    f2 = write(d, "vde2.xml", DISK_XML.format(path=img2, dev="vde", bus="virtio"))
+    out = d.virsh("update-device", "tiny", f2, "--config").stdout
+    assert "Device updated successfully" in out, out
+    disk = disk_element(d.virsh("dumpxml", "tiny", "--inactive").stdout, "vde")
+    assert disk and img2 in disk, disk
+    r = d.virsh("update-device", "tiny", f2, "--live", check=False)
+    assert "live update of device 'disk' is not supported" in r.stderr, r.stderr
+    r = d.vshell("update-device", "tiny", f, "--persistent", check=False)
+    assert "live update of device 'disk' is not supported" in r.stderr, r.stderr
+    disk = disk_element(d.virsh("dumpxml", "tiny", "--inactive").stdout, "vde")
+    assert disk and img2 in disk, disk
+    assert "Device updated successfully" in d.vshell("update-device", "tiny", f,
+                                                     "--config").stdout
+    disk = disk_element(d.virsh("dumpxml", "tiny", "--inactive").stdout, "vde")
+    assert disk and img2 not in disk, disk
+
 
 def case_disk_bad(d):
     """Bad devices get a clear error and change nothing, live or config."""
