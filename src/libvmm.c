@@ -437,29 +437,28 @@ vmm_domain_is_persistent(VmmDomain *dom, GError **error)
 /* Device changes: the plain calls are the flags ones on the running
  * domain, as libvirt's drivers have them. */
 #define DOMAIN_DEVICE_OP(fn, member) \
-    gboolean fn##_flags(VmmDomain *dom, const char *xml, unsigned int flags, GError **error) \
+    gboolean fn(VmmDomain *dom, const char *xml, unsigned int flags, GError **error) \
     { \
         CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE); \
         ENTRY(dom->conn, member, TRUE, FALSE); \
         CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", FALSE); \
         return drv->member(dom, xml, flags, error); \
-    } \
-    gboolean fn(VmmDomain *dom, const char *xml, GError **error) \
-    { \
-        return fn##_flags(dom, xml, VMM_DOMAIN_AFFECT_LIVE, error); \
     }
 
-DOMAIN_DEVICE_OP(vmm_domain_attach_device, domain_attach_device)
-DOMAIN_DEVICE_OP(vmm_domain_detach_device, domain_detach_device)
+DOMAIN_DEVICE_OP(vmm_domain_attach_device_flags, domain_attach_device)
+DOMAIN_DEVICE_OP(vmm_domain_detach_device_flags, domain_detach_device)
+DOMAIN_DEVICE_OP(vmm_domain_update_device_flags, domain_update_device)
 
 gboolean
-vmm_domain_update_device_flags(VmmDomain *dom, const char *xml, unsigned int flags,
-                               GError **error)
+vmm_domain_attach_device(VmmDomain *dom, const char *xml, GError **error)
 {
-    CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", FALSE);
-    ENTRY(dom->conn, domain_update_device, TRUE, FALSE);
-    CHECK_HANDLE(xml, VMM_ERR_INVALID_ARG, "xml", FALSE);
-    return drv->domain_update_device(dom, xml, flags, error);
+    return vmm_domain_attach_device_flags(dom, xml, VMM_DOMAIN_AFFECT_LIVE, error);
+}
+
+gboolean
+vmm_domain_detach_device(VmmDomain *dom, const char *xml, GError **error)
+{
+    return vmm_domain_detach_device_flags(dom, xml, VMM_DOMAIN_AFFECT_LIVE, error);
 }
 
 char *
