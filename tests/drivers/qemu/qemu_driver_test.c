@@ -876,7 +876,8 @@ test_hotplug(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *root2 = g_build_filename(tmpdir, "root-hotplug", NULL);
     g_autofree char *img = g_build_filename(tmpdir, "hotplug.img", NULL);
-    g_autofree char *base = hlt_xml("hotplug", "qemu", NULL, NULL);
+    g_autofree char *base = hlt_xml("hotplug", "qemu", NULL,
+                                    "    <controller type='scsi' model='virtio-scsi'/>\n");
     g_autoptr(GString) xml = g_string_new(base);
     g_autofree char *disk = g_strdup_printf("<disk type='file' device='disk'>"
                                             "<source file='%s'/><target dev='vdb'/></disk>",
@@ -884,6 +885,10 @@ test_hotplug(void)
     g_autofree char *missing = g_strdup_printf("<disk type='file' device='disk'>"
                                                "<source file='%s.missing'/>"
                                                "<target dev='vdc'/></disk>", img);
+    g_autofree char *img2 = g_build_filename(tmpdir, "hotplug-scsi.img", NULL);
+    g_autofree char *scsi = g_strdup_printf("<disk type='file' device='disk'>"
+                                            "<source file='%s'/><target dev='sdb' bus='scsi'/>"
+                                            "</disk>", img2);
     const char *nic = "<interface type='user'><mac address='52:54:00:12:34:56'/>"
                       "<model type='virtio'/></interface>";
     g_autoptr(VmmDomain) dom = NULL;
@@ -897,6 +902,7 @@ test_hotplug(void)
     driver_up(root2);
     g_string_replace(xml, "  </os>\n", "  </os>\n  <features><acpi/></features>\n", 1);
     g_assert_true(g_file_set_contents(img, "", 0, NULL));
+    g_assert_true(g_file_set_contents(img2, "", 0, NULL));
     g_assert_cmpint(truncate(img, 1 << 20), ==, 0);
     dom = vmm_domain_define_xml(conn, xml->str, 0, &err);
     g_assert_no_error(err);
@@ -945,6 +951,22 @@ test_hotplug(void)
     config = vmm_domain_get_xml_desc(dom, VMM_DOMAIN_XML_INACTIVE, &err);
     g_assert_nonnull(strstr(config, "hotplug.img"));
     g_assert_true(vmm_domain_detach_device_flags(dom, disk, VMM_DOMAIN_AFFECT_CONFIG, &err));
+    g_assert_no_error(err);
+
+    /* A SCSI disk leaves without the guest: DEVICE_DELETED at once, the
+     * detach succeeds and the live definition loses it. */
+    g_assert_true(vmm_domain_attach_device(dom, scsi, &err));
+    g_assert_no_error(err);
+    g_clear_pointer(&live, g_free);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_nonnull(strstr(live, "<target dev='sdb' bus='scsi'/>"));
+    g_assert_true(vmm_domain_detach_device(dom, scsi, &err));
+    g_assert_no_error(err);
+    g_clear_pointer(&live, g_free);
+    live = vmm_domain_get_xml_desc(dom, 0, &err);
+    g_assert_null(strstr(live, "dev='sdb'"));
+    /* ... and its nodes went with it: the same disk plugs again. */
+    g_assert_true(vmm_domain_attach_device(dom, scsi, &err));
     g_assert_no_error(err);
 
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
