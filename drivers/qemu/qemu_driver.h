@@ -30,9 +30,11 @@ typedef struct {
 
 /*
  * Set up the driver state: directories, qemu.conf (CONFIG_DIR/qemu.conf:
- * user, group, job_timeout, destroy_grace), persistent definitions,
- * re-adoption of running QEMUs from their status files (dead ones become
- * shut off and are reported), then autostart.  A second call fails.
+ * user, group, job_timeout, destroy_grace, device_detach_timeout: seconds
+ * a detach waits for the guest to release the device, 10 by default),
+ * persistent definitions, re-adoption of running QEMUs from their status
+ * files (dead ones become shut off and are reported), then autostart.  A
+ * second call fails.
  */
 gboolean vmm_qemu_driver_state_init(const VmmQemuDriverConfig *cfg, GError **error);
 
