@@ -350,6 +350,15 @@ vmm_dnsmasq_build_config(const VmmNetworkDef *def, const VmmDnsmasqPaths *paths,
         if (ip->family == VMM_NETWORK_IP_FAMILY_IPV6)
             any_v6 = TRUE;
     }
+    /* dnsmasq sends router advertisements, and answers solicitations, only
+     * on interfaces named by interface=: on one matched by listen-address
+     * alone it stays silent, and SLAAC never happens.  Naming the bridge
+     * adds no address but the bridge's own link-local one. */
+    if (any_v6 && def->bridge_name) {
+        if (!check_value("bridge name", def->bridge_name, FALSE, error))
+            return NULL;
+        g_string_append_printf(buf, "interface=%s\n", def->bridge_name);
+    }
 
     if (!dns)
         g_string_append(buf, "port=0\n");
