@@ -22,7 +22,11 @@
 # and the guest are there) gets a lease through its tap; SIGTERM of vmmd
 # and a restart, then kill -9 and a restart, with that guest running, keep
 # its QEMU and tap, the bridge, addresses, rules and the same dnsmasq
-# serving, and the guest is destroyed through the new vmmd; net-destroy
+# serving, and the guest is destroyed through the new vmmd; forward modes
+# route (upstream sees the client's own address), open (not one rule of
+# ours) and bridge (onto a host bridge the test made, a guest's taps join
+# it); a dual-stack network gives a client an IPv6 address by SLAAC and
+# answers its ping over IPv6; net-destroy
 # leaves nothing; net-undefine removes the files and the default network
 # stays removed over a restart.
 
@@ -39,7 +43,7 @@ CHILD_ENV = "VMM_NETWORK_IT_IN_NETNS"
 QEMU = "/usr/bin/qemu-system-x86_64"
 
 GUEST_XML = """<domain type='qemu'>
-  <name>netguest</name>
+  <name>{name}</name>
   <memory unit='MiB'>128</memory>
   <vcpu>1</vcpu>
   <os>
@@ -50,17 +54,18 @@ GUEST_XML = """<domain type='qemu'>
   </os>
   <features><acpi/></features>
   <devices>
-    <interface type='network'>
-      <mac address='52:54:00:aa:20:01'/>
-      <source network='default'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='file'>
+{interfaces}    <serial type='file'>
       <source path='{serial}'/>
       <target port='0'/>
     </serial>
   </devices>
 </domain>
+"""
+DEFAULT_NIC = """    <interface type='network'>
+      <mac address='52:54:00:aa:20:01'/>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
 """
 
 
@@ -255,11 +260,17 @@ def veth_gone(name):
         run("ip", "link", "del", name, check=False)
 
 
-def dhcp_client(d, bridge, peer, mac):
+def udhcpc_script(d):
+    """udhcpc's script: prints "BOUND <interface> <ip> <mask>" on a lease."""
     script = d.path("udhcpc.sh")
     with open(script, "w") as f:
         f.write('#!/bin/sh\n[ "$1" = bound ] && echo "BOUND $interface $ip $mask"\nexit 0\n')
     os.chmod(script, 0o755)
+    return script
+
+
+def dhcp_client(d, bridge, peer, mac):
+    script = udhcpc_script(d)
     far = veth_add(peer, mac, bridge)
     p = ns_spawn(d, "exec busybox udhcpc -i %s -f -q -n -t 10 -T 1 -s %s" % (far, script),
                  [far])
@@ -383,34 +394,46 @@ def step_update(d):
     log("ok net-update ip-dhcp-host --live --config (vshell and virsh): fixed addresses")
 
 
-def step_nat(d):
+def upstream_sees(d, n, bridge, client, gw, route_back=None):
+    """The source address that an "upstream" namespace (10.200.N.2, through
+    our 10.200.N.1) sees for an HTTP request from a client namespace at
+    @client on @bridge (gateway @gw).  Upstream routes @route_back (a
+    subnet) back through us; without it only masqueraded traffic gets an
+    answer.  Its web server echoes the client's address."""
     www = d.path("www")
-    os.makedirs(os.path.join(www, "cgi-bin"))
     cgi = os.path.join(www, "cgi-bin", "addr")
-    with open(cgi, "w") as f:
-        f.write("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"$REMOTE_ADDR\"\n")
-    os.chmod(cgi, 0o755)
-    # Upstream: no route back to the guests' subnet, so only masqueraded
-    # traffic gets an answer; its web server echoes the client's address.
-    far = veth_add("vmmup0")
-    up = ns_spawn(d, "busybox ip addr add 10.200.0.2/24 dev %s && "
-                  "exec busybox httpd -f -p 8080 -h %s" % (far, www), [far])
-    run("ip", "addr", "add", "10.200.0.1/24", "dev", "vmmup0")
+    if not os.path.exists(cgi):
+        os.makedirs(os.path.dirname(cgi))
+        with open(cgi, "w") as f:
+            f.write("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+                    "echo \"$REMOTE_ADDR\"\n")
+        os.chmod(cgi, 0o755)
+    up_if, cl_if = "vmmup%d" % n, "vmmcl%d" % n
+    far = veth_add(up_if)
+    back = ("busybox ip route add %s via 10.200.%d.1 && " % (route_back, n)) if route_back else ""
+    up = ns_spawn(d, "busybox ip addr add 10.200.%d.2/24 dev %s && %s"
+                  "exec busybox httpd -f -p 8080 -h %s" % (n, far, back, www), [far])
+    run("ip", "addr", "add", "10.200.%d.1/24" % n, "dev", up_if)
 
-    cl = veth_add("vmmcl0", None, "virbr0")
-    p = ns_spawn(d, "busybox ip addr add 192.168.123.5/24 dev %s && "
-                 "busybox ip route add default via 192.168.123.1 && "
+    cl = veth_add(cl_if, None, bridge)
+    p = ns_spawn(d, "busybox ip addr add %s/24 dev %s && "
+                 "busybox ip route add default via %s && "
                  "for i in 1 2 3 4 5 6 7 8 9 10; do "
                  "  printf 'GET /cgi-bin/addr HTTP/1.0\\r\\n\\r\\n' | "
-                 "  busybox timeout 5 busybox nc -w 3 10.200.0.2 8080 && exit 0; "
+                 "  busybox timeout 5 busybox nc -w 3 10.200.%d.2 8080 && exit 0; "
                  "  busybox sleep 0.3; "
-                 "done; exit 0" % cl, [cl])
+                 "done; exit 0" % (client, cl, gw, n), [cl])
     out = ns_output(p, timeout=90)
-    veth_gone("vmmcl0")
+    veth_gone(cl_if)
     up.kill()
     up.wait()
-    veth_gone("vmmup0")
+    veth_gone(up_if)
     contains(out, "200 OK", "upstream answer")
+    return out
+
+
+def step_nat(d):
+    out = upstream_sees(d, 0, "virbr0", "192.168.123.5", "192.168.123.1")
     contains(out, "10.200.0.1", "masqueraded source")
     lacks(out, "192.168.123.5", "masqueraded source")
     log("ok NAT: upstream saw 10.200.0.1")
@@ -486,8 +509,9 @@ def step_guest(d, paths):
     serial = d.path("netguest.serial")
     xml = d.path("netguest.xml")
     with open(xml, "w") as f:
-        f.write(GUEST_XML.format(kernel=paths["KERNEL"], initrd=paths["INITRD"],
-                                 serial=serial))
+        f.write(GUEST_XML.format(name="netguest", kernel=paths["KERNEL"],
+                                 initrd=paths["INITRD"], serial=serial,
+                                 interfaces=DEFAULT_NIC))
     d.vshell("define", xml)
     d.vshell("start", "netguest")
     ok = False
@@ -568,6 +592,163 @@ def step_guest_hotplug(d):
     lacks(d.vshell("dumpxml", "netguest"), mac, "live XML after detach")
     wait_until("the hotplugged tap to go", lambda: not link_exists(tap), timeout=20)
     log("ok NIC hotplug on default: tap %s on virbr0, gone after the detach" % tap)
+
+
+def net_xml(d, name, body):
+    path = d.path(name + ".xml")
+    with open(path, "w") as f:
+        f.write("<network>\n  <name>%s</name>\n%s</network>\n" % (name, body))
+    return path
+
+
+def with_network(d, name, body, check):
+    """Define and start network @name (@body inside <network>), run
+    check(), then destroy and undefine it whatever happened."""
+    d.vshell("net-define", net_xml(d, name, body))
+    try:
+        d.vshell("net-start", name)
+        check()
+    finally:
+        d.vshell("net-destroy", name, check=False)
+        d.vshell("net-undefine", name, check=False)
+
+
+def ruleset_lines(pattern):
+    return [l.strip() for l in run("nft", "list", "ruleset").splitlines() if re.search(pattern, l)]
+
+
+def step_route(d):
+    """forward mode='route': forward rules both ways, no masquerade; the
+    upstream sees the client's own address."""
+    def check():
+        assert link_exists("vmmrt0")
+        contains(run("ip", "-4", "addr", "show", "vmmrt0"), "inet 192.168.171.1/24", "vmmrt0")
+        rules = ruleset_lines(r"192\.168\.171\.0/24")
+        assert "ip saddr 192.168.171.0/24 accept" in rules, rules
+        assert "ip daddr 192.168.171.0/24 accept" in rules, rules
+        assert not [l for l in rules if "masquerade" in l or "snat" in l], rules
+        out = upstream_sees(d, 1, "vmmrt0", "192.168.171.5", "192.168.171.1",
+                            route_back="192.168.171.0/24")
+        contains(out, "192.168.171.5", "routed source")
+        lacks(out, "10.200.1.1", "routed source")
+    with_network(d, "rtnet", "  <forward mode='route'/>\n  <bridge name='vmmrt0'/>\n"
+                 "  <ip address='192.168.171.1' netmask='255.255.255.0'/>\n", check)
+    lacks(run("nft", "list", "ruleset"), "192.168.171.", "ruleset after net-destroy")
+    log("ok route: upstream saw 192.168.171.5, no masquerade")
+
+
+def step_open(d):
+    """forward mode='open': the bridge and its address, and not one rule of
+    ours (the ruleset is as before); traffic is routed all the same."""
+    before = run("nft", "list", "ruleset")
+
+    def check():
+        contains(run("ip", "-4", "addr", "show", "vmmop0"), "inet 192.168.172.1/24", "vmmop0")
+        after = run("nft", "list", "ruleset")
+        assert after == before, "net-start of an open network changed the ruleset:\n" + after
+        out = upstream_sees(d, 2, "vmmop0", "192.168.172.5", "192.168.172.1",
+                            route_back="192.168.172.0/24")
+        contains(out, "192.168.172.5", "open network source")
+    with_network(d, "opnet", "  <forward mode='open'/>\n  <bridge name='vmmop0'/>\n"
+                 "  <ip address='192.168.172.1' netmask='255.255.255.0'/>\n", check)
+    assert not link_exists("vmmop0"), "vmmop0 left behind"
+    log("ok open: no rules of ours, upstream saw 192.168.172.5")
+
+
+BRIDGE_NICS = """    <interface type='bridge'>
+      <mac address='52:54:00:aa:30:01'/>
+      <source bridge='br-test'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type='network'>
+      <mac address='52:54:00:aa:30:02'/>
+      <source network='brnet'/>
+      <model type='virtio'/>
+    </interface>
+"""
+
+
+def step_bridge(d, paths):
+    """forward mode='bridge' onto a host bridge the test made: no dnsmasq,
+    no rules, the bridge is not ours to delete; a guest's type='bridge' NIC
+    and its type='network' NIC on that network both get taps on it."""
+    run("ip", "link", "add", "br-test", "type", "bridge")
+    run("ip", "link", "set", "br-test", "up")
+    before = run("nft", "list", "ruleset")
+
+    def check():
+        info = d.virsh("net-info", "brnet")
+        assert re.search(r"Active:\s+yes", info) and re.search(r"Bridge:\s+br-test", info), info
+        assert d.dnsmasq_pid("brnet") == 0, "dnsmasq started for a bridge network"
+        assert run("nft", "list", "ruleset") == before, "rules added for a bridge network"
+        if paths:
+            bridge_guest(d, paths)
+    try:
+        with_network(d, "brnet", "  <forward mode='bridge'/>\n  <bridge name='br-test'/>\n",
+                     check)
+        assert link_exists("br-test"), "net-destroy removed the host's bridge"
+    finally:
+        run("ip", "link", "del", "br-test", check=False)
+    log("ok bridge: network on br-test without dnsmasq or rules%s" %
+        (", guest taps joined it" if paths else ""))
+
+
+def bridge_guest(d, paths):
+    xml = d.path("brguest.xml")
+    with open(xml, "w") as f:
+        f.write(GUEST_XML.format(name="brguest", kernel=paths["KERNEL"],
+                                 initrd=paths["INITRD"], serial=d.path("brguest.serial"),
+                                 interfaces=BRIDGE_NICS))
+    d.vshell("define", xml)
+    try:
+        d.vshell("start", "brguest")
+        live = d.vshell("dumpxml", "brguest")
+        taps = re.findall(r"<target dev='(vnet\d+)'", live)
+        assert len(taps) == 2, live
+        for tap in taps:
+            assert link_index_master(tap)[1] == "br-test", run("ip", "link", "show", tap)
+        d.vshell("destroy", "brguest")
+        for tap in taps:
+            wait_until("tap %s to go" % tap, lambda: not link_exists(tap), timeout=20)
+    finally:
+        d.vshell("destroy", "brguest", check=False)
+        d.vshell("undefine", "brguest", check=False)
+
+
+V6_CLIENT = """
+busybox udhcpc -i {dev} -f -q -n -t 10 -T 1 -s {script} || exit 1
+i=0
+while ! ip -6 -o addr show dev {dev} scope global | grep 'inet6 fd00:174:' | grep -qv tentative
+do
+  i=$((i+1)); [ $i -gt 300 ] && {{ echo NO-SLAAC; ip -6 addr show dev {dev}; exit 1; }}
+  busybox sleep 0.1
+done
+ip -6 -o addr show dev {dev} scope global | sed 's/^/V6 /'
+busybox ping6 -c 1 -W 5 fd00:174::1 >/dev/null && echo PING6-OK
+"""
+
+
+def step_ipv6(d):
+    """A dual-stack NAT network: a client gets its IPv4 lease and an IPv6
+    address by SLAAC from dnsmasq's router advertisements, and pings the
+    bridge's IPv6 address."""
+    def check():
+        contains(run("ip", "-6", "addr", "show", "vmmv6"), "inet6 fd00:174::1/64", "vmmv6")
+        contains(run("nft", "list", "ruleset"), "ip6 saddr fd00:174::/64 accept", "ip6 rules")
+        script = udhcpc_script(d)
+        far = veth_add("vmmv6c", "52:54:00:aa:40:01", "vmmv6")
+        p = ns_spawn(d, V6_CLIENT.format(dev=far, script=script), [far])
+        out = ns_output(p, timeout=90)
+        veth_gone("vmmv6c")
+        contains(out, "BOUND vmmv6cc 192.168.174.", "IPv4 lease on the dual-stack network")
+        assert re.search(r"V6 .* inet6 fd00:174::[0-9a-f:]+/64 ", out), out
+        contains(out, "PING6-OK", "ping of fd00:174::1")
+    with_network(d, "v6net", "  <forward mode='nat'/>\n  <bridge name='vmmv6'/>\n"
+                 "  <ip address='192.168.174.1' netmask='255.255.255.0'>\n"
+                 "    <dhcp><range start='192.168.174.10' end='192.168.174.20'/></dhcp>\n"
+                 "  </ip>\n"
+                 "  <ip family='ipv6' address='fd00:174::1' prefix='64'/>\n", check)
+    log("ok IPv6: SLAAC address from the RA, bridge pinged over IPv6")
 
 
 def link_index_master(name):
@@ -669,6 +850,10 @@ def in_netns(vmmd, vshell, build_guest):
         guest = tiny_guest(build_guest)
         tap = step_guest(d, guest)
         step_restart(d, tap)
+        step_route(d)
+        step_open(d)
+        step_bridge(d, guest)
+        step_ipv6(d)
         step_destroy_undefine(d)
     except BaseException:
         try:
