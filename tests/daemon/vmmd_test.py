@@ -649,7 +649,14 @@ def dispatch_table():
 WRITE_VERBS = re.compile(r"^vir(?:Domain|Network|StoragePool|StorageVol|Node|Connect)"
                          r"(?:Define|Create|Undefine|Destroy|Shutdown|Reboot|Reset|Suspend|"
                          r"Resume|Set[A-Z]|Update|Delete|Build|Refresh|Upload|Download|"
-                         r"OpenConsole)")
+                         r"OpenConsole|Attach|Detach)")
+# And what a row without W must look like: a query.  A new procedure that
+# is neither marked W nor named as a query fails here until it is judged.
+READ_APIS = re.compile(r"^vir(?:Connect(?:Get|List|NumOf|Is|Supports|Open$|Close$|Auth|"
+                       r"(?:Unr|R)egister|\w+Event\w*Any$)|"
+                       r"(?:Domain|Network|StoragePool|StorageVol|Node)(?:Get|Lookup|Is|Has|"
+                       r"List|NumOf|\w*Stats\w*$|InterfaceAddresses$|SnapshotNum$))|"
+                       r"^vmm_\w+_get_")
 
 
 def check_readonly_dispatch(c):
@@ -662,6 +669,8 @@ def check_readonly_dispatch(c):
     for number, name, api, writes_flag in rows:
         assert writes_flag or not WRITE_VERBS.search(api), \
             "%s (%s) changes state but is not marked W" % (name, api)
+        assert writes_flag or READ_APIS.search(api), \
+            "%s (%s) is not marked W nor named as a query" % (name, api)
     for number, name, api, _ in writes:
         for body in (b"", b"\xff" * 64):
             p = c.call(number, body)
