@@ -39,7 +39,7 @@ GUEST_XML = """<domain type='qemu'>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>{kernel}</kernel>
     <initrd>{initrd}</initrd>
-    <cmdline>console=ttyS0 quiet</cmdline>
+    <cmdline>console=ttyS0 quiet{cmdline}</cmdline>
   </os>
   <features><acpi/></features>
 {extra}  <devices>
@@ -193,18 +193,20 @@ class Vmmd:
     def serial(self, name):
         return os.path.join(self.files, "serial-%s.log" % name)
 
-    def guest_xml(self, name, extra="", devices=""):
+    def guest_xml(self, name, extra="", devices="", cmdline=""):
         """Write the tiny guest's XML (@extra in <domain>, @devices in
-        <devices>) to ROOT/NAME.xml; returns the path."""
+        <devices>, @cmdline added to the kernel's) to ROOT/NAME.xml;
+        returns the path."""
         path = os.path.join(self.root, name + ".xml")
         with open(path, "w") as f:
             f.write(GUEST_XML.format(name=name, kernel=self.kernel, initrd=self.initrd,
                                      serial=self.serial(name), extra=extra,
-                                     devices=devices))
+                                     devices=devices,
+                                     cmdline=" " + cmdline if cmdline else ""))
         return path
 
-    def define(self, name, extra="", devices=""):
-        path = self.guest_xml(name, extra, devices)
+    def define(self, name, extra="", devices="", cmdline=""):
+        path = self.guest_xml(name, extra, devices, cmdline)
         self.vshell("define", path)
         return path
 
@@ -465,29 +467,62 @@ def check_domcapabilities(d):
 
 def case_crash(d):
     """kill -9 of QEMU: shut off (crashed); virsh event and a python3-libvirt
-    client see Stopped Failed, as libvirt reports an unexpected exit."""
+    client see Stopped Failed, as libvirt reports an unexpected exit.  Then
+    guest kernel panics through pvpanic: Crashed Panicked, and with
+    on_crash destroy Stopped Crashed, with preserve crashed (panicked)."""
     d.define("crashy")
     ev = EventWatch(d) if shutil.which("virsh") else None
     py = LifecycleEvents(d)
     try:
-        d.vshell("start", "crashy")
-        if ev:
-            wait_until("the Started event", lambda: ev.has("Started"), timeout=20)
-        pid = d.qemu_pid("crashy")
-        assert pid
-        os.kill(pid, signal.SIGKILL)
-        d.wait_state("crashy", "shut off (crashed)", timeout=20)
-        py.wait("crashy", "STOPPED", "FAILED")
-        assert py.count("crashy", "STOPPED") == 1, py.events
-        if ev:
-            # libvirt reports an unexpected QEMU exit as STOPPED_FAILED.
-            line = "event 'lifecycle' for domain 'crashy': Stopped Failed"
-            wait_until("virsh event to print: " + line, lambda: ev.has(line), timeout=20)
+        crash_steps(d, ev, py)
     finally:
         py.close()
         if ev:
             ev.close()
+
+
+def crash_steps(d, ev, py):
+    def virsh_saw(line):
+        if ev:
+            wait_until("virsh event to print: " + line, lambda: ev.has(line), timeout=20)
+
+    d.vshell("start", "crashy")
+    if ev:
+        wait_until("the Started event", lambda: ev.has("Started"), timeout=20)
+    pid = d.qemu_pid("crashy")
+    assert pid
+    os.kill(pid, signal.SIGKILL)
+    d.wait_state("crashy", "shut off (crashed)", timeout=20)
+    py.wait("crashy", "STOPPED", "FAILED")
+    assert py.count("crashy", "STOPPED") == 1, py.events
+    # libvirt reports an unexpected QEMU exit as STOPPED_FAILED.
+    virsh_saw("event 'lifecycle' for domain 'crashy': Stopped Failed")
     d.vshell("undefine", "crashy")
+
+    # The guest's kernel panics once booted (vmm_panic, see build-tiny-guest)
+    # and tells QEMU through the ISA pvpanic device.
+    panic = "    <panic model='isa'/>\n"
+    d.define("panicky", devices=panic, cmdline="vmm_panic")
+    d.vshell("start", "panicky")
+    py.wait("panicky", "CRASHED", "PANICKED", timeout=90)
+    py.wait("panicky", "STOPPED", "CRASHED")
+    d.wait_state("panicky", "shut off (crashed)", timeout=20)
+    assert d.markers("panicky", "VMM-GUEST-PANIC") == 1
+    virsh_saw("event 'lifecycle' for domain 'panicky': Crashed Panicked")
+    virsh_saw("event 'lifecycle' for domain 'panicky': Stopped Crashed")
+    d.vshell("undefine", "panicky")
+
+    # on_crash preserve: QEMU stays, the domain crashed (panicked) until
+    # destroyed.
+    d.define("wreck", "  <on_crash>preserve</on_crash>\n", devices=panic, cmdline="vmm_panic")
+    d.vshell("start", "wreck")
+    pid = d.qemu_pid("wreck")
+    py.wait("wreck", "CRASHED", "PANICKED", timeout=90)
+    d.wait_state("wreck", "crashed (panicked)", timeout=20)
+    assert d.qemu_pid("wreck") == pid and py.count("wreck", "STOPPED") == 0, py.events
+    d.vshell("destroy", "wreck")
+    py.wait("wreck", "STOPPED", "DESTROYED")
+    d.vshell("undefine", "wreck")
 
 
 def case_vmmd_restart(d):
