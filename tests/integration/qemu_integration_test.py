@@ -39,7 +39,7 @@ GUEST_XML = """<domain type='qemu'>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>{kernel}</kernel>
     <initrd>{initrd}</initrd>
-    <cmdline>console=ttyS0 quiet{cmdline}</cmdline>
+    <cmdline>console=ttyS0 no_timer_check quiet{cmdline}</cmdline>
   </os>
   <features><acpi/></features>
 {extra}  <devices>
@@ -449,7 +449,7 @@ def check_domcapabilities(d):
     common = ["--connect", d.uri, "--name", "viguest", "--memory", "128", "--vcpus", "1",
               "--virt-type", "qemu", "--osinfo", "detect=off,require=off", "--import",
               "--disk", "none", "--network", "none", "--graphics", "none",
-              "--boot", "kernel=%s,initrd=%s,kernel_args=console=ttyS0" % (d.kernel,
+              "--boot", "kernel=%s,initrd=%s,kernel_args=console=ttyS0 no_timer_check" % (d.kernel,
                                                                            d.initrd)]
     env = dict(os.environ, LC_ALL="C")
     p = subprocess.run(["virt-install", "--print-xml"] + common, capture_output=True,

@@ -40,7 +40,7 @@ GUEST_XML = """<domain type='qemu'>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>{kernel}</kernel>
     <initrd>{initrd}</initrd>
-    <cmdline>console=ttyS0 quiet</cmdline>
+    <cmdline>console=ttyS0 no_timer_check quiet</cmdline>
   </os>
   <devices>
     <disk type='file' device='disk'>

@@ -879,7 +879,7 @@ test_guest_boot(void)
     cmd = vmm_command_new(qemu_path);
     vmm_command_add_args(cmd, "-name", name, "-uuid", uuid, "-machine", "pc,accel=tcg",
                          "-m", "128", "-nodefaults", "-no-user-config", "-display", "none",
-                         "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0",
+                         "-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 no_timer_check",
                          NULL);
     vmm_command_add_arg(cmd, "-chardev");
     vmm_command_add_arg_format(cmd, "file,id=serial0,path=%s", serial);
@@ -954,7 +954,7 @@ test_guest_built(void)
         "    <type arch='x86_64' machine='pc'>hvm</type>\n"
         "    <kernel>%s</kernel>\n"
         "    <initrd>%s</initrd>\n"
-        "    <cmdline>console=ttyS0</cmdline>\n"
+        "    <cmdline>console=ttyS0 no_timer_check</cmdline>\n"
         "  </os>\n"
         "  <features><acpi/></features>\n"
         "  <devices>\n"
