@@ -63,7 +63,7 @@ controller_pci_parse(const xmlNode *node, VmmDomainControllerDef *def, GError **
     if ((c = dev_child(node, "model"))) {
         def->pci_model_name = vmm_xml_prop(c, "name");
         if (def->pci_model_name &&
-            !g_regex_match_simple("^[a-zA-Z0-9_.-]+$", def->pci_model_name, 0, 0)) {
+            !vmm_str_is_word(def->pci_model_name, FALSE, "_.-")) {
             vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED,
                           _("unknown PCI controller model name '%s'"), def->pci_model_name);
             return FALSE;

@@ -68,7 +68,8 @@ disk_driver_parse(const xmlNode *node, VmmDomainDiskDef *def, GError **error)
     def->driver_name = vmm_xml_prop(node, "name");
     def->driver_type = vmm_xml_prop(node, "type");
     if (def->driver_type &&
-        !g_regex_match_simple("^[a-z0-9][a-z0-9_-]*$", def->driver_type, 0, 0)) {
+        (!vmm_str_is_word(def->driver_type, TRUE, "_-") ||
+         !g_ascii_isalnum(def->driver_type[0]))) {
         vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED, _("unknown disk format '%s'"),
                       def->driver_type);
         return FALSE;

@@ -182,7 +182,7 @@ dev_net_parse(const xmlNode *node, GError **error)
         def->target_dev = vmm_xml_prop(c, "dev");
     if ((c = dev_child(node, "model"))) {
         def->model = vmm_xml_prop(c, "type");
-        if (def->model && !g_regex_match_simple("^[a-zA-Z0-9_-]+$", def->model, 0, 0)) {
+        if (def->model && !vmm_str_is_word(def->model, FALSE, "_-")) {
             vmm_error_set(error, VMM_ERR_XML_ERROR, _("invalid interface model type '%s'"),
                           def->model);
             return NULL;

@@ -239,17 +239,32 @@ fast_name_is(const xmlChar *name, const FastStep *st)
     return strncmp((const char *)name, st->name, st->len) == 0 && name[st->len] == '\0';
 }
 
-/* Append the matches of steps[i..] under @node to @out. */
+/* Where the walker puts what it finds: all matches in @all, or only the
+ * first when @all is NULL. */
+typedef struct {
+    GPtrArray *all;
+    gpointer first;
+} FastMatches;
+
 static void
-fast_path_walk(xmlNode *node, const FastStep *steps, int i, int nsteps, GPtrArray *out,
-               gboolean want_one)
+fast_match(FastMatches *m, gpointer node)
+{
+    if (!m->first)
+        m->first = node;
+    if (m->all)
+        g_ptr_array_add(m->all, node);
+}
+
+/* Collect the matches of steps[i..] under @node. */
+static void
+fast_path_walk(xmlNode *node, const FastStep *steps, int i, int nsteps, FastMatches *m)
 {
     const FastStep *st = &steps[i];
 
     if (st->attr) {
         for (xmlAttr *a = node->properties; a; a = a->next) {
             if (!a->ns && fast_name_is(a->name, st)) {
-                g_ptr_array_add(out, a);
+                fast_match(m, a);
                 return;
             }
         }
@@ -259,22 +274,20 @@ fast_path_walk(xmlNode *node, const FastStep *steps, int i, int nsteps, GPtrArra
         if (c->type != XML_ELEMENT_NODE || c->ns || !fast_name_is(c->name, st))
             continue;
         if (i + 1 == nsteps)
-            g_ptr_array_add(out, c);
+            fast_match(m, c);
         else
-            fast_path_walk(c, steps, i + 1, nsteps, out, want_one);
-        if (st->first || (want_one && out->len > 0))
+            fast_path_walk(c, steps, i + 1, nsteps, m);
+        if (st->first || (!m->all && m->first))
             return;
     }
 }
 
 /*
- * The nodes @xpath selects from ctxt->node, in document order, into @out
- * (only the first when @want_one).  FALSE when the walker does not take
- * this expression.
+ * The nodes @xpath selects from ctxt->node, in document order, into @m.
+ * FALSE when the walker does not take this expression.
  */
 static gboolean
-fast_path_eval(xmlXPathContext *ctxt, const char *xpath, gsize xlen, GPtrArray *out,
-               gboolean want_one)
+fast_path_eval(xmlXPathContext *ctxt, const char *xpath, gsize xlen, FastMatches *m)
 {
     FastStep steps[FAST_PATH_MAX_STEPS];
     int nsteps;
@@ -282,7 +295,7 @@ fast_path_eval(xmlXPathContext *ctxt, const char *xpath, gsize xlen, GPtrArray *
     if (!ctxt->node || ctxt->node->type != XML_ELEMENT_NODE ||
         !fast_path_compile(xpath, xlen, steps, &nsteps))
         return FALSE;
-    fast_path_walk(ctxt->node, steps, 0, nsteps, out, want_one);
+    fast_path_walk(ctxt->node, steps, 0, nsteps, m);
     return TRUE;
 }
 
@@ -305,14 +318,14 @@ vmm_xml_string(xmlXPathContext *ctxt, const char *xpath)
     gsize xlen = strlen(xpath);
     const char *inner = xpath;
     gsize ilen = xlen;
-    g_autoptr(GPtrArray) found = g_ptr_array_sized_new(1);
+    FastMatches m = { NULL, NULL };
 
     if (g_str_has_prefix(xpath, "string(") && xpath[xlen - 1] == ')') {
         inner = xpath + 7;
         ilen = xlen - 8;
     }
-    if (fast_path_eval(ctxt, inner, ilen, found, TRUE))
-        return found->len ? fast_string_value(found->pdata[0]) : NULL;
+    if (fast_path_eval(ctxt, inner, ilen, &m))
+        return m.first ? fast_string_value(m.first) : NULL;
 
     g_autofree char *expr = g_strdup_printf("string(%s)", xpath);
     g_autoptr(xmlXPathObject) obj = xpath_eval(ctxt, expr);
@@ -326,12 +339,13 @@ int
 vmm_xml_nodes(xmlXPathContext *ctxt, const char *xpath, xmlNode ***list)
 {
     g_autoptr(GPtrArray) found = g_ptr_array_new();
+    FastMatches m = { found, NULL };
     g_autoptr(xmlXPathObject) obj = NULL;
     int n;
 
     if (list)
         *list = NULL;
-    if (fast_path_eval(ctxt, xpath, strlen(xpath), found, FALSE)) {
+    if (fast_path_eval(ctxt, xpath, strlen(xpath), &m)) {
         n = found->len;
         if (list && n > 0)
             *list = (xmlNode **)g_ptr_array_steal(found, NULL);
@@ -352,17 +366,31 @@ vmm_xml_nodes(xmlXPathContext *ctxt, const char *xpath, xmlNode ***list)
 xmlNode *
 vmm_xml_node(xmlXPathContext *ctxt, const char *xpath)
 {
-    g_autoptr(GPtrArray) found = g_ptr_array_sized_new(1);
+    FastMatches m = { NULL, NULL };
     g_autoptr(xmlXPathObject) obj = NULL;
 
-    if (fast_path_eval(ctxt, xpath, strlen(xpath), found, TRUE))
-        return found->len ? found->pdata[0] : NULL;
+    if (fast_path_eval(ctxt, xpath, strlen(xpath), &m))
+        return m.first;
 
     obj = xpath_eval(ctxt, xpath);
     if (!obj || obj->type != XPATH_NODESET || !obj->nodesetval ||
         obj->nodesetval->nodeNr == 0)
         return NULL;
     return obj->nodesetval->nodeTab[0];
+}
+
+gboolean
+vmm_str_is_word(const char *str, gboolean lower_only, const char *extra)
+{
+    if (!str || !*str)
+        return FALSE;
+    for (const char *p = str; *p; p++) {
+        if (g_ascii_isdigit(*p) || g_ascii_islower(*p) || (!lower_only && g_ascii_isupper(*p)))
+            continue;
+        if (!strchr(extra, *p))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 gboolean

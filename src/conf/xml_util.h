@@ -71,6 +71,11 @@ const char *vmm_enum_to_string(const char *const *table, int value);
 gboolean vmm_xml_enum(const char *str, const char *const *table, const char *what,
                       int dflt, int *out, GError **error);
 
+/* TRUE when @str is not empty and each of its characters is an ASCII digit,
+ * a letter (lower case only when @lower_only) or one of @extra: the shape
+ * of names such as a disk format or a NIC model. */
+gboolean vmm_str_is_word(const char *str, gboolean lower_only, const char *extra);
+
 /* "yes"/"no" and "on"/"off" tristates: 0 absent, 1 yes/on, 2 no/off. */
 typedef enum { VMM_TRISTATE_ABSENT = 0, VMM_TRISTATE_YES, VMM_TRISTATE_NO } VmmTristate;
 gboolean vmm_xml_tristate(const char *str, const char *what, VmmTristate *out,

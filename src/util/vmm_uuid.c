@@ -46,10 +46,18 @@ vmm_uuid_parse(const char *str, unsigned char uuid[VMM_UUID_BUFLEN])
 char *
 vmm_uuid_format(const unsigned char u[VMM_UUID_BUFLEN], char buf[VMM_UUID_STRING_BUFLEN])
 {
-    snprintf(buf, VMM_UUID_STRING_BUFLEN,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
-             u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+    static const char hex[] = "0123456789abcdef";
+    char *p = buf;
+
+    /* 8-4-4-4-12 hex digits; by hand, as formatting is on every define's
+     * and every listing's path. */
+    for (int i = 0; i < VMM_UUID_BUFLEN; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[u[i] >> 4];
+        *p++ = hex[u[i] & 0xf];
+    }
+    *p = '\0';
     return buf;
 }
 

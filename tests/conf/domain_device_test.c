@@ -275,6 +275,44 @@ test_empty(void)
 }
 
 /* Drivers name what they refuse with these tables. */
+/* Names the parser checks the shape of, quoted when refused. */
+static void
+test_name_shapes(void)
+{
+    const char *ok =
+        "<devices>\n"
+        "  <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+        "<source file='/a.img'/><target dev='vda' bus='virtio'/></disk>\n"
+        "  <interface type='user'><model type='virtio-net_1'/></interface>\n"
+        "  <controller type='pci' index='0' model='pcie-root'/>\n"
+        "  <controller type='pci' index='1' model='pcie-root-port'>"
+        "<model name='pcie-root-port.v2'/></controller>\n"
+        "</devices>\n";
+    VmmDomainDevices devs = { 0 };
+    g_autoptr(GError) err = NULL;
+
+    g_assert_true(devices_parse(ok, &devs, &err));
+    g_assert_no_error(err);
+    vmm_domain_devices_clear(&devs);
+
+    assert_rejected("<devices><disk type='file' device='disk'><driver type='qcow2!'/>"
+                    "<source file='/a.img'/><target dev='vda'/></disk></devices>",
+                    "unsupported configuration: unknown disk format 'qcow2!'");
+    assert_rejected("<devices><disk type='file' device='disk'><driver type='-raw'/>"
+                    "<source file='/a.img'/><target dev='vda'/></disk></devices>",
+                    "unsupported configuration: unknown disk format '-raw'");
+    assert_rejected("<devices><disk type='file' device='disk'><driver type='Raw'/>"
+                    "<source file='/a.img'/><target dev='vda'/></disk></devices>",
+                    "unsupported configuration: unknown disk format 'Raw'");
+    assert_rejected("<devices><interface type='user'><model type='virtio net'/>"
+                    "</interface></devices>",
+                    "XML error: invalid interface model type 'virtio net'");
+    assert_rejected("<devices><controller type='pci' index='0' model='pcie-root'/>"
+                    "<controller type='pci' index='1' model='pcie-root-port'>"
+                    "<model name='port/1'/></controller></devices>",
+                    "unsupported configuration: unknown PCI controller model name 'port/1'");
+}
+
 static void
 test_names(void)
 {
@@ -355,6 +393,7 @@ main(int argc, char **argv)
     g_test_add_func("/conf/domain_device/unmodelled-ignored", test_unmodelled_ignored);
     g_test_add_func("/conf/domain_device/empty", test_empty);
     g_test_add_func("/conf/domain_device/names", test_names);
+    g_test_add_func("/conf/domain_device/name-shapes", test_name_shapes);
     g_test_add_func("/conf/domain_device/schema-standalone", test_schema_standalone);
     return g_test_run();
 }

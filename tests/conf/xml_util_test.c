@@ -139,11 +139,27 @@ test_known_answers(void)
     g_assert_null(vmm_xml_string(ctxt, "./devices/empty/@attr"));   /* empty is absent */
 }
 
+static void
+test_str_is_word(void)
+{
+    g_assert_true(vmm_str_is_word("qcow2", TRUE, "_-"));
+    g_assert_true(vmm_str_is_word("virtio-net_1", FALSE, "_-"));
+    g_assert_true(vmm_str_is_word("pcie-root-port.1", FALSE, "_.-"));
+    g_assert_false(vmm_str_is_word("Qcow2", TRUE, "_-"));      /* upper case */
+    g_assert_false(vmm_str_is_word("qcow2\n", TRUE, "_-"));
+    g_assert_false(vmm_str_is_word("a b", FALSE, "_-"));
+    g_assert_false(vmm_str_is_word("a.b", FALSE, "_-"));
+    g_assert_false(vmm_str_is_word("", FALSE, "_-"));
+    g_assert_false(vmm_str_is_word(NULL, FALSE, "_-"));
+    g_assert_false(vmm_str_is_word("\xc3\xa9", FALSE, "_-"));  /* not ASCII */
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/conf/xml_util/same-as-xpath", test_same_as_xpath);
     g_test_add_func("/conf/xml_util/known-answers", test_known_answers);
+    g_test_add_func("/conf/xml_util/str-is-word", test_str_is_word);
     return g_test_run();
 }
