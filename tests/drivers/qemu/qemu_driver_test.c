@@ -657,6 +657,110 @@ test_stalled(void)
     g_assert_no_error(err);
 }
 
+/* TRUE when @pid blocks signal @sig (/proc/PID/status SigBlk). */
+static gboolean
+signal_blocked(pid_t pid, int sig)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull((p = strstr(text, "\nSigBlk:")));
+    return (g_ascii_strtoull(p + 8, NULL, 16) >> (sig - 1)) & 1;
+}
+
+static gboolean
+pid_alive(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+    g_autofree char *text = NULL;
+    const char *p;
+
+    /* A zombie (not our child: nobody reaps it at once) is gone too. */
+    if (!g_file_get_contents(path, &text, NULL, NULL) || !(p = strrchr(text, ')')))
+        return FALSE;
+    return p[2] != 'Z' && p[2] != 'X';
+}
+
+/* destroy: SIGTERM, then SIGKILL once the grace (1 s here) ran out.  The
+ * domain's <emulator> is a wrapper that runs QEMU with SIGTERM blocked
+ * (QEMU installs its own SIGTERM handler, so an ignored signal would not
+ * do; a blocked one stays pending).  --graceful gives up at the grace with
+ * the domain still running; a plain destroy escalates.  A QEMU that heeds
+ * SIGTERM stops within the grace: --graceful succeeds. */
+static void
+test_destroy_escalation(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *root2 = g_build_filename(tmpdir, "root-destroy", NULL);
+    g_autofree char *wrapper = g_build_filename(tmpdir, "qemu-deaf", NULL);
+    g_autofree char *emulator = NULL;
+    g_autofree char *deaf_xml = NULL;
+    g_autofree char *plain_xml = hlt_xml("heeds", "qemu", NULL, NULL);
+    g_autofree char *status = g_strdup_printf("%s/run/vmm/qemu/deaf.xml", root2);
+    g_autoptr(VmmDomain) deaf = NULL;
+    g_autoptr(VmmDomain) plain = NULL;
+    g_autofree char *text = NULL;
+    pid_t pid;
+
+    g_assert_true(g_file_set_contents(wrapper,
+                                      "#!/usr/bin/python3\n"
+                                      "import os, signal, sys\n"
+                                      "signal.pthread_sigmask(signal.SIG_BLOCK, "
+                                      "{signal.SIGTERM})\n"
+                                      "os.execv('" QEMU "', ['" QEMU "'] + sys.argv[1:])\n",
+                                      -1, NULL));
+    g_assert_cmpint(chmod(wrapper, 0755), ==, 0);
+    emulator = g_strdup_printf("    <emulator>%s</emulator>\n", wrapper);
+    deaf_xml = hlt_xml("deaf", "qemu", NULL, emulator);
+    driver_down();
+    write_conf(root2, "user = \"root\"\ngroup = \"root\"\njob_timeout = 5\ndestroy_grace = 1\n");
+    driver_up(root2);
+
+    deaf = vmm_domain_define_xml(conn, deaf_xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(deaf, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
+    pid = atoi(strstr(text, "pid='") + 5);
+    g_assert_true(signal_blocked(pid, SIGTERM));
+
+    g_assert_false(vmm_domain_destroy(deaf, VMM_DOMAIN_DESTROY_GRACEFUL, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_cmpstr(err->message, ==, "Timed out during operation: QEMU of domain 'deaf' did "
+                                      "not stop within 1000 ms of SIGTERM");
+    g_clear_error(&err);
+    /* Nothing changed: still running, same QEMU, still managed. */
+    assert_state(deaf, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(pid_alive(pid));
+    g_assert_true(g_file_test(status, G_FILE_TEST_EXISTS));
+    g_assert_true(vmm_domain_suspend(deaf, &err));
+    g_assert_no_error(err);
+
+    g_assert_true(vmm_domain_destroy(deaf, 0, &err));
+    g_assert_no_error(err);
+    assert_state(deaf, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_false(pid_alive(pid));
+    g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+
+    plain = vmm_domain_define_xml(conn, plain_xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(plain, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_destroy(plain, VMM_DOMAIN_DESTROY_GRACEFUL, &err));
+    g_assert_no_error(err);
+    assert_state(plain, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_true(vmm_domain_undefine(plain, 0, &err));
+    g_assert_true(vmm_domain_undefine(deaf, 0, &err));
+    g_assert_no_error(err);
+
+    g_clear_pointer(&deaf, vmm_domain_unref);
+    g_clear_pointer(&plain, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+}
+
 /* QEMU killed behind our back: shut off (crashed), STOPPED_FAILED. */
 static void
 test_crash(void)
@@ -1078,6 +1182,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/spice-autoport", test_spice_autoport);
         g_test_add_func("/qemu-driver/uefi-nvram", test_uefi_nvram);
         g_test_add_func("/qemu-driver/stalled", test_stalled);
+        g_test_add_func("/qemu-driver/destroy-escalation", test_destroy_escalation);
         g_test_add_func("/qemu-driver/crash", test_crash);
         g_test_add_func("/qemu-driver/panic", test_panic);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
@@ -1091,7 +1196,7 @@ main(int argc, char **argv)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR)
         ;
     kill_leftovers(root);
-    for (const char *const *r = (const char *const[]){ "root-user", "root-hotplug", NULL };
+    for (const char *const *r = (const char *const[]){ "root-user", "root-hotplug", "root-destroy", NULL };
          *r; r++) {
         g_autofree char *root2 = g_build_filename(tmpdir, *r, NULL);
         kill_leftovers(root2);
