@@ -13,6 +13,7 @@
 
 import os
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -20,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from qemu_integration_test import MARKER, run_cases  # noqa: E402
+from qemu_integration_test import MARKER, run_cases, wait_until  # noqa: E402
 
 CONSOLE_XML = """<domain type='qemu'>
   <name>{name}</name>
@@ -161,7 +162,39 @@ def boot_and_read_marker(d, name, console_fn):
         con.close()
 
 
+def virsh_state(d, name):
+    return d.virsh("domstate", name).stdout.strip()
+
+
 def case_virsh(d):
+    """Stock virsh alone drives the real VM through vmmd: define, start,
+    console (the marker), dominfo, shutdown, undefine."""
+    path = os.path.join(d.root, "cv.xml")
+    with open(path, "w") as f:
+        f.write(CONSOLE_XML.format(name="cv", kernel=d.kernel, initrd=d.initrd))
+    assert "Domain 'cv' defined" in d.virsh("define", path).stdout
+    d.virsh("start", "cv", "--paused")
+    wait_until("cv paused", lambda: virsh_state(d, "cv") == "paused", timeout=60)
+    con = virsh_console(d, "cv")
+    try:
+        con.wait_for("Escape character is ^] (Ctrl + ])", timeout=30)
+        d.virsh("resume", "cv")
+        con.wait_for(MARKER)
+        con.send(CTRL_RBRACKET)
+        if con.wait_exit() != 0:
+            raise AssertionError("virsh console failed: %s" % con.text())
+        if "Connected to domain 'cv'" not in con.text():
+            raise AssertionError("no banner: %r" % con.text())
+    finally:
+        con.close()
+    info = d.virsh("dominfo", "cv").stdout
+    assert re.search(r"(?m)^State:\s+running$", info), info
+    assert re.search(r"(?m)^Persistent:\s+yes$", info), info
+    # The guest's acpid is up (the marker follows it): ACPI shutdown works.
+    d.virsh("shutdown", "cv")
+    wait_until("cv shut off", lambda: virsh_state(d, "cv") == "shut off", timeout=60)
+    assert "Domain 'cv' has been undefined" in d.virsh("undefine", "cv").stdout
+    assert "cv" not in d.virsh("list", "--all", "--name").stdout
     define(d, "cv")
     boot_and_read_marker(d, "cv", virsh_console)
     # The console opens again; keystrokes travel without upsetting anything.
