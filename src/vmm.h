@@ -88,6 +88,7 @@ typedef enum {
     VMM_DOMAIN_RUNNING_RESTORED = 3,
     VMM_DOMAIN_RUNNING_FROM_SNAPSHOT = 4,
     VMM_DOMAIN_RUNNING_UNPAUSED = 5,
+    VMM_DOMAIN_RUNNING_CRASHED = 9,
 } VmmDomainRunningReason;
 
 typedef enum {

@@ -57,9 +57,13 @@ typedef struct {
     gboolean got_shutdown;      /* SHUTDOWN seen: an exit is a shutdown */
     gboolean fake_reboot;       /* reboot asked: the next SHUTDOWN resets */
     gboolean restarting;        /* reset and cont sent: STOP is no pause */
+    int restart_reason;         /* the running reason once restarted */
+    gboolean restart_on_stop;   /* panicked, QEMU pausing: restart once stopped */
     gboolean destroying;
     gboolean starting;          /* not yet the domain's run: see run_lock_early() */
     gboolean early_panic;       /* panicked while starting */
+    char *early_panic_action;   /* QEMU's action then */
+    gboolean early_panic_stopped; /* ... and QEMU's pause for it came */
     int stop_reason;            /* forced by on_crash, else -1 */
     int stop_event;
     /* Unplug: ids QEMU reported deleted (DEVICE_DELETED) since their
@@ -159,6 +163,7 @@ run_free_now(QemuRun *run)
         g_ptr_array_unref(run->owned);
     g_clear_pointer(&run->deleted, g_hash_table_unref);
     g_clear_pointer(&run->unplug_cleanup, g_hash_table_unref);
+    g_free(run->early_panic_action);
     g_free(run->dom_dir);
     g_free(run->name);
     g_free(run);
@@ -542,14 +547,32 @@ set_state(VmmDomainObj *obj, QemuRun *run, int state, int reason)
     save_status(run, state, reason);
 }
 
+static void restart_guest(QemuRun *run, int reason);
+
 static void
 on_stop(VmmQemuMonitor *mon, gpointer opaque)
 {
     QemuRun *run = opaque;
     GArray *events;
+    gboolean current;
 
-    if (!run_lock_current(run))
+    if (!run_lock_early(run, &current))
         return;
+    if (!current) {
+        /* Still starting: only a panic's pause matters, to its restart. */
+        if (run->early_panic)
+            run->early_panic_stopped = TRUE;
+        vmm_obj_unlock(run->obj);
+        return;
+    }
+    if (run->restart_on_stop) {
+        /* The panic's pause is done: a `cont` sent before it would have
+         * been undone by it. */
+        run->restart_on_stop = FALSE;
+        restart_guest(run, VMM_DOMAIN_RUNNING_CRASHED);
+        vmm_obj_unlock(run->obj);
+        return;
+    }
     events = pending_new();
     /* After SHUTDOWN, QEMU (-no-shutdown) stops: that is no pause, nor
      * on the way to a guest restarted. */
@@ -572,9 +595,10 @@ on_resume(VmmQemuMonitor *mon, gpointer opaque)
         return;
     events = pending_new();
     if (run->restarting) {
-        /* The guest restarted runs again (as libvirt: booted, unpaused). */
+        /* The guest restarted runs again (as libvirt: booted, or crashed
+         * after a panic; the event says unpaused). */
         run->restarting = FALSE;
-        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+        set_state(run->obj, run, VMM_DOMAIN_RUNNING, run->restart_reason);
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_RESUMED,
                     VMM_DOMAIN_EVENT_RESUMED_UNPAUSED);
     } else if (run->obj->state == VMM_DOMAIN_PAUSED) {
@@ -587,11 +611,13 @@ on_resume(VmmQemuMonitor *mon, gpointer opaque)
 }
 
 /* Reset the guest and let it run: on_poweroff/on_reboot/on_crash
- * 'restart' with a QEMU kept alive (-no-shutdown). */
+ * 'restart' with a QEMU kept alive (-no-shutdown); it then runs with
+ * @reason. */
 static void
-restart_guest(QemuRun *run)
+restart_guest(QemuRun *run, int reason)
 {
     run->restarting = TRUE;
+    run->restart_reason = reason;
     vmm_qemu_monitor_send(run->mon, "system_reset", NULL, qemu_driver->job_timeout_ms,
                           NULL, NULL);
     vmm_qemu_monitor_send(run->mon, "cont", NULL, qemu_driver->job_timeout_ms, NULL, NULL);
@@ -637,13 +663,13 @@ on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer op
         /* The guest powered off on the reboot's power button: a transient
          * shutdown, no state change nor event until it runs again. */
         run->fake_reboot = FALSE;
-        restart_guest(run);
+        restart_guest(run, VMM_DOMAIN_RUNNING_BOOTED);
     } else if ((def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
                 def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) && !reboot) {
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_SHUTDOWN,
                     guest ? VMM_DOMAIN_EVENT_SHUTDOWN_GUEST : VMM_DOMAIN_EVENT_SHUTDOWN_HOST);
         /* QEMU stays (-no-shutdown): boot the guest again. */
-        restart_guest(run);
+        restart_guest(run, VMM_DOMAIN_RUNNING_BOOTED);
         set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
     } else {
         pending_add(events, run->obj, VMM_DOMAIN_EVENT_SHUTDOWN,
@@ -659,7 +685,7 @@ on_shutdown(VmmQemuMonitor *mon, gboolean guest, const char *reason, gpointer op
     pending_send(events);
 }
 
-static void panic_action(QemuRun *run, GArray *events);
+static void panic_action(QemuRun *run, const char *action, GArray *events);
 
 static void
 on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
@@ -674,18 +700,21 @@ on_panicked(VmmQemuMonitor *mon, const char *action, const VmmJsonNode *data,
     if (!current) {
         /* The start acts on it once the run is the domain's. */
         run->early_panic = TRUE;
+        g_free(run->early_panic_action);
+        run->early_panic_action = g_strdup(action);
         vmm_obj_unlock(run->obj);
         return;
     }
     events = pending_new();
-    panic_action(run, events);
+    panic_action(run, action, events);
     vmm_obj_unlock(run->obj);
     pending_send(events);
 }
 
-/* on_crash for the locked domain of its current @run. */
+/* on_crash for the locked domain of its current @run; QEMU's own
+ * @action: "pause" (QEMU stops the guest), "poweroff", "none". */
 static void
-panic_action(QemuRun *run, GArray *events)
+panic_action(QemuRun *run, const char *action, GArray *events)
 {
     VmmDomainDef *def = vmm_domain_obj_def(run->obj);
 
@@ -702,8 +731,13 @@ panic_action(QemuRun *run, GArray *events)
     case VMM_DOMAIN_LIFECYCLE_RESTART:
     case VMM_DOMAIN_LIFECYCLE_RENAME_RESTART:
     case VMM_DOMAIN_LIFECYCLE_COREDUMP_RESTART:
-        restart_guest(run);
-        set_state(run->obj, run, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_BOOTED);
+        /* As libvirt: crashed until the reset guest runs again, then
+         * running (crashed), in the same QEMU. */
+        set_state(run->obj, run, VMM_DOMAIN_CRASHED, 1 /* panicked */);
+        if (g_strcmp0(action, "pause") == 0 && !run->early_panic_stopped)
+            run->restart_on_stop = TRUE;
+        else
+            restart_guest(run, VMM_DOMAIN_RUNNING_CRASHED);
         break;
     default:
         set_state(run->obj, run, VMM_DOMAIN_CRASHED, 1 /* panicked */);
@@ -1208,7 +1242,7 @@ qemu_domain_start(VmmDomainObj *obj, unsigned int flags, GError **error)
     }
     save_status(run, obj->state, obj->reason);
     if (run->early_panic)
-        panic_action(run, events);
+        panic_action(run, run->early_panic_action, events);
     /* An exit before priv->run was set went unhandled. */
     if (priv->run == run && vmm_qemu_process_has_exited(run->proc)) {
         int reason, detail;
@@ -1497,7 +1531,7 @@ adopt_shutdown(VmmDomainObj *obj, QemuRun *run, const VmmDomainDef *def)
 {
     if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART ||
         def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART) {
-        restart_guest(run);
+        restart_guest(run, VMM_DOMAIN_RUNNING_BOOTED);
         return;
     }
     run->got_shutdown = TRUE;

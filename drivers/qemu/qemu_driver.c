@@ -263,6 +263,42 @@ qemu_domain_lookup_by_id(VmmConnect *conn, int id, GError **error)
 /* ------------------------------------------------------------------ */
 /* Define, undefine, start and stop                                    */
 
+/* The lifecycle actions QEMU can carry out, as libvirt's QEMU driver
+ * allows them: no 'preserve' on power-off or reboot (QEMU cannot keep a
+ * guest that powered off), no 'rename-restart', and no power-off restart
+ * with reboot destroy (the restart is a reboot). */
+static gboolean
+check_lifecycle(const VmmDomainDef *def, GError **error)
+{
+    const struct {
+        const char *element;
+        VmmDomainLifecycleAction action;
+    } all[] = {
+        { "on_poweroff", def->on_poweroff },
+        { "on_reboot", def->on_reboot },
+        { "on_crash", def->on_crash },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(all); i++) {
+        if (all[i].action == VMM_DOMAIN_LIFECYCLE_RENAME_RESTART ||
+            (all[i].action == VMM_DOMAIN_LIFECYCLE_PRESERVE && i < 2)) {
+            vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED,
+                          _("unsupported configuration: <%s> '%s' is not supported by the "
+                            "QEMU driver"),
+                          all[i].element, vmm_domain_lifecycle_table[all[i].action]);
+            return FALSE;
+        }
+    }
+    if (def->on_poweroff == VMM_DOMAIN_LIFECYCLE_RESTART &&
+        def->on_reboot == VMM_DOMAIN_LIFECYCLE_DESTROY) {
+        vmm_error_set(error, VMM_ERR_CONFIG_UNSUPPORTED, "%s",
+                      _("unsupported configuration: <on_poweroff> 'restart' with <on_reboot> "
+                        "'destroy' is not supported by the QEMU driver"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static VmmDomainDef *
 parse_def(const char *xml, gboolean validate, GError **error)
 {
@@ -280,6 +316,8 @@ parse_def(const char *xml, gboolean validate, GError **error)
                       def->virt_type);
         return NULL;
     }
+    if (!check_lifecycle(def, error))
+        return NULL;
     return g_steal_pointer(&def);
 }
 

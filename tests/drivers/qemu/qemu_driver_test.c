@@ -35,6 +35,7 @@ static char *tmpdir;
 static char *root;
 static char *hlt_rom;
 static char *panic_rom;
+static char *panic_once_rom;
 static gboolean kvm_ok;
 static char *kvm_reason;
 static VmmConnect *conn;
@@ -844,6 +845,176 @@ test_panic(void)
     g_mutex_clear(&seen.lock);
 }
 
+static char *
+panic_xml(const char *name, const char *rom, const char *on_crash)
+{
+    return g_strdup_printf("<domain type='qemu'>\n"
+                           "  <name>%s</name>\n"
+                           "  <memory unit='MiB'>16</memory>\n"
+                           "  <vcpu>1</vcpu>\n"
+                           "  <os>\n"
+                           "    <type arch='x86_64' machine='pc'>hvm</type>\n"
+                           "    <loader type='rom'>%s</loader>\n"
+                           "  </os>\n"
+                           "  <on_crash>%s</on_crash>\n"
+                           "  <devices><panic model='isa'/></devices>\n"
+                           "</domain>\n", name, rom, on_crash);
+}
+
+/* Until @dom is in @state (reason @reason), within 10 s. */
+static gboolean
+wait_state(VmmDomain *dom, int state, int reason)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    int s = -1, r = -1;
+
+    for (;;) {
+        g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
+        if (s == state && r == reason)
+            return TRUE;
+        if (g_get_monotonic_time() > deadline)
+            return FALSE;
+        g_usleep(5000);
+    }
+}
+
+static int
+seen_count(Seen *seen, int event)
+{
+    int n = 0;
+
+    g_mutex_lock(&seen->lock);
+    for (guint i = 0; i + 1 < seen->events->len; i += 2)
+        n += g_array_index(seen->events, int, i) == event;
+    g_mutex_unlock(&seen->lock);
+    return n;
+}
+
+/* on_crash restart: the guest panics once (first boot), libvirt's fake
+ * reboot follows in the same QEMU: Crashed Panicked, then Resumed
+ * Unpaused, running (crashed); never stopped.  The panic comes while the
+ * start is still under way, and again, in a new QEMU, once the domain
+ * started paused is resumed. */
+static void
+test_panic_restart(void)
+{
+    g_autofree char *xml = panic_xml("phoenix", panic_once_rom, "restart");
+    g_autoptr(VmmDomain) dom = NULL;
+    g_autoptr(GError) err = NULL;
+
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    for (int paused = 0; paused < 2; paused++) {
+        Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+        int id;
+        pid_t pid;
+
+        g_mutex_init(&seen.lock);
+        id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+        g_assert_true(vmm_domain_create(dom, paused ? VMM_DOMAIN_START_PAUSED : 0, &err));
+        g_assert_no_error(err);
+        pid = status_pid("phoenix");
+        if (paused) {
+            assert_state(dom, VMM_DOMAIN_PAUSED, VMM_DOMAIN_PAUSED_USER);
+            g_assert_true(vmm_domain_resume(dom, &err));
+            g_assert_no_error(err);
+        }
+        g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_CRASHED, 0 /* panicked */));
+        g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_RESUMED,
+                                VMM_DOMAIN_EVENT_RESUMED_UNPAUSED));
+        g_assert_true(wait_state(dom, VMM_DOMAIN_RUNNING, VMM_DOMAIN_RUNNING_CRASHED));
+        g_assert_cmpint(status_pid("phoenix"), ==, pid);
+        g_assert_true(pid_alive(pid));
+        g_assert_cmpint(seen_count(&seen, VMM_DOMAIN_EVENT_CRASHED), ==, 1);
+        g_assert_cmpint(seen_count(&seen, VMM_DOMAIN_EVENT_STOPPED), ==, 0);
+        g_assert_true(vmm_domain_destroy(dom, 0, &err));
+        g_assert_no_error(err);
+        vmm_connect_domain_event_deregister(conn, id, NULL);
+        g_array_unref(seen.events);
+        g_mutex_clear(&seen.lock);
+    }
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+}
+
+/* on_crash preserve: QEMU keeps the panicked guest, crashed (panicked),
+ * same QEMU, no stop; destroy ends it. */
+static void
+test_panic_preserve(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = panic_xml("relic", panic_rom, "preserve");
+    g_autoptr(VmmDomain) dom = NULL;
+    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    int id;
+    pid_t pid;
+
+    g_mutex_init(&seen.lock);
+    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    pid = status_pid("relic");
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_CRASHED, 0 /* panicked */));
+    g_assert_true(wait_state(dom, VMM_DOMAIN_CRASHED, 1 /* panicked */));
+    g_assert_cmpint(status_pid("relic"), ==, pid);
+    g_assert_true(pid_alive(pid));
+    g_assert_cmpint(seen_count(&seen, VMM_DOMAIN_EVENT_STOPPED), ==, 0);
+    g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
+                            VMM_DOMAIN_EVENT_STOPPED_DESTROYED));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    vmm_connect_domain_event_deregister(conn, id, NULL);
+    g_array_unref(seen.events);
+    g_mutex_clear(&seen.lock);
+}
+
+/* As libvirt's QEMU driver: on_poweroff/on_reboot preserve, rename-restart
+ * and power-off restart with reboot destroy are refused, by define and
+ * create alike, and nothing is defined. */
+static void
+test_lifecycle_refused(void)
+{
+    static const struct {
+        const char *elements;
+        const char *message;
+    } cases[] = {
+        { "  <on_poweroff>preserve</on_poweroff>\n",
+          "unsupported configuration: <on_poweroff> 'preserve' is not supported by the QEMU "
+          "driver" },
+        { "  <on_reboot>preserve</on_reboot>\n",
+          "unsupported configuration: <on_reboot> 'preserve' is not supported by the QEMU "
+          "driver" },
+        { "  <on_crash>rename-restart</on_crash>\n",
+          "unsupported configuration: <on_crash> 'rename-restart' is not supported by the "
+          "QEMU driver" },
+        { "  <on_poweroff>restart</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n",
+          "unsupported configuration: <on_poweroff> 'restart' with <on_reboot> 'destroy' is "
+          "not supported by the QEMU driver" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) err = NULL;
+        g_autofree char *base = hlt_xml("keeper", "qemu", NULL, NULL);
+        g_autoptr(GString) xml = g_string_new(base);
+        g_autofree char *repl = g_strdup_printf("  </os>\n%s", cases[i].elements);
+
+        g_string_replace(xml, "  </os>\n", repl, 1);
+        g_assert_null(vmm_domain_define_xml(conn, xml->str, 0, &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+        g_assert_cmpstr(err->message, ==, cases[i].message);
+        g_clear_error(&err);
+        g_assert_null(vmm_domain_create_xml(conn, xml->str, 0, &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_CONFIG_UNSUPPORTED);
+        g_clear_error(&err);
+        g_assert_null(vmm_domain_lookup_by_name(conn, "keeper", &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_NO_DOMAIN);
+    }
+}
+
 /* The driver state goes away (vmmd exits) and comes back: QEMU kept
  * running and is managed again. */
 static void
@@ -1160,6 +1331,23 @@ main(int argc, char **argv)
         memcpy(rom + 0xfff0, panic_code, sizeof(panic_code));
         g_assert_true(g_file_set_contents(panic_rom, rom, 64 * 1024, NULL));
     }
+    /* A guest that panics on its first boot only: CMOS byte 0x40 (kept
+     * across a system reset) says it did.  At the reset vector: jmp 0; at
+     * 0: mov al,0x40; out 0x70,al; in al,0x71; test al,al; jnz +8; mov
+     * al,1; out 0x71,al; mov dx,0x505; out dx,al; hlt. */
+    {
+        static const unsigned char jump[] = { 0xe9, 0x0d, 0x00 };
+        static const unsigned char code[] = { 0xb0, 0x40, 0xe6, 0x70, 0xe4, 0x71, 0x84, 0xc0,
+                                              0x75, 0x08, 0xb0, 0x01, 0xe6, 0x71, 0xba, 0x05,
+                                              0x05, 0xee, 0xf4 };
+
+        rom = g_malloc(64 * 1024);
+        memset(rom, 0xf4, 64 * 1024);
+        memcpy(rom, code, sizeof(code));
+        memcpy(rom + 0xfff0, jump, sizeof(jump));
+        panic_once_rom = g_build_filename(tmpdir, "panic-once.rom", NULL);
+        g_assert_true(g_file_set_contents(panic_once_rom, rom, 64 * 1024, NULL));
+    }
     g_clear_pointer(&rom, g_free);
     g_assert_cmpint(chmod(hlt_rom, 0644), ==, 0);
     write_conf(root, "# tests run QEMU as root\nuser = \"root\"\ngroup = \"root\"\n"
@@ -1185,6 +1373,9 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/destroy-escalation", test_destroy_escalation);
         g_test_add_func("/qemu-driver/crash", test_crash);
         g_test_add_func("/qemu-driver/panic", test_panic);
+        g_test_add_func("/qemu-driver/panic-restart", test_panic_restart);
+        g_test_add_func("/qemu-driver/panic-preserve", test_panic_preserve);
+        g_test_add_func("/qemu-driver/lifecycle-refused", test_lifecycle_refused);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
         g_test_add_func("/qemu-driver/autostart", test_autostart);
         g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
