@@ -1591,7 +1591,10 @@ reconnect_one(const char *path)
 
                 unlink(path);
                 remove_dom_dir(dir);
-                g_message("domain '%s' stopped while vmmd was away", def->name);
+                /* Nobody is connected yet to get an event: the log says
+                 * it, at a level a default vmmd log shows. */
+                g_warning("domain '%s' stopped while vmmd was away: its QEMU is gone; "
+                          "shut off (crashed)", def->name);
             }
         }
         run_unref(run);

@@ -1054,6 +1054,92 @@ test_reconnect(void)
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 }
 
+/* QEMU dies while the driver is away: the restarted driver finds it gone,
+ * the domain shut off (crashed), its status file and run directory
+ * removed, the files chowned for the run given back, and a warning (the
+ * level a default vmmd log shows) says so. */
+static void
+test_reconnect_dead(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *root2 = g_build_filename(tmpdir, "root-dead", NULL);
+    g_autofree char *rom = g_build_filename(tmpdir, "ghost.rom", NULL);
+    g_autofree char *status = g_strdup_printf("%s/run/vmm/qemu/ghost.xml", root2);
+    g_autofree char *owned = g_strdup_printf("%s/run/vmm/qemu/ghost.owned", root2);
+    g_autofree char *dom_dir = g_strdup_printf("%s/run/vmm/qemu/ghost.d", root2);
+    g_autofree char *xml = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *data = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    struct passwd *pw = getpwnam("vmm-qemu");
+    gboolean as_user = geteuid() == 0 && pw;
+    gint64 deadline;
+    struct stat st;
+    gsize len;
+    pid_t pid;
+
+    g_assert_true(g_file_get_contents(hlt_rom, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(rom, data, len, NULL));
+    g_assert_cmpint(chmod(rom, 0644), ==, 0);
+    xml = hlt_xml("ghost", "qemu", NULL, NULL);
+    {
+        g_autoptr(GString) x = g_string_new(xml);
+
+        g_string_replace(x, hlt_rom, rom, 1);
+        g_free(xml);
+        xml = g_string_free(g_steal_pointer(&x), FALSE);
+    }
+    driver_down();
+    /* QEMU as vmm-qemu when it exists (the ROM is then chowned). */
+    write_conf(root2, as_user ? "job_timeout = 5\n"
+                              : "user = \"root\"\ngroup = \"root\"\njob_timeout = 5\n");
+    driver_up(root2);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(g_file_get_contents(status, &text, NULL, NULL));
+    pid = atoi(strstr(text, "pid='") + 5);
+    g_assert_cmpint(stat(rom, &st), ==, 0);
+    if (as_user) {
+        g_assert_cmpuint(st.st_uid, ==, pw->pw_uid);
+        g_assert_true(g_file_test(owned, G_FILE_TEST_EXISTS));
+    }
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+
+    g_assert_cmpint(kill(pid, SIGKILL), ==, 0);
+    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (pid_alive(pid) && g_get_monotonic_time() < deadline)
+        g_usleep(5000);
+    g_assert_false(pid_alive(pid));
+
+    g_test_expect_message("vmm", G_LOG_LEVEL_WARNING,
+                          "domain 'ghost' stopped while vmmd was away: its QEMU is gone; "
+                          "shut off (crashed)");
+    driver_up(root2);
+    g_test_assert_expected_messages();
+    waitpid(pid, NULL, WNOHANG);
+    dom = vmm_domain_lookup_by_name(conn, "ghost", &err);
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 0);
+    g_assert_false(g_file_test(status, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(owned, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(stat(rom, &st), ==, 0);
+    g_assert_cmpuint(st.st_uid, ==, geteuid());
+    /* It starts again. */
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_destroy(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+}
+
 /* Autostart domains start with the driver state (in a thread). */
 static void
 test_autostart(void)
@@ -1377,6 +1463,7 @@ main(int argc, char **argv)
         g_test_add_func("/qemu-driver/panic-preserve", test_panic_preserve);
         g_test_add_func("/qemu-driver/lifecycle-refused", test_lifecycle_refused);
         g_test_add_func("/qemu-driver/reconnect", test_reconnect);
+        g_test_add_func("/qemu-driver/reconnect-dead", test_reconnect_dead);
         g_test_add_func("/qemu-driver/autostart", test_autostart);
         g_test_add_func("/qemu-driver/qemu-user", test_qemu_user);
         g_test_add_func("/qemu-driver/hotplug", test_hotplug);
@@ -1387,7 +1474,7 @@ main(int argc, char **argv)
     while (waitpid(child, &status, 0) < 0 && errno == EINTR)
         ;
     kill_leftovers(root);
-    for (const char *const *r = (const char *const[]){ "root-user", "root-hotplug", "root-destroy", NULL };
+    for (const char *const *r = (const char *const[]){ "root-user", "root-hotplug", "root-destroy", "root-dead", NULL };
          *r; r++) {
         g_autofree char *root2 = g_build_filename(tmpdir, *r, NULL);
         kill_leftovers(root2);
