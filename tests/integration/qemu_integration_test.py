@@ -350,7 +350,7 @@ class LifecycleEvents:
 
 def case_lifecycle(d):
     """vshell: define, start (marker), suspend/resume, reboot (marker twice),
-    shutdown (the guest powers off), start, destroy, undefine; a
+    reset (a third time), shutdown (the guest powers off), start, destroy, undefine; a
     python3-libvirt client registered through vmmd gets each step's
     lifecycle event with libvirt's detail."""
     ev = LifecycleEvents(d)
@@ -389,6 +389,18 @@ def lifecycle_steps(d, ev):
     assert d.markers("tiny", POWER_BUTTON) == 1, d.markers("tiny", POWER_BUTTON)
     d.wait_state("tiny", "running (booted)", timeout=10)
     assert d.qemu_pid("tiny") == pid
+
+    # reset: the guest boots again at once (no power button) in the same
+    # QEMU; the domain stays running (booted), with no lifecycle event.
+    with ev.lock:
+        before = list(ev.events)
+    d.vshell("reset", "tiny")
+    d.wait_markers("tiny", 3)
+    assert d.markers("tiny", POWER_BUTTON) == 1, d.markers("tiny", POWER_BUTTON)
+    assert d.qemu_pid("tiny") == pid
+    assert d.state("tiny") == "running (booted)", d.state("tiny")
+    with ev.lock:
+        assert ev.events == before, (before, ev.events)
 
     # The guest powers itself off on the ACPI button; QEMU then exits.  The
     # power-off is the guest's own (QEMU's SHUTDOWN says guest: true).
