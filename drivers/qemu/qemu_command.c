@@ -503,6 +503,59 @@ build_cpu(Build *b, GError **error)
     return TRUE;
 }
 
+/* A hugetlbfs "pagesize=" option value (2M, 1G, 2048K or bytes) in KiB,
+ * 0 when it is none. */
+static guint64
+pagesize_kib(const char *value)
+{
+    char *end = NULL;
+    guint64 n = g_ascii_strtoull(value, &end, 10);
+
+    if (end == value)
+        return 0;
+    switch (g_ascii_toupper(*end)) {
+    case 'K': return n;
+    case 'M': return n * 1024;
+    case 'G': return n * 1024 * 1024;
+    case '\0': return n / 1024;
+    default: return 0;
+    }
+}
+
+/* The directory hugetlbfs is mounted on with pages of @size_kib, from the
+ * mount table @mounts_path (/proc/mounts format: its octal escapes
+ * undone), or NULL with @error. */
+static char *
+hugetlbfs_dir(guint64 size_kib, const char *mounts_path, GError **error)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    g_autoptr(GError) err = NULL;
+
+    if (!g_file_get_contents(mounts_path, &text, NULL, &err)) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED, _("cannot read mount table: %s"),
+                      err->message);
+        return NULL;
+    }
+    lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) f = g_strsplit(lines[i], " ", 5);
+        g_auto(GStrv) opts = NULL;
+
+        if (g_strv_length(f) < 4 || !g_str_equal(f[2], "hugetlbfs"))
+            continue;
+        opts = g_strsplit(f[3], ",", -1);
+        for (guint j = 0; opts[j]; j++) {
+            if (g_str_has_prefix(opts[j], "pagesize=") &&
+                pagesize_kib(opts[j] + strlen("pagesize=")) == size_kib)
+                return g_strcompress(f[1]);
+        }
+    }
+    unsupported(error, _("hugepages of %" G_GUINT64_FORMAT " KiB: no hugetlbfs is mounted "
+                         "with that page size"), size_kib);
+    return NULL;
+}
+
 static gboolean
 build_memory(Build *b, const char *backend, GError **error)
 {
@@ -522,7 +575,16 @@ build_memory(Build *b, const char *backend, GError **error)
                                       def->hugepages->pdata[0] : NULL;
 
         prop(o, "id", "pc.ram");
-        if (g_str_equal(backend, "memory-backend-file")) {
+        if (g_str_equal(backend, "memory-backend-file") && hp && hp->size_kib) {
+            g_autofree char *dir = hugetlbfs_dir(hp->size_kib,
+                                                 b->params->mounts_path ?
+                                                 b->params->mounts_path : "/proc/mounts",
+                                                 error);
+
+            if (!dir)
+                return FALSE;
+            prop(o, "mem-path", dir);
+        } else if (g_str_equal(backend, "memory-backend-file")) {
             prop(o, "mem-path", b->params->hugepage_dir ? b->params->hugepage_dir
                                                         : "/dev/hugepages");
         } else if (g_str_equal(backend, "memory-backend-memfd") && def->has_hugepages) {

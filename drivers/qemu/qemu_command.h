@@ -35,7 +35,10 @@ typedef struct {
     int spice_port;                  /* for autoport SPICE */
     const char *nvram_path;          /* UEFI variables when <nvram> has none */
     const char *channel_dir;         /* where unix channels without a path go */
-    const char *hugepage_dir;        /* NULL: /dev/hugepages */
+    const char *hugepage_dir;        /* default page size; NULL: /dev/hugepages */
+    /* The mount table that names the hugetlbfs mount of an explicit
+     * <page size=''>; NULL: /proc/mounts. */
+    const char *mounts_path;
     GPtrArray *firmware;             /* VmmQemuFirmware* for firmware='efi' */
 } VmmQemuBuildParams;
 

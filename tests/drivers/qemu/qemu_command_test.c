@@ -8,7 +8,8 @@
  * "-unsupported", fails with exactly the message in CASE.err.  Cases use
  * the committed capabilities of QEMU 7.2 (data/caps/x86_64.xml), so no
  * QEMU runs.  Cases named "session-*" build for qemu:///session, and
- * "*-nospice*" ones for a QEMU without SPICE.  VMM_REGENERATE=1 rewrites
+ * "*-nospice*" ones for a QEMU without SPICE.  hugetlbfs.mounts stands
+ * for /proc/mounts (the hugetlbfs mounts of explicit page sizes).  VMM_REGENERATE=1 rewrites
  * the golden files.
  */
 #include <string.h>
@@ -59,6 +60,7 @@ test_case(gconstpointer data)
     g_autoptr(VmmQemuCommand) cmd = NULL;
     g_autofree char *nvram = g_strdup_printf("/var/lib/vmm/qemu/nvram/%s_VARS.fd", name);
     g_autofree char *channels = g_strdup_printf("/run/vmm/qemu/channel/%s", name);
+    g_autofree char *mounts = g_strdup_printf("%s/hugetlbfs.mounts", dir);
     static const int taps[] = { 20, 21, 22, 23 };
     static const int vhosts[] = { 30, -1, -1, -1 };
     VmmQemuBuildParams params = {
@@ -73,6 +75,7 @@ test_case(gconstpointer data)
         .spice_port = 5902,
         .nvram_path = nvram,
         .channel_dir = channels,
+        .mounts_path = mounts,
         .firmware = fw,
     };
 
