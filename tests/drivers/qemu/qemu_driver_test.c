@@ -1178,17 +1178,46 @@ proc_uid(pid_t pid)
     return (uid_t)atoi(p + 5);
 }
 
-/* The default qemu.conf user: QEMU runs as vmm-qemu, the ROM is its own
- * for the run and given back after, even by a restarted driver. */
+static uid_t
+file_uid(const char *path)
+{
+    struct stat st;
+
+    g_assert_cmpint(stat(path, &st), ==, 0);
+    return st.st_uid;
+}
+
+/* The default qemu.conf user: QEMU runs as vmm-qemu; the ROM and the disk
+ * image are its own for the run and given back after, even by a restarted
+ * driver; so is the NVRAM of a UEFI guest (when OVMF is installed). */
 static void
 test_qemu_user(void)
 {
     g_autoptr(GError) err = NULL;
     g_autofree char *root2 = g_build_filename(tmpdir, "root-user", NULL);
-    g_autofree char *xml = hlt_xml("asuser", "qemu", NULL, NULL);
+    g_autofree char *img = g_build_filename(tmpdir, "asuser.img", NULL);
+    g_autofree char *disk = g_strdup_printf("    <disk type='file' device='disk'>\n"
+                                            "      <source file='%s'/>\n"
+                                            "      <target dev='vda' bus='virtio'/>\n"
+                                            "    </disk>\n", img);
+    g_autofree char *xml = hlt_xml("asuser", "qemu", NULL, disk);
+    g_autofree char *nvram = g_build_filename(root2, "var", "lib", "vmm", "qemu", "nvram",
+                                              "uefiuser_VARS.fd", NULL);
+    const char *efi_xml =
+        "<domain type='qemu'>\n"
+        "  <name>uefiuser</name>\n"
+        "  <memory unit='MiB'>64</memory>\n"
+        "  <vcpu>1</vcpu>\n"
+        "  <os firmware='efi'>\n"
+        "    <type arch='x86_64' machine='q35'>hvm</type>\n"
+        "  </os>\n"
+        "  <features><acpi/></features>\n"
+        "</domain>\n";
+    gboolean have_ovmf = g_file_test("/usr/share/OVMF/OVMF_VARS_4M.fd", G_FILE_TEST_EXISTS) ||
+                         g_file_test("/usr/share/OVMF/OVMF_VARS.fd", G_FILE_TEST_EXISTS);
     g_autoptr(VmmDomain) dom = NULL;
+    g_autoptr(VmmDomain) efi = NULL;
     struct passwd *pw = getpwnam("vmm-qemu");
-    struct stat st;
 
     if (geteuid() != 0) {
         g_test_skip("QEMU runs as the caller when vmmd is not root");
@@ -1198,6 +1227,9 @@ test_qemu_user(void)
         g_test_skip("user vmm-qemu does not exist (tools/scripts/install-deps creates it)");
         return;
     }
+    g_assert_true(g_file_set_contents(img, "", 0, NULL));
+    g_assert_cmpint(truncate(img, 1 << 20), ==, 0);
+    g_assert_cmpint(chmod(img, 0600), ==, 0);
     driver_down();
     write_conf(root2, "job_timeout = 5\n");
     driver_up(root2);
@@ -1210,19 +1242,39 @@ test_qemu_user(void)
         g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
         g_assert_cmpuint(proc_uid(atoi(strstr(text, "pid='") + 5)), ==, pw->pw_uid);
     }
-    g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
-    g_assert_cmpuint(st.st_uid, ==, pw->pw_uid);
+    g_assert_cmpuint(file_uid(hlt_rom), ==, pw->pw_uid);
+    g_assert_cmpuint(file_uid(img), ==, pw->pw_uid);
+    if (have_ovmf) {
+        efi = vmm_domain_define_xml(conn, efi_xml, 0, &err);
+        g_assert_no_error(err);
+        g_assert_true(vmm_domain_create(efi, VMM_DOMAIN_START_PAUSED, &err));
+        g_assert_no_error(err);
+        g_assert_cmpuint(file_uid(nvram), ==, pw->pw_uid);
+    }
     /* A restarted driver still knows what to give back. */
     g_clear_pointer(&dom, vmm_domain_unref);
+    g_clear_pointer(&efi, vmm_domain_unref);
     driver_down();
     driver_up(root2);
     dom = vmm_domain_lookup_by_name(conn, "asuser", &err);
     g_assert_no_error(err);
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_no_error(err);
-    g_assert_cmpint(stat(hlt_rom, &st), ==, 0);
-    g_assert_cmpuint(st.st_uid, ==, 0);
+    g_assert_cmpuint(file_uid(hlt_rom), ==, 0);
+    g_assert_cmpuint(file_uid(img), ==, 0);
+    if (have_ovmf) {
+        efi = vmm_domain_lookup_by_name(conn, "uefiuser", &err);
+        g_assert_no_error(err);
+        g_assert_true(vmm_domain_destroy(efi, 0, &err));
+        g_assert_no_error(err);
+        g_assert_cmpuint(file_uid(nvram), ==, 0);
+        g_assert_true(vmm_domain_undefine(efi, 1 << 2 /* NVRAM */, &err));
+        g_assert_no_error(err);
+    } else {
+        g_test_message("no OVMF in /usr/share/OVMF: the NVRAM part is left out");
+    }
     g_clear_pointer(&dom, vmm_domain_unref);
+    g_clear_pointer(&efi, vmm_domain_unref);
     driver_down();
     driver_up(root);
 }
