@@ -1479,7 +1479,6 @@ main(int argc, char **argv)
                                               0x75, 0x08, 0xb0, 0x01, 0xe6, 0x71, 0xba, 0x05,
                                               0x05, 0xee, 0xf4 };
 
-        rom = g_malloc(64 * 1024);
         memset(rom, 0xf4, 64 * 1024);
         memcpy(rom, code, sizeof(code));
         memcpy(rom + 0xfff0, jump, sizeof(jump));
