@@ -185,6 +185,7 @@ test_define_persist(void)
 typedef struct {
     GMutex lock;
     GArray *events;   /* int pairs: event, detail */
+    int id;           /* the registration */
 } Seen;
 
 static void
@@ -227,6 +228,26 @@ seen_wait(Seen *seen, int event, int detail)
     return TRUE;
 }
 
+/* Record the connection's lifecycle events in @seen until seen_end(). */
+static void
+seen_begin(Seen *seen)
+{
+    g_autoptr(GError) err = NULL;
+
+    g_mutex_init(&seen->lock);
+    seen->events = g_array_new(FALSE, FALSE, sizeof(int));
+    seen->id = vmm_connect_domain_event_register(conn, on_event, seen, NULL, &err);
+    g_assert_no_error(err);
+}
+
+static void
+seen_end(Seen *seen)
+{
+    vmm_connect_domain_event_deregister(conn, seen->id, NULL);
+    g_array_unref(seen->events);
+    g_mutex_clear(&seen->lock);
+}
+
 /* Start, suspend, resume, destroy a HLT guest of @type. */
 static void
 run_lifecycle(const char *type)
@@ -240,12 +261,9 @@ run_lifecycle(const char *type)
     g_autofree char *monitor = g_strdup_printf("%s/monitor.sock", dom_dir);
     g_autoptr(VmmDomain) dom = NULL;
     VmmDomainInfo info;
-    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
-    int id;
+    Seen seen;
 
-    g_mutex_init(&seen.lock);
-    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
-    g_assert_no_error(err);
+    seen_begin(&seen);
 
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
@@ -298,9 +316,7 @@ run_lifecycle(const char *type)
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 
-    vmm_connect_domain_event_deregister(conn, id, NULL);
-    g_array_unref(seen.events);
-    g_mutex_clear(&seen.lock);
+    seen_end(&seen);
 }
 
 static void
@@ -769,12 +785,11 @@ test_crash(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = hlt_xml("crashy", "qemu", NULL, NULL);
     g_autoptr(VmmDomain) dom = NULL;
-    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    Seen seen;
     gint64 deadline;
-    int id, s = -1, r = -1;
+    int s = -1, r = -1;
 
-    g_mutex_init(&seen.lock);
-    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    seen_begin(&seen);
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_true(vmm_domain_create(dom, 0, &err));
     g_assert_no_error(err);
@@ -796,9 +811,7 @@ test_crash(void)
         g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
     }
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
-    vmm_connect_domain_event_deregister(conn, id, NULL);
-    g_array_unref(seen.events);
-    g_mutex_clear(&seen.lock);
+    seen_end(&seen);
 }
 
 /* A guest panic (pvpanic) with on_crash destroy: CRASHED event, then shut
@@ -809,9 +822,9 @@ test_panic(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = NULL;
     g_autoptr(VmmDomain) dom = NULL;
-    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
+    Seen seen;
     gint64 deadline;
-    int id, s = -1, r = -1;
+    int s = -1, r = -1;
 
     xml = g_strdup_printf("<domain type='qemu'>\n"
                           "  <name>panicky</name>\n"
@@ -824,8 +837,7 @@ test_panic(void)
                           "  <on_crash>destroy</on_crash>\n"
                           "  <devices><panic model='isa'/></devices>\n"
                           "</domain>\n", panic_rom);
-    g_mutex_init(&seen.lock);
-    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    seen_begin(&seen);
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
     g_assert_true(vmm_domain_create(dom, 0, &err));
@@ -840,9 +852,7 @@ test_panic(void)
     g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
                             VMM_DOMAIN_EVENT_STOPPED_CRASHED));
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
-    vmm_connect_domain_event_deregister(conn, id, NULL);
-    g_array_unref(seen.events);
-    g_mutex_clear(&seen.lock);
+    seen_end(&seen);
 }
 
 static char *
@@ -905,12 +915,10 @@ test_panic_restart(void)
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
     for (int paused = 0; paused < 2; paused++) {
-        Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
-        int id;
+        Seen seen;
         pid_t pid;
 
-        g_mutex_init(&seen.lock);
-        id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+        seen_begin(&seen);
         g_assert_true(vmm_domain_create(dom, paused ? VMM_DOMAIN_START_PAUSED : 0, &err));
         g_assert_no_error(err);
         pid = status_pid("phoenix");
@@ -929,9 +937,7 @@ test_panic_restart(void)
         g_assert_cmpint(seen_count(&seen, VMM_DOMAIN_EVENT_STOPPED), ==, 0);
         g_assert_true(vmm_domain_destroy(dom, 0, &err));
         g_assert_no_error(err);
-        vmm_connect_domain_event_deregister(conn, id, NULL);
-        g_array_unref(seen.events);
-        g_mutex_clear(&seen.lock);
+        seen_end(&seen);
     }
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
 }
@@ -944,12 +950,10 @@ test_panic_preserve(void)
     g_autoptr(GError) err = NULL;
     g_autofree char *xml = panic_xml("relic", panic_rom, "preserve");
     g_autoptr(VmmDomain) dom = NULL;
-    Seen seen = { .events = g_array_new(FALSE, FALSE, sizeof(int)) };
-    int id;
+    Seen seen;
     pid_t pid;
 
-    g_mutex_init(&seen.lock);
-    id = vmm_connect_domain_event_register(conn, on_event, &seen, NULL, &err);
+    seen_begin(&seen);
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
     g_assert_true(vmm_domain_create(dom, 0, &err));
@@ -967,9 +971,7 @@ test_panic_preserve(void)
     g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
                             VMM_DOMAIN_EVENT_STOPPED_DESTROYED));
     g_assert_true(vmm_domain_undefine(dom, 0, &err));
-    vmm_connect_domain_event_deregister(conn, id, NULL);
-    g_array_unref(seen.events);
-    g_mutex_clear(&seen.lock);
+    seen_end(&seen);
 }
 
 /* As libvirt's QEMU driver: on_poweroff/on_reboot preserve, rename-restart
