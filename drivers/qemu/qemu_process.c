@@ -100,6 +100,15 @@ child_alive(pid_t pid)
     return info.si_pid == 0;
 }
 
+/* Whether @pid, a child of ours, has already been reaped. */
+static gboolean
+child_reaped(pid_t pid)
+{
+    siginfo_t info = { 0 };
+
+    return waitid(P_PID, pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno == ECHILD;
+}
+
 /* ---- log ---- */
 
 static char *
@@ -578,8 +587,11 @@ vmm_qemu_process_free(VmmQemuProcess *proc)
     if (proc->child_src) {
         g_source_destroy(proc->child_src);
         g_source_unref(proc->child_src);
-        /* Still our child: keep reaping it, or it stays a zombie. */
-        if (proc->pid > 0) {
+        /* Still our child: keep reaping it, or it stays a zombie.  GLib
+         * may already have reaped it without dispatching the callback
+         * (reaping happens in its worker thread, before dispatch): a
+         * watch on a reaped pid would only get ECHILD. */
+        if (proc->pid > 0 && !child_reaped(proc->pid)) {
             GSource *s = g_child_watch_source_new(proc->pid);
             g_source_set_callback(s, G_SOURCE_FUNC(reap_only_cb), NULL, NULL);
             g_source_attach(s, proc->ctx);
