@@ -349,6 +349,18 @@ vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
                 client, hdr->proc, hdr->serial);
         return;
     }
+    /* Flushing may finish and close the stream, dropping the list's
+     * reference: keep one of our own until the end. */
+    ss_ref(ss);
+    if (ss->finish_pending && hdr->status == VMM_RPC_CONTINUE && size > 0) {
+        g_autoptr(GError) err = NULL;
+
+        /* Data after the client's own finish: a protocol error. */
+        vmm_error_set(&err, VMM_ERR_RPC, "%s", _("stream data after the stream's finish"));
+        ss_send_error(ss, err);
+        ss_close_locked(ss, TRUE);
+        goto out;
+    }
     switch (hdr->status) {
     case VMM_RPC_CONTINUE:
         if (size == 0)
@@ -367,13 +379,14 @@ vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
             break;
         /* The local end is slower than the client: stop reading the
          * client until it catches up (ss_flush_locked() resumes). */
-        if (ss->out->len > STREAM_SINK_HIGH && !ss->holding) {
+        if (ss->opaque && ss->out->len > STREAM_SINK_HIGH && !ss->holding) {
             ss->holding = TRUE;
             vmm_rpc_client_hold_input(ss->client, TRUE);
         }
         break;
     case VMM_RPC_OK:
-        /* Finish, once what the client sent before is written. */
+        /* Finish, once what the client sent before is written (a second
+         * finish changes nothing). */
         ss->finish_pending = TRUE;
         if (ss->running)
             ss_flush_locked(ss);
@@ -383,7 +396,9 @@ vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
         ss_close_locked(ss, TRUE);
         break;
     }
+out:
     g_mutex_unlock(&streams_lock);
+    ss_unref(ss);
 }
 
 void

@@ -221,8 +221,11 @@ sink_drain(int fd, gsize got)
     return got;
 }
 
-static void
-test_upload_flow_control(void)
+/* A server whose every call opens an upload into the sink (one end of
+ * @sv, small buffers), a client connected to it, the call made and its
+ * reply read. */
+static VmmRpcServer *
+stream_setup(Client *c, int sv[2], char **dir)
 {
     VmmRpcServerConfig cfg = {
         .max_clients = 4, .max_workers = 2, .max_client_requests = 4,
@@ -233,17 +236,19 @@ test_upload_flow_control(void)
         .stream = vmm_rpc_server_stream_packet,
     };
     g_autoptr(GError) error = NULL;
-    g_autofree char *dir = g_dir_make_tmp("vmm-rpc-stream-XXXXXX", &error);
-    g_autofree char *path = g_build_filename(dir, "sock", NULL);
+    g_autofree char *path = NULL;
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
-    Client c = { .out = g_byte_array_new(), .in = g_byte_array_new() };
     VmmRpcServer *srv = vmm_rpc_server_new(&cfg, &cb, NULL);
     VmmRpcHeader hdr;
     gint64 deadline;
-    int sv[2];
     int small = 64 * 1024;
-    gsize got = 0;
 
+    memset(&sink, 0, sizeof(sink));
+    *dir = g_dir_make_tmp("vmm-rpc-stream-XXXXXX", &error);
+    path = g_build_filename(*dir, "sock", NULL);
+    c->out = g_byte_array_new();
+    c->in = g_byte_array_new();
+    c->data_queued = 0;
     g_assert_no_error(error);
     g_assert_true(vmm_rpc_server_add_unix(srv, path, 0600, FALSE, &error));
     g_assert_no_error(error);
@@ -253,9 +258,9 @@ test_upload_flow_control(void)
     setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
     sink.fd = sv[0];
 
-    c.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
-    g_assert_cmpint(connect(c.fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    g_assert_cmpint(connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
 
     /* The call, and its reply (a worker sends it). */
     {
@@ -265,12 +270,12 @@ test_upload_flow_control(void)
         };
         g_autoptr(GBytes) pkt = vmm_rpc_packet_encode(&call, NULL, NULL, NULL);
 
-        g_assert_cmpint(write(c.fd, g_bytes_get_data(pkt, NULL), g_bytes_get_size(pkt)), ==,
+        g_assert_cmpint(write(c->fd, g_bytes_get_data(pkt, NULL), g_bytes_get_size(pkt)), ==,
                         (gssize)g_bytes_get_size(pkt));
     }
     deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
-    while (!client_recv(&c, &hdr)) {
-        struct pollfd p = { .fd = c.fd, .events = POLLIN };
+    while (!client_recv(c, &hdr)) {
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
 
         g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         run_loop();
@@ -280,6 +285,34 @@ test_upload_flow_control(void)
     g_assert_cmpint(hdr.status, ==, VMM_RPC_OK);
     /* The stream is registered before the reply goes out. */
     g_assert_cmpuint(vmm_rpc_server_stream_count(), ==, 1);
+    return srv;
+}
+
+static void
+stream_teardown(VmmRpcServer *srv, Client *c, int sv[2], char *dir)
+{
+    g_autofree char *path = g_build_filename(dir, "sock", NULL);
+
+    close(c->fd);
+    close(sv[1]);
+    vmm_rpc_server_free(srv);
+    g_byte_array_unref(c->out);
+    g_byte_array_unref(c->in);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(dir);
+}
+
+static void
+test_upload_flow_control(void)
+{
+    Client c = { 0 };
+    char *dir = NULL;
+    int sv[2];
+    VmmRpcServer *srv = stream_setup(&c, sv, &dir);
+    VmmRpcHeader hdr;
+    gint64 deadline;
+    gsize got = 0;
 
     /* The sink takes nothing: the server must stop reading the client. */
     for (guint r = 0; r < STALL_ROUNDS; r++) {
@@ -317,13 +350,44 @@ test_upload_flow_control(void)
     g_assert_cmpuint(sink.written_at_finish, ==, TOTAL);
     g_assert_cmpuint(got, ==, TOTAL);
     g_assert_cmpuint(vmm_rpc_server_stream_count(), ==, 0);
+    stream_teardown(srv, &c, sv, dir);
+}
 
-    close(c.fd);
-    close(sv[1]);
-    vmm_rpc_server_free(srv);
-    g_byte_array_unref(c.out);
-    g_byte_array_unref(c.in);
-    g_rmdir(dir);
+/* Data after the client's own finish, while the sink still holds what came
+ * before: a stream error and an abort, never bytes written into the upload
+ * after its finish (nor, once the sink drains, a stream used after the
+ * finish freed it). */
+static void
+test_data_after_finish(void)
+{
+    Client c = { 0 };
+    char *dir = NULL;
+    int sv[2];
+    VmmRpcServer *srv = stream_setup(&c, sv, &dir);
+    VmmRpcHeader hdr;
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    guint8 one = 1;
+
+    /* Fill the sink: the server keeps the rest queued. */
+    for (guint r = 0; r < 20; r++) {
+        client_push(&c, 200 * 1024);
+        run_loop();
+    }
+    g_assert_cmpuint(c.out->len, ==, 0);
+    client_queue(&c, VMM_RPC_STREAM, VMM_RPC_OK, NULL, 0);
+    client_queue(&c, VMM_RPC_STREAM, VMM_RPC_CONTINUE, &one, 1);
+    while (!client_recv(&c, &hdr)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        client_push(&c, 200 * 1024);
+        run_loop();
+        sink_drain(sv[1], 0);
+    }
+    g_assert_cmpint(hdr.type, ==, VMM_RPC_STREAM);
+    g_assert_cmpint(hdr.status, ==, VMM_RPC_ERROR);
+    g_assert_true(sink.aborted);
+    g_assert_false(sink.finished);
+    g_assert_cmpuint(vmm_rpc_server_stream_count(), ==, 0);
+    stream_teardown(srv, &c, sv, dir);
 }
 
 int
@@ -331,5 +395,6 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/rpc/stream/upload-flow-control", test_upload_flow_control);
+    g_test_add_func("/rpc/stream/data-after-finish", test_data_after_finish);
     return g_test_run();
 }
