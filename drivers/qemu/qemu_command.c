@@ -48,6 +48,9 @@ typedef struct {
     const char *fw_nvram;
     int *disk_boot;                  /* bootindex per disk, 0 none */
     int *net_boot;
+    /* hotplug: the one device's bootindex (0 none); the arrays stay NULL */
+    gboolean hotplug;
+    int hotplug_boot;
     /* What the last device got: its id and its allocated root slot (-1:
      * none allocated), recorded per disk and NIC in the result. */
     char *last_id;
@@ -62,6 +65,14 @@ build_clear(Build *b)
     g_free(b->disk_boot);
     g_free(b->net_boot);
     g_free(b->last_id);
+}
+
+/* The bootindex of the device at @pos of its list: @per_pos (sized by
+ * the definition) at start, the one hotplugged device's own otherwise. */
+static int
+boot_index(const Build *b, const int *per_pos, guint pos)
+{
+    return b->hotplug ? b->hotplug_boot : per_pos[pos];
 }
 
 /* Note the id and slot the device just built got, as the live
@@ -1336,8 +1347,8 @@ build_disk(Build *b, const VmmDomainDiskDef *disk, guint pos, GError **error)
         device_id(b, s, &disk->info, "scsi%u-%u-%u-%u", ctrl, bus, target, unit);
         break;
     }
-    if (b->disk_boot[pos])
-        propf(s, "bootindex", "%d", b->disk_boot[pos]);
+    if (boot_index(b, b->disk_boot, pos))
+        propf(s, "bootindex", "%d", boot_index(b, b->disk_boot, pos));
     if (cache_modes[disk->cache].set && !cdrom)
         prop(s, "write-cache", cache_modes[disk->cache].writeback ? "on" : "off");
     if (disk->serial)
@@ -1431,8 +1442,8 @@ build_net(Build *b, const VmmDomainNetDef *net, guint pos, GError **error)
         propf(s, "host_mtu", "%d", net->mtu);
     if (!pci_address(b, &net->info, s, "interface", error))
         return FALSE;
-    if (b->net_boot[pos])
-        propf(s, "bootindex", "%d", b->net_boot[pos]);
+    if (boot_index(b, b->net_boot, pos))
+        propf(s, "bootindex", "%d", boot_index(b, b->net_boot, pos));
     add_props(b, "-device", s);
     if (b->out)
         record_device(b, b->out->net_ids, b->out->net_slots);
@@ -2172,6 +2183,35 @@ vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def)
 
 /* ---- hotplug ---- */
 
+gboolean
+vmm_qemu_free_net_number(const VmmDomainDef *def, guint *number, GError **error)
+{
+    guint n = def->devices.interfaces->len;
+
+    for (guint i = 0; i < def->devices.interfaces->len; i++) {
+        const char *alias = ((VmmDomainNetDef *)def->devices.interfaces->pdata[i])->info.alias;
+        guint64 v;
+
+        if (!alias || !g_str_has_prefix(alias, "net") ||
+            !g_ascii_string_to_unsigned(alias + 3, 10, 0, G_MAXUINT64, &v, NULL) || v < n)
+            continue;
+        if (v >= VMM_QEMU_HOTPLUG_MAX_NUMBER) {
+            vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                          _("no interface number is free after alias '%s' (at most %u)"),
+                          alias, VMM_QEMU_HOTPLUG_MAX_NUMBER);
+            return FALSE;
+        }
+        n = (guint)v + 1;
+    }
+    if (n > VMM_QEMU_HOTPLUG_MAX_NUMBER) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                      _("too many interfaces: %u (at most %u)"), n, VMM_QEMU_HOTPLUG_MAX_NUMBER);
+        return FALSE;
+    }
+    *number = n;
+    return TRUE;
+}
+
 VmmQemuHotplug *
 vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
                        VmmDomainDeviceKind kind, gconstpointer dev, guint node,
@@ -2187,14 +2227,21 @@ vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
     gboolean ok = FALSE;
 
     g_return_val_if_fail(node > 0, NULL);
+    if (node > VMM_QEMU_HOTPLUG_MAX_NUMBER) {
+        vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                      _("device number %u is out of range (at most %u)"), node,
+                      VMM_QEMU_HOTPLUG_MAX_NUMBER);
+        return NULL;
+    }
     b.def = def;
     b.caps = caps;
     b.params = &params;
     b.argv = argv;
     b.fds = fds;
     b.tap_fdname = tap_fdname;
-    b.disk_boot = g_new0(int, node + 1);
-    b.net_boot = g_new0(int, node + 1);
+    /* Only the one device is built: no per-position arrays (@node can be
+     * large, an alias number). */
+    b.hotplug = TRUE;
     if (!build_machine_kind(&b, error))
         goto out;
     /* QEMU's own view of the root bus decides, plus the fixed slots. */
@@ -2215,13 +2262,13 @@ vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
                         vmm_disk_device_to_string(disk->device), disk->dst);
             goto out;
         }
-        b.disk_boot[node - 1] = info->boot_order > 0 ? info->boot_order : 0;
+        b.hotplug_boot = info->boot_order > 0 ? info->boot_order : 0;
         ok = build_disk(&b, disk, node - 1, error);
         break;
     }
     case VMM_DOMAIN_DEVICE_INTERFACE:
         info = &((const VmmDomainNetDef *)dev)->info;
-        b.net_boot[node] = info->boot_order > 0 ? info->boot_order : 0;
+        b.hotplug_boot = info->boot_order > 0 ? info->boot_order : 0;
         ok = build_net(&b, dev, node, error);
         break;
     default:

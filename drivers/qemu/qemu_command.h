@@ -92,6 +92,16 @@ typedef struct {
     int slot;                        /* the root PCI slot allocated, or -1 */
 } VmmQemuHotplug;
 
+/* The highest @node (block node or NIC number) a hotplug may use: the
+ * numbers come from existing names (vmm-N-*, netN), which must not push
+ * them without bound. */
+#define VMM_QEMU_HOTPLUG_MAX_NUMBER 65535
+
+/* The number N for hostnetN/netN of a NIC about to be hotplugged into a
+ * domain running @def: past every NIC position and netN alias.  Fails when
+ * that would exceed VMM_QEMU_HOTPLUG_MAX_NUMBER, naming the alias. */
+gboolean vmm_qemu_free_net_number(const VmmDomainDef *def, guint *number, GError **error);
+
 VmmQemuHotplug *vmm_qemu_build_hotplug(const VmmDomainDef *def, const VmmQemuCaps *caps,
                                        VmmDomainDeviceKind kind, gconstpointer dev,
                                        guint node, guint32 used_slots,

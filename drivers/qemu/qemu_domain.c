@@ -1756,29 +1756,18 @@ free_node_number(QemuRun *run, const char *job, guint ndisks, guint *node, GErro
         guint64 n;
 
         if (name && g_str_has_prefix(name, "vmm-") &&
-            (n = g_ascii_strtoull(name + 4, NULL, 10)) > max && n < G_MAXUINT)
+            (n = g_ascii_strtoull(name + 4, NULL, 10)) > max) {
+            if (n >= VMM_QEMU_HOTPLUG_MAX_NUMBER) {
+                vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
+                              _("no block node number is free after node '%s' (at most %u)"),
+                              name, VMM_QEMU_HOTPLUG_MAX_NUMBER);
+                return FALSE;
+            }
             max = (guint)n;
+        }
     }
     *node = max + 1;
     return TRUE;
-}
-
-/* A number N for netdev hostnetN / id netN of a new NIC: past every NIC
- * position and every netN alias of the live definition. */
-static guint
-free_net_number(const VmmDomainDef *def)
-{
-    guint n = def->devices.interfaces->len;
-
-    for (guint i = 0; i < def->devices.interfaces->len; i++) {
-        const char *alias = ((VmmDomainNetDef *)def->devices.interfaces->pdata[i])->info.alias;
-        guint64 v;
-
-        if (alias && g_str_has_prefix(alias, "net") &&
-            g_ascii_string_to_unsigned(alias + 3, 10, 0, G_MAXUINT - 1, &v, NULL) && v >= n)
-            n = (guint)v + 1;
-    }
-    return n;
 }
 
 /* The tap of a new <interface type='network'|'bridge'> (vmmd opens it as
@@ -1847,9 +1836,10 @@ hotplug_attach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDef *live,
             (!own_file(run, disk->src_path, uid, gid, error) || !owned_save(run, error)))
             return FALSE;
     } else if (kind == VMM_DOMAIN_DEVICE_INTERFACE) {
+        if (!vmm_qemu_free_net_number(live, &node, error))
+            return FALSE;
         if ((tap = hotplug_tap(dev, &tap_needed, error)) < 0 && tap_needed)
             return FALSE;
-        node = free_net_number(live);
     }
 
     run_ref(run);
@@ -2105,6 +2095,8 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
             goto out;
         }
         if (attach) {
+            /* The driver names what it plugs (netN, virtio-diskN...). */
+            vmm_domain_device_drop_system_alias(kind, dev);
             live = vmm_domain_def_copy(vmm_domain_obj_def(obj));
             if (!vmm_domain_def_attach_device(live, kind, dev, error) ||
                 !hotplug_attach(obj, priv, live, kind, dev, job, error))

@@ -483,6 +483,15 @@ vmm_domain_device_info(VmmDomainDeviceKind kind, gpointer dev)
     }
 }
 
+void
+vmm_domain_device_drop_system_alias(VmmDomainDeviceKind kind, gpointer dev)
+{
+    VmmDeviceInfo *info = vmm_domain_device_info(kind, dev);
+
+    if (info && info->alias && !g_str_has_prefix(info->alias, "ua-"))
+        g_clear_pointer(&info->alias, g_free);
+}
+
 gboolean
 vmm_domain_devices_add(VmmDomainDevices *devs, VmmDomainDeviceKind kind, gpointer dev,
                        const char *virt_type, const char *arch, const char *machine,

@@ -746,6 +746,9 @@ char *vmm_domain_device_xml_fixed(const char *xml, GError **error);
 GPtrArray *vmm_domain_devices_list(const VmmDomainDevices *devs, VmmDomainDeviceKind kind);
 /* The <info> of @dev of @kind. */
 VmmDeviceInfo *vmm_domain_device_info(VmmDomainDeviceKind kind, gpointer dev);
+/* Forget @dev's alias unless it is a user alias ("ua-" prefix): as
+ * libvirt, other aliases are the driver's to give, not the user's. */
+void vmm_domain_device_drop_system_alias(VmmDomainDeviceKind kind, gpointer dev);
 /* Append @dev (taken) to @devs, fill the defaults and validate the whole
  * list (duplicate targets, aliases, addresses).  On failure @devs holds
  * the device anyway: edit a copy of the definition. */

@@ -167,6 +167,76 @@ test_find(void)
     g_assert_nonnull(strstr(err->message, "'gizmo'"));
 }
 
+/* A NIC alias with a huge number (netN as the driver names NICs) cannot
+ * push the hotplug number out of range: a clear error, no allocation by
+ * it; device XML from the user keeps only "ua-" aliases. */
+static void
+test_net_number(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VmmDomainDef) def = vmm_domain_def_parse_string(base_xml, "base", 0, &err);
+    g_autoptr(VmmQemuCaps) caps = vmm_qemu_caps_parse_xml(caps_xml, "x86_64.xml", &err);
+    g_autoptr(VmmQemuHotplug) hp = NULL;
+    VmmDomainNetDef *net0;
+    VmmDomainDeviceKind kind;
+    gpointer dev;
+    guint n = 0;
+
+    g_assert_no_error(err);
+    net0 = def->devices.interfaces->pdata[0];
+    g_assert_true(vmm_qemu_free_net_number(def, &n, &err));
+    g_assert_cmpuint(n, ==, 1);
+    g_free(net0->info.alias);
+    net0->info.alias = g_strdup("net7");
+    g_assert_true(vmm_qemu_free_net_number(def, &n, &err));
+    g_assert_cmpuint(n, ==, 8);
+    g_free(net0->info.alias);
+    net0->info.alias = g_strdup_printf("net%u", G_MAXUINT - 1);
+    g_assert_false(vmm_qemu_free_net_number(def, &n, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+    g_assert_nonnull(strstr(err->message, net0->info.alias));
+    g_clear_error(&err);
+    g_free(net0->info.alias);
+    net0->info.alias = g_strdup("net65535");
+    g_assert_false(vmm_qemu_free_net_number(def, &n, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+    g_clear_error(&err);
+    g_free(net0->info.alias);
+    net0->info.alias = g_strdup("net65534");
+    g_assert_true(vmm_qemu_free_net_number(def, &n, &err));
+    g_assert_cmpuint(n, ==, 65535);
+
+    dev = vmm_domain_device_parse("<interface type='user'><mac address='52:54:00:00:00:09'/>"
+                                  "<boot order='1'/><alias name='net4294967294'/></interface>",
+                                  &kind, &err);
+    g_assert_no_error(err);
+    vmm_domain_device_drop_system_alias(kind, dev);
+    g_assert_null(((VmmDomainNetDef *)dev)->info.alias);
+    g_assert_true(vmm_domain_def_attach_device(def, kind, dev, &err));
+    g_assert_no_error(err);
+    /* The number itself is refused by the builder too, never used as a size. */
+    for (guint node = G_MAXUINT; node > VMM_QEMU_HOTPLUG_MAX_NUMBER; node = node / 2) {
+        hp = vmm_qemu_build_hotplug(def, caps, kind, dev, node, 0x1f, NULL, FALSE, &err);
+        g_assert_null(hp);
+        g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_FAILED);
+        g_clear_error(&err);
+    }
+    /* The highest allowed number builds, with the device's own bootindex. */
+    hp = vmm_qemu_build_hotplug(def, caps, kind, dev, VMM_QEMU_HOTPLUG_MAX_NUMBER, 0x1f, NULL,
+                                FALSE, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(hp->id, ==, "net65535");
+    g_assert_nonnull(strstr(hp->device, "bootindex=1"));
+
+    dev = vmm_domain_device_parse("<disk type='file'><source file='/x'/>"
+                                  "<target dev='vdb'/><alias name='ua-mine'/></disk>",
+                                  &kind, &err);
+    g_assert_no_error(err);
+    vmm_domain_device_drop_system_alias(kind, dev);
+    g_assert_cmpstr(((VmmDomainDiskDef *)dev)->info.alias, ==, "ua-mine");
+    vmm_domain_device_free(kind, dev);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,5 +253,6 @@ main(int argc, char **argv)
     }
     g_test_add_func("/qemu/hotplug/props-to-json", test_props_to_json);
     g_test_add_func("/qemu/hotplug/find", test_find);
+    g_test_add_func("/qemu/hotplug/net-number", test_net_number);
     return g_test_run();
 }
