@@ -393,19 +393,20 @@ static GStrv
 net_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
 {
     g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    g_autoptr(VmmNetworkDef) def = NULL;
+    g_autofree char *w = NULL;
     VmmNetworkObj *obj;
 
     if (!(obj = network_find(net, error)))
         return NULL;
-    /* Asked afresh each time: a firewall installed after net-start
-     * (Docker starting later, say) is named too. */
-    if (obj->active) {
-        g_autofree char *w = net_foreign_firewall_warning(obj->def);
-
-        if (w)
-            g_strv_builder_add(b, w);
-    }
+    if (obj->active)
+        def = vmm_network_def_copy(obj->def);
     vmm_obj_end(obj);
+    /* Asked afresh each time (a firewall installed after net-start, by
+     * Docker starting later say, is named too), and without the object's
+     * lock: reading the ruleset runs nft. */
+    if (def && (w = net_foreign_firewall_warning(def)))
+        g_strv_builder_add(b, w);
     return g_strv_builder_end(b);
 }
 

@@ -18,12 +18,25 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-/* One upload collects at most this much (GByteArray's length is a
- * guint). */
-#define TEST_VOL_UPLOAD_MAX (G_MAXUINT32 - 4096)
+/* The mock keeps content in vmmd's memory: one upload collects at most
+ * this much, and one volume holds at most this much written content, so
+ * that no client can make the daemon allocate gigabytes.
+ * VMM_TEST_VOL_CONTENT_MAX (bytes) lowers it for tests. */
+#define TEST_VOL_CONTENT_MAX (256u * 1024 * 1024)
 
 /* Content is kept in blocks of this size, those never written are absent. */
 #define TEST_VOL_BLOCK (64 * 1024)
+
+static guint
+content_max(void)
+{
+    const char *s = g_getenv("VMM_TEST_VOL_CONTENT_MAX");
+    guint64 v;
+
+    if (s && g_ascii_string_to_unsigned(s, 10, TEST_VOL_BLOCK, TEST_VOL_CONTENT_MAX, &v, NULL))
+        return (guint)v;
+    return TEST_VOL_CONTENT_MAX;
+}
 
 struct _TestVolData {
     gint ref;
@@ -54,10 +67,23 @@ vol_data_read(TestVolData *data, guint64 offset, char *buf, gsize len)
     g_mutex_unlock(&data->lock);
 }
 
-static void
+/* Write @len bytes at @offset; FALSE (nothing written) when the volume's
+ * stored content would pass content_max(). */
+static gboolean
 vol_data_write(TestVolData *data, guint64 offset, const guint8 *buf, gsize len)
 {
+    guint64 added = 0;
+
     g_mutex_lock(&data->lock);
+    for (guint64 nr = offset / TEST_VOL_BLOCK; len && nr <= (offset + len - 1) / TEST_VOL_BLOCK;
+         nr++) {
+        if (!g_hash_table_contains(data->blocks, &nr))
+            added++;
+    }
+    if ((g_hash_table_size(data->blocks) + added) * TEST_VOL_BLOCK > content_max()) {
+        g_mutex_unlock(&data->lock);
+        return FALSE;
+    }
     while (len) {
         guint64 nr = offset / TEST_VOL_BLOCK;
         gsize in = offset % TEST_VOL_BLOCK;
@@ -74,6 +100,7 @@ vol_data_write(TestVolData *data, guint64 offset, const guint8 *buf, gsize len)
         len -= n;
     }
     g_mutex_unlock(&data->lock);
+    return TRUE;
 }
 
 static TestVolData *
@@ -168,11 +195,10 @@ vs_send(gpointer priv, const char *buf, gsize len, GError **error)
                           vs->end - vs->start, vs->name);
         return -1;
     }
-    /* A GByteArray counts in guint. */
-    if (vs->pending->len + len > TEST_VOL_UPLOAD_MAX) {
+    if (vs->pending->len + len > content_max()) {
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID,
-                      _("the mock driver takes at most %u bytes in one upload to volume '%s'"),
-                      TEST_VOL_UPLOAD_MAX, vs->name);
+                      _("the mock driver keeps at most %u bytes of content for volume '%s'"),
+                      content_max(), vs->name);
         return -1;
     }
     g_byte_array_append(vs->pending, (const guint8 *)buf, len);
@@ -206,8 +232,13 @@ vs_finish(gpointer priv, GError **error)
 {
     VolStream *vs = priv;
 
-    if (vs->upload)
-        vol_data_write(vs->data, vs->start, vs->pending->data, vs->pending->len);
+    if (vs->upload &&
+        !vol_data_write(vs->data, vs->start, vs->pending->data, vs->pending->len)) {
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID,
+                      _("the mock driver keeps at most %u bytes of content for volume '%s'"),
+                      content_max(), vs->name);
+        return FALSE;
+    }
     return TRUE;
 }
 

@@ -627,21 +627,23 @@ worker_blocking(gboolean entering)
     if (entering ? ws->depth++ > 0 : --ws->depth > 0)
         return;
     g_mutex_lock(&srv->lend_lock);
-    if (srv->pool_closing) {
-        /* The pool no longer takes new limits; the call just waits. */
-    } else if (entering && (guint)srv->lent < LEND_FACTOR * srv->cfg.max_workers) {
+    if (entering && !srv->pool_closing &&
+        (guint)srv->lent < LEND_FACTOR * srv->cfg.max_workers) {
         ws->lent = TRUE;
         g_atomic_int_inc(&srv->lent);
         g_atomic_int_add(&srv->busy, -1);
-        g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
-                                      NULL);
     } else if (!entering && ws->lent) {
         ws->lent = FALSE;
         g_atomic_int_add(&srv->lent, -1);
         g_atomic_int_inc(&srv->busy);
+    } else {
+        g_mutex_unlock(&srv->lend_lock);
+        return;
+    }
+    /* A pool being freed takes no new limit: the counters still balance. */
+    if (!srv->pool_closing)
         g_thread_pool_set_max_threads(srv->pool, (gint)(srv->cfg.max_workers + srv->lent),
                                       NULL);
-    }
     g_mutex_unlock(&srv->lend_lock);
 }
 

@@ -33,6 +33,9 @@ URI = "test:///default"
 # Prefixed to the test names of the daemon pass.
 PREFIX = ""
 TMP = tempfile.mkdtemp(prefix="vshell-test-")
+# The mock driver keeps volume content in memory, capped (256 MiB); a
+# small cap here lets the test reach it (vmmd inherits it too).
+os.environ["VMM_TEST_VOL_CONTENT_MAX"] = str(4 * 1024 * 1024)
 BASE_ENV = dict(os.environ)
 BASE_ENV.update({
     "LC_ALL": "C",
@@ -610,6 +613,24 @@ def test_vol_streams():
              "error: Numeric value 'x1' for <length> option is malformed or out of range\n")
     check("a refused upload leaves the volume as it was", content("small") == b"\0" * 1024 * 1024)
     check_eq("vol-upload/download status", r, 1)
+
+    # More content than the mock keeps in memory for one volume: refused
+    # whole, whether in one upload or across two.
+    big = os.path.join(TMP, "vs-big.bin")
+    with open(big, "wb") as f:
+        f.write(b"\1" * (5 * 1024 * 1024))
+    r, o, e = run(stdin="vol-create-as default-pool huge 16M\n"
+                        "vol-upload huge {big} --pool default-pool\n"
+                        "vol-upload huge {part} --pool default-pool --length 777\n"
+                        "vol-upload huge {inp} --pool default-pool --offset 4194304\n"
+                        "vol-upload huge {inp} --pool default-pool --offset 8388608\n"
+                        .format(big=big, part=paths["part"], inp=paths["in"]))
+    cap_err = ("error: Requested operation is not valid: the mock driver keeps at most "
+               "4194304 bytes of content for volume 'huge'\n")
+    check_eq("vol-upload beyond the mock's content cap", e,
+             "error: cannot send data to volume huge\n" + cap_err +
+             "error: cannot close volume huge\n" + cap_err)
+    check_eq("vol-upload beyond the mock's content cap: status", r, 1)
 
 
 def test_stats():
