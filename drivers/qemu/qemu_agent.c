@@ -15,6 +15,8 @@
 
 /* A reply line longer than this is no agent's. */
 #define AGENT_MAX_LINE (1024 * 1024)
+/* guest-sync skips at most this many stale replies before its echo. */
+#define AGENT_MAX_STALE 1024
 
 struct _VmmQemuAgent {
     char *path;
@@ -112,6 +114,21 @@ agent_connect(VmmQemuAgent *agent, GError **error)
     return TRUE;
 }
 
+/* Always FALSE: @command got no reply within the timeout. */
+static gboolean
+agent_timed_out(VmmQemuAgent *agent, const char *command, GError **error)
+{
+    if (agent->timeout_ms >= 1000 && agent->timeout_ms % 1000 == 0)
+        vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
+                      _("no reply from the agent of domain '%s' to '%s' within %d s"),
+                      agent->name, command, agent->timeout_ms / 1000);
+    else
+        vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
+                      _("no reply from the agent of domain '%s' to '%s' within %d ms"),
+                      agent->name, command, agent->timeout_ms);
+    return FALSE;
+}
+
 /* Wait for @events on the socket until the command's deadline. */
 static gboolean
 agent_wait(VmmQemuAgent *agent, short events, const char *command, GError **error)
@@ -130,15 +147,15 @@ agent_wait(VmmQemuAgent *agent, short events, const char *command, GError **erro
         vmm_error_set_errno(error, errno, _("cannot wait for the guest agent"));
         return FALSE;
     }
-    if (agent->timeout_ms >= 1000 && agent->timeout_ms % 1000 == 0)
-        vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
-                      _("no reply from the agent of domain '%s' to '%s' within %d s"),
-                      agent->name, command, agent->timeout_ms / 1000);
-    else
-        vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
-                      _("no reply from the agent of domain '%s' to '%s' within %d ms"),
-                      agent->name, command, agent->timeout_ms);
-    return FALSE;
+    return agent_timed_out(agent, command, error);
+}
+
+/* TRUE while the command's deadline is ahead; else FALSE with the error
+ * of a command that got no reply in time. */
+static gboolean
+agent_check_deadline(VmmQemuAgent *agent, const char *command, GError **error)
+{
+    return g_get_monotonic_time() < agent->deadline || agent_timed_out(agent, command, error);
 }
 
 static gboolean
@@ -182,6 +199,11 @@ agent_read(VmmQemuAgent *agent, const char *command, GError **error)
         char buf[4096];
         ssize_t n;
 
+        /* A guest sending lines without end must not hold the command
+         * past its deadline: checked before each line, not only when
+         * the socket runs dry. */
+        if (!agent_check_deadline(agent, command, error))
+            return NULL;
         if (nl) {
             gsize len = nl - agent->in->str;
             VmmJsonNode *msg = vmm_json_node_parse(agent->in->str, len, NULL);
@@ -194,7 +216,8 @@ agent_read(VmmQemuAgent *agent, const char *command, GError **error)
             continue;
         }
         if (agent->in->len > AGENT_MAX_LINE) {
-            vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
+            /* Unresponsive: the connection and its buffer are dropped. */
+            vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
                           _("the agent of domain '%s' sent a line of more than %d bytes"),
                           agent->name, AGENT_MAX_LINE);
             return NULL;
@@ -229,11 +252,19 @@ agent_sync(VmmQemuAgent *agent, GError **error)
     vmm_json_node_object_set_int(args, "id", id);
     if (!agent_send(agent, "guest-sync", args, error))
         return FALSE;
-    for (;;) {
-        g_autoptr(VmmJsonNode) msg = agent_read(agent, "guest-sync", error);
+    for (guint stale = 0;; stale++) {
+        g_autoptr(VmmJsonNode) msg = NULL;
         gint64 got = 0;
 
-        if (!msg)
+        if (!agent_check_deadline(agent, "guest-sync", error))
+            return FALSE;
+        if (stale > AGENT_MAX_STALE) {
+            vmm_error_set(error, VMM_ERR_AGENT_UNRESPONSIVE,
+                          _("the agent of domain '%s' sent more than %d replies that are "
+                            "not the one to 'guest-sync'"), agent->name, AGENT_MAX_STALE);
+            return FALSE;
+        }
+        if (!(msg = agent_read(agent, "guest-sync", error)))
             return FALSE;
         if (vmm_json_node_get_int(vmm_json_node_object_get(msg, "return"), &got) && got == id)
             return TRUE;
