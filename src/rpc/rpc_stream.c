@@ -32,6 +32,12 @@
 #define STREAM_SINK_HIGH (1024 * 1024)
 #define STREAM_SINK_LOW (256 * 1024)
 #define STREAM_OUT_MAX (40 * 1024 * 1024)
+/* While input is held nothing else from that client is read, its
+ * keepalive replies and its abort included: a local end that takes no
+ * data for this long fails the stream, which releases the hold. */
+#define STREAM_HOLD_IDLE_MS 10000
+
+static guint hold_idle_ms = STREAM_HOLD_IDLE_MS;
 
 struct _VmmRpcServerStream {
     gint ref;
@@ -46,6 +52,9 @@ struct _VmmRpcServerStream {
     gboolean eof_sent;
     gboolean draining;             /* in_src paused until the client reads */
     gboolean holding;              /* holds the client's input (sink full) */
+    GSource *hold_src;             /* while holding: the idle check */
+    guint64 written;               /* bytes the local end took */
+    guint64 written_at_check;
     gboolean finish_pending;       /* the client finished; @out still has data */
 };
 
@@ -82,6 +91,8 @@ source_drop(GSource **src)
     }
 }
 
+static void ss_hold_locked(VmmRpcServerStream *ss, gboolean on);
+
 /* Under the lock: close the local end (abort unless finished) and forget
  * the stream. */
 static void
@@ -91,10 +102,7 @@ ss_close_locked(VmmRpcServerStream *ss, gboolean abort)
         return;
     source_drop(&ss->in_src);
     source_drop(&ss->out_src);
-    if (ss->holding) {
-        ss->holding = FALSE;
-        vmm_rpc_client_hold_input(ss->client, FALSE);
-    }
+    ss_hold_locked(ss, FALSE);
     if (abort && ss->io->abort)
         ss->io->abort(ss->opaque);
     ss->io->free(ss->opaque);
@@ -165,11 +173,10 @@ ss_flush_locked(VmmRpcServerStream *ss)
             return FALSE;
         }
         g_byte_array_remove_range(ss->out, 0, n);
+        ss->written += n;
     }
-    if (ss->holding && ss->out->len <= STREAM_SINK_LOW) {
-        ss->holding = FALSE;
-        vmm_rpc_client_hold_input(ss->client, FALSE);
-    }
+    if (ss->out->len <= STREAM_SINK_LOW)
+        ss_hold_locked(ss, FALSE);
     if (ss->out->len)
         return TRUE;
     source_drop(&ss->out_src);
@@ -204,6 +211,56 @@ ss_watch_out_locked(VmmRpcServerStream *ss)
 }
 
 static void ss_watch_in_locked(VmmRpcServerStream *ss);
+
+/* Main thread: a hold's idle check. */
+static gboolean
+ss_hold_cb(gpointer data)
+{
+    VmmRpcServerStream *ss = data;
+    g_autoptr(GError) err = NULL;
+
+    g_mutex_lock(&streams_lock);
+    if (!ss->opaque || !ss->holding) {
+        g_mutex_unlock(&streams_lock);
+        return G_SOURCE_REMOVE;
+    }
+    if (ss->written != ss->written_at_check) {
+        ss->written_at_check = ss->written;
+        g_mutex_unlock(&streams_lock);
+        return G_SOURCE_CONTINUE;
+    }
+    vmm_error_set(&err, VMM_ERR_RPC, _("the stream's local end took no data for %u ms"),
+                  hold_idle_ms);
+    ss_send_error(ss, err);
+    ss_close_locked(ss, TRUE);
+    g_mutex_unlock(&streams_lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Under the lock: hold the client's input (or let it go), with the idle
+ * check that bounds the hold. */
+static void
+ss_hold_locked(VmmRpcServerStream *ss, gboolean on)
+{
+    if (on == ss->holding)
+        return;
+    ss->holding = on;
+    vmm_rpc_client_hold_input(ss->client, on);
+    if (on && ss->ctx) {
+        ss->written_at_check = ss->written;
+        ss->hold_src = g_timeout_source_new(hold_idle_ms);
+        g_source_set_callback(ss->hold_src, ss_hold_cb, ss_ref(ss), ss_unref);
+        g_source_attach(ss->hold_src, ss->ctx);
+    } else if (!on) {
+        source_drop(&ss->hold_src);
+    }
+}
+
+void
+vmm_rpc_server_stream_set_hold_idle(guint ms)
+{
+    hold_idle_ms = ms ? ms : STREAM_HOLD_IDLE_MS;
+}
 
 /* Main thread: the client has read enough of what we sent. */
 static gboolean
@@ -379,10 +436,8 @@ vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
             break;
         /* The local end is slower than the client: stop reading the
          * client until it catches up (ss_flush_locked() resumes). */
-        if (ss->opaque && ss->out->len > STREAM_SINK_HIGH && !ss->holding) {
-            ss->holding = TRUE;
-            vmm_rpc_client_hold_input(ss->client, TRUE);
-        }
+        if (ss->opaque && ss->out->len > STREAM_SINK_HIGH)
+            ss_hold_locked(ss, TRUE);
         break;
     case VMM_RPC_OK:
         /* Finish, once what the client sent before is written (a second

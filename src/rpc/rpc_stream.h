@@ -54,5 +54,8 @@ void vmm_rpc_server_stream_packet(VmmRpcClient *client, const VmmRpcHeader *hdr,
 void vmm_rpc_server_stream_client_closed(VmmRpcClient *client);
 /* Streams open (all clients); for tests. */
 guint vmm_rpc_server_stream_count(void);
+/* How long a stream may hold its client's input while its local end takes
+ * no data before the stream fails (tests; 0: the default, 10 s). */
+void vmm_rpc_server_stream_set_hold_idle(guint ms);
 
 G_END_DECLS

@@ -390,11 +390,43 @@ test_data_after_finish(void)
     stream_teardown(srv, &c, sv, dir);
 }
 
+/* A sink that takes nothing at all: the hold on the client's input is
+ * bounded, the stream fails with a clear error and the client is read
+ * again (its keepalive replies and abort would otherwise wait for ever). */
+static void
+test_hold_idle(void)
+{
+    Client c = { 0 };
+    char *dir = NULL;
+    int sv[2];
+    VmmRpcServer *srv;
+    VmmRpcHeader hdr;
+    gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+    struct pollfd p;
+
+    vmm_rpc_server_stream_set_hold_idle(200);
+    srv = stream_setup(&c, sv, &dir);
+    while (!client_recv(&c, &hdr)) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        client_push(&c, TOTAL);
+        run_loop();
+        p = (struct pollfd){ .fd = c.fd, .events = POLLIN };
+        poll(&p, 1, 10);
+    }
+    g_assert_cmpint(hdr.type, ==, VMM_RPC_STREAM);
+    g_assert_cmpint(hdr.status, ==, VMM_RPC_ERROR);
+    g_assert_true(sink.aborted);
+    g_assert_cmpuint(vmm_rpc_server_stream_count(), ==, 0);
+    vmm_rpc_server_stream_set_hold_idle(0);
+    stream_teardown(srv, &c, sv, dir);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/rpc/stream/upload-flow-control", test_upload_flow_control);
     g_test_add_func("/rpc/stream/data-after-finish", test_data_after_finish);
+    g_test_add_func("/rpc/stream/hold-idle", test_hold_idle);
     return g_test_run();
 }
