@@ -284,6 +284,11 @@ close_locked(VmmQemuMonitor *mon)
      * running on the context never reads a recycled descriptor. */
     if (mon->fd >= 0)
         shutdown(mon->fd, SHUT_RDWR);
+    /* What was never sent is dropped, with the fds it would have passed. */
+    g_string_truncate(mon->outbuf, 0);
+    for (guint i = 0; i < mon->out_fds->len; i++)
+        close(g_array_index(mon->out_fds, OutFd, i).fd);
+    g_array_set_size(mon->out_fds, 0);
     cmds = mon->pending.head;
     g_queue_init(&mon->pending);
     for (GList *l = cmds; l; l = l->next) {
@@ -366,7 +371,14 @@ flush_locked(VmmQemuMonitor *mon)
 {
     while (mon->outbuf->len > 0) {
         OutFd *of = mon->out_fds->len ? &g_array_index(mon->out_fds, OutFd, 0) : NULL;
-        gsize len = of && of->offset > 0 ? of->offset : mon->outbuf->len;
+        gsize len = mon->outbuf->len;
+
+        /* Each write ends where the next fd rides: at the first fd, or
+         * (sending that one now) at the second. */
+        if (of && of->offset > 0)
+            len = of->offset;
+        else if (of && mon->out_fds->len > 1)
+            len = g_array_index(mon->out_fds, OutFd, 1).offset;
         ssize_t n;
 
         if (of && of->offset == 0) {
@@ -761,6 +773,8 @@ send_full(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args, int pass_
         g_mutex_unlock(&mon->lock);
         if (args)
             vmm_json_node_free(args);
+        if (pass_fd >= 0)
+            close(pass_fd);
         c->completed = TRUE;
         cmd_fail_deferred(mon, c, closed_error(mon, _("QEMU exited")));
         cmd_unref(c);
@@ -798,6 +812,14 @@ vmm_qemu_monitor_send(VmmQemuMonitor *mon, const char *command, VmmJsonNode *arg
                       int timeout_ms, VmmQemuMonitorReplyFunc func, gpointer opaque)
 {
     send_full(mon, command, args, -1, timeout_ms, NULL, func, opaque);
+}
+
+void
+vmm_qemu_monitor_send_with_fd(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
+                              int fd, int timeout_ms, VmmQemuMonitorReplyFunc func,
+                              gpointer opaque)
+{
+    send_full(mon, command, args, fd, timeout_ms, NULL, func, opaque);
 }
 
 VmmQemuMonitor *

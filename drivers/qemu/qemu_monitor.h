@@ -113,6 +113,11 @@ typedef void (*VmmQemuMonitorReplyFunc)(VmmQemuMonitor *mon, const VmmJsonNode *
 void vmm_qemu_monitor_send(VmmQemuMonitor *mon, const char *command, VmmJsonNode *args,
                            int timeout_ms, VmmQemuMonitorReplyFunc func,
                            gpointer opaque);
+/* Like vmm_qemu_monitor_send(), passing @fd (taken: closed once sent or
+ * dropped) with the command (SCM_RIGHTS). */
+void vmm_qemu_monitor_send_with_fd(VmmQemuMonitor *mon, const char *command,
+                                   VmmJsonNode *args, int fd, int timeout_ms,
+                                   VmmQemuMonitorReplyFunc func, gpointer opaque);
 
 /*
  * Synchronous wrapper: send and wait for the reply at most @timeout_ms.
