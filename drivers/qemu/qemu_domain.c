@@ -1340,8 +1340,10 @@ agent_shutdown(VmmDomainObj *obj, QemuDomainPriv *priv, gboolean reboot, GError 
     vmm_obj_unlock(obj);
     /* The agent does not answer guest-shutdown: QEMU's events tell the
      * rest, as for the power button. */
+    vmm_blocking_enter();
     ret = vmm_qemu_agent_command(run->agent, "guest-shutdown", args, FALSE,
                                  qemu_driver->job_timeout_ms, error);
+    vmm_blocking_leave();
     vmm_obj_lock(obj);
     run_unref(run);
     return ret != NULL;
@@ -1979,7 +1981,7 @@ hotplug_detach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDeviceKind kind
     g_autoptr(VmmJsonNode) ret = NULL;
     GPtrArray *cleanup;
     gint64 deadline;
-    gboolean ok = FALSE;
+    gboolean ok = FALSE, pending;
 
     if (kind == VMM_DOMAIN_DEVICE_DISK) {
         const VmmDomainDiskDef *disk = dev;
@@ -2009,6 +2011,9 @@ hotplug_detach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDeviceKind kind
     vmm_obj_lock(obj);
     if (!cleanup)
         goto out;
+    /* A detach retried after a timeout: the earlier request may still
+     * end in DEVICE_DELETED, whose cleanup must stay should this fail. */
+    pending = g_hash_table_contains(run->unplug_cleanup, alias);
     g_hash_table_insert(run->unplug_cleanup, g_strdup(alias), cleanup);
     vmm_obj_unlock(obj);
     args = vmm_json_node_new_object();
@@ -2016,15 +2021,19 @@ hotplug_detach(VmmDomainObj *obj, QemuDomainPriv *priv, VmmDomainDeviceKind kind
     ret = run_command(run, "device_del", g_steal_pointer(&args), job, error);
     vmm_obj_lock(obj);
     if (!ret) {
-        g_hash_table_remove(run->unplug_cleanup, alias);
+        if (!pending)
+            g_hash_table_remove(run->unplug_cleanup, alias);
         goto out;
     }
-    /* Only the guest's release ends it: no success before DEVICE_DELETED. */
+    /* Only the guest's release ends it: no success before DEVICE_DELETED.
+     * Possibly long: the worker is lent meanwhile. */
     deadline = g_get_monotonic_time() + (gint64)qemu_driver->detach_timeout_ms * 1000;
+    vmm_blocking_enter();
     while (priv->run == run && !g_hash_table_contains(run->deleted, alias)) {
         if (!g_cond_wait_until(&priv->unplug_cond, &obj->parent.lock, deadline))
             break;
     }
+    vmm_blocking_leave();
     if (priv->run != run) {
         vmm_error_set(error, VMM_ERR_OPERATION_FAILED,
                       _("domain stopped while waiting for %s (%s) to be removed"), what, alias);

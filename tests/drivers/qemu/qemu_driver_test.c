@@ -1359,6 +1359,12 @@ test_hotplug(void)
     g_assert_nonnull(strstr(err->message, "device disk 'vdb' (virtio-disk1) not removed "
                                           "within 1 s"));
     g_clear_error(&err);
+    /* Retried while the first request is pending: QEMU repeats the
+     * request, the same clear timeout. */
+    g_assert_false(vmm_domain_detach_device_flags(dom, disk, VMM_DOMAIN_AFFECT_LIVE, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(strstr(err->message, "(virtio-disk1) not removed"));
+    g_clear_error(&err);
     g_clear_pointer(&live, g_free);
     live = vmm_domain_get_xml_desc(dom, 0, &err);
     g_assert_nonnull(strstr(live, "hotplug.img"));
