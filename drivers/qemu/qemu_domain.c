@@ -2110,10 +2110,22 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
             if (!vmm_domain_def_attach_device(live, kind, dev, error) ||
                 !hotplug_attach(obj, priv, live, kind, dev, job, error))
                 goto out;
+            /* The live definition may have changed while the lock was
+             * dropped (a DEVICE_DELETED, a balloon change): the new device
+             * joins it as it is now, not the copy taken before. */
             if (priv->run) {
+                GPtrArray *list = vmm_domain_devices_list(&live->devices, kind);
+                g_autoptr(VmmDomainDef) now = vmm_domain_def_copy(vmm_domain_obj_def(obj));
+                guint idx = 0;
+                gboolean found = g_ptr_array_find(list, dev, &idx);
+
+                g_assert(found);
+                g_ptr_array_steal_index(list, idx);
+                if (!vmm_domain_def_attach_device(now, kind, dev, error))
+                    goto out;
                 vmm_obj_prepare_live_change(obj);
                 vmm_domain_def_free(obj->parent.def);
-                obj->parent.def = g_steal_pointer(&live);
+                obj->parent.def = g_steal_pointer(&now);
                 save_live_def(priv->run, obj);
             }
         } else {
