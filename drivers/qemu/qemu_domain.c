@@ -1542,6 +1542,30 @@ adopt_shutdown(VmmDomainObj *obj, QemuRun *run, const VmmDomainDef *def)
         stop_after_shutdown(run->mon);
 }
 
+/* The guest of a re-adopted QEMU panicked (QMP status guest-panicked:
+ * on_crash preserve, or a panic while vmmd was away): on_crash as its
+ * GUEST_PANICKED event would have applied it. */
+static void
+adopt_panicked(VmmDomainObj *obj, QemuRun *run, const VmmDomainDef *def)
+{
+    vmm_domain_obj_set_state(obj, VMM_DOMAIN_CRASHED, 1 /* panicked */);
+    switch (def->on_crash) {
+    case VMM_DOMAIN_LIFECYCLE_DESTROY:
+    case VMM_DOMAIN_LIFECYCLE_COREDUMP_DESTROY:
+        run->stop_reason = VMM_DOMAIN_SHUTOFF_CRASHED;
+        run->stop_event = VMM_DOMAIN_EVENT_STOPPED_CRASHED;
+        stop_after_shutdown(run->mon);
+        break;
+    case VMM_DOMAIN_LIFECYCLE_RESTART:
+    case VMM_DOMAIN_LIFECYCLE_RENAME_RESTART:
+    case VMM_DOMAIN_LIFECYCLE_COREDUMP_RESTART:
+        restart_guest(run, VMM_DOMAIN_RUNNING_CRASHED);
+        break;
+    default:
+        break;
+    }
+}
+
 static void
 reconnect_one(const char *path)
 {
@@ -1622,6 +1646,8 @@ reconnect_one(const char *path)
                                  reason_from_word(VMM_DOMAIN_PAUSED, reason));
     else if (g_strcmp0(state, "shutdown") == 0)
         adopt_shutdown(obj, run, def);
+    else if (g_strcmp0(state, "guest-panicked") == 0)
+        adopt_panicked(obj, run, def);
     priv_get(obj)->run = run;
     if (id >= g_atomic_int_get(&d->next_id))
         g_atomic_int_set(&d->next_id, id + 1);

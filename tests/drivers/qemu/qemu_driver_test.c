@@ -965,6 +965,16 @@ test_panic_preserve(void)
     g_assert_true(pid_alive(pid));
     g_assert_cmpint(seen_count(&seen, VMM_DOMAIN_EVENT_STOPPED), ==, 0);
     g_assert_cmpint(vmm_domain_is_active(dom, NULL), ==, 1);
+    /* A restarted driver finds it crashed (panicked) still, same QEMU. */
+    seen_end(&seen);
+    g_clear_pointer(&dom, vmm_domain_unref);
+    driver_down();
+    driver_up(root);
+    seen_begin(&seen);
+    dom = vmm_domain_lookup_by_name(conn, "relic", &err);
+    g_assert_no_error(err);
+    assert_state(dom, VMM_DOMAIN_CRASHED, 1 /* panicked */);
+    g_assert_cmpint(status_pid("relic"), ==, pid);
     g_assert_true(vmm_domain_destroy(dom, 0, &err));
     g_assert_no_error(err);
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_DESTROYED);
