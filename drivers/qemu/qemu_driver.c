@@ -531,20 +531,13 @@ static char *
 qemu_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error)
 {
     VmmDomainObj *obj;
-    unsigned int fmt = 0;
     char *xml;
 
     QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_XML_SECURE | VMM_DOMAIN_XML_INACTIVE |
                      VMM_DOMAIN_XML_UPDATE_CPU | VMM_DOMAIN_XML_MIGRATABLE, NULL);
     if (!(obj = domain_find(dom, error)))
         return NULL;
-    if (flags & VMM_DOMAIN_XML_SECURE)
-        fmt |= VMM_DOMAIN_DEF_FORMAT_SECURE;
-    if ((flags & (VMM_DOMAIN_XML_INACTIVE | VMM_DOMAIN_XML_MIGRATABLE)) || !obj->parent.active)
-        xml = vmm_domain_def_format(vmm_obj_persistent_def(obj), -1,
-                                    fmt | VMM_DOMAIN_DEF_FORMAT_INACTIVE);
-    else
-        xml = vmm_domain_def_format(vmm_domain_obj_def(obj), obj->parent.id, fmt);
+    xml = vmm_domain_obj_format_xml(obj, flags);
     vmm_obj_end(obj);
     return xml;
 }
@@ -616,31 +609,6 @@ qemu_domain_is_persistent(VmmDomain *dom, GError **error)
 /* ------------------------------------------------------------------ */
 /* Metadata: title and description (elements are read-only for now)   */
 
-static VmmDomainDef *
-metadata_def(VmmDomainObj *obj, unsigned int flags, GError **error)
-{
-    if (flags == VMM_DOMAIN_AFFECT_CURRENT)
-        flags = obj->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
-    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG)) {
-        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
-                      _("live and config flags can't be both set in one call"));
-        return NULL;
-    }
-    if (flags & VMM_DOMAIN_AFFECT_LIVE) {
-        if (!obj->parent.active) {
-            vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-            return NULL;
-        }
-        return vmm_domain_obj_def(obj);
-    }
-    if (!obj->parent.persistent) {
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
-                      _("transient domains do not have any persistent config"));
-        return NULL;
-    }
-    return vmm_obj_persistent_def(obj);
-}
-
 static char *
 qemu_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int flags,
                          GError **error)
@@ -652,7 +620,7 @@ qemu_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int
     QEMU_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, NULL);
     if (!(obj = domain_find(dom, error)))
         return NULL;
-    if (!(def = metadata_def(obj, flags, error))) {
+    if (!(def = vmm_domain_obj_affected_def(obj, flags, error))) {
         vmm_obj_end(obj);
         return NULL;
     }
@@ -708,7 +676,7 @@ qemu_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
             continue;
         if (f == VMM_DOMAIN_AFFECT_LIVE && obj->parent.active)
             vmm_obj_prepare_live_change(obj);
-        if (!(def = metadata_def(obj, f, error))) {
+        if (!(def = vmm_domain_obj_affected_def(obj, f, error))) {
             ok = FALSE;
             break;
         }

@@ -415,20 +415,13 @@ char *
 test_domain_get_xml_desc(VmmDomain *dom, unsigned int flags, GError **error)
 {
     VmmDomainObj *obj;
-    unsigned int fmt = 0;
     char *xml;
 
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_XML_SECURE | VMM_DOMAIN_XML_INACTIVE |
                      VMM_DOMAIN_XML_UPDATE_CPU | VMM_DOMAIN_XML_MIGRATABLE, NULL);
     if (!(obj = test_domain_find(dom, error)))
         return NULL;
-    if (flags & VMM_DOMAIN_XML_SECURE)
-        fmt |= VMM_DOMAIN_DEF_FORMAT_SECURE;
-    if ((flags & (VMM_DOMAIN_XML_INACTIVE | VMM_DOMAIN_XML_MIGRATABLE)) || !obj->parent.active)
-        xml = vmm_domain_def_format(vmm_obj_persistent_def(obj), -1,
-                                    fmt | VMM_DOMAIN_DEF_FORMAT_INACTIVE);
-    else
-        xml = vmm_domain_def_format(vmm_domain_obj_def(obj), obj->parent.id, fmt);
+    xml = vmm_domain_obj_format_xml(obj, flags);
     vmm_obj_end(obj);
     return xml;
 }
@@ -472,32 +465,6 @@ test_domain_is_persistent(VmmDomain *dom, GError **error)
 /* ------------------------------------------------------------------ */
 /* Metadata                                                            */
 
-/* The definition a metadata call reads or changes, per AFFECT_* flags. */
-static VmmDomainDef *
-metadata_def(VmmDomainObj *obj, unsigned int flags, GError **error)
-{
-    gboolean active = obj->parent.active;
-
-    if (flags == VMM_DOMAIN_AFFECT_CURRENT)
-        flags = active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
-    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG)) {
-        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
-                      _("live and config flags can't be both set in one call"));
-        return NULL;
-    }
-    if (flags & VMM_DOMAIN_AFFECT_LIVE) {
-        if (!check_active(obj, error))
-            return NULL;
-        return vmm_domain_obj_def(obj);
-    }
-    if (!obj->parent.persistent) {
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s",
-                      _("transient domains do not have any persistent config"));
-        return NULL;
-    }
-    return vmm_obj_persistent_def(obj);
-}
-
 /* Index in def->metadata of the element in namespace @uri, or -1. */
 static int
 metadata_find(VmmDomainDef *def, const char *uri)
@@ -531,7 +498,7 @@ test_domain_get_metadata(VmmDomain *dom, int type, const char *uri, unsigned int
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, NULL);
     if (!(obj = test_domain_find(dom, error)))
         return NULL;
-    if (!(def = metadata_def(obj, flags, error))) {
+    if (!(def = vmm_domain_obj_affected_def(obj, flags, error))) {
         vmm_obj_end(obj);
         return NULL;
     }
@@ -647,9 +614,9 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
         flags = obj->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
     /* Check both targets before changing either: all or nothing. */
     if ((!(flags & VMM_DOMAIN_AFFECT_LIVE) ||
-         metadata_def(obj, VMM_DOMAIN_AFFECT_LIVE, error)) &&
+         vmm_domain_obj_affected_def(obj, VMM_DOMAIN_AFFECT_LIVE, error)) &&
         (!(flags & VMM_DOMAIN_AFFECT_CONFIG) ||
-         metadata_def(obj, VMM_DOMAIN_AFFECT_CONFIG, error))) {
+         vmm_domain_obj_affected_def(obj, VMM_DOMAIN_AFFECT_CONFIG, error))) {
         VmmDomainDef *live = vmm_domain_obj_def(obj);
 
         ok = TRUE;

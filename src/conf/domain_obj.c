@@ -165,6 +165,31 @@ vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **e
     return TRUE;
 }
 
+char *
+vmm_domain_obj_format_xml(VmmDomainObj *dom, unsigned int flags)
+{
+    unsigned int fmt = (flags & VMM_DOMAIN_XML_SECURE) ? VMM_DOMAIN_DEF_FORMAT_SECURE : 0;
+
+    if ((flags & (VMM_DOMAIN_XML_INACTIVE | VMM_DOMAIN_XML_MIGRATABLE)) || !dom->parent.active)
+        return vmm_domain_def_format(vmm_obj_persistent_def(dom), -1,
+                                     fmt | VMM_DOMAIN_DEF_FORMAT_INACTIVE);
+    return vmm_domain_def_format(vmm_domain_obj_def(dom), dom->parent.id, fmt);
+}
+
+VmmDomainDef *
+vmm_domain_obj_affected_def(VmmDomainObj *dom, unsigned int flags, GError **error)
+{
+    if ((flags & VMM_DOMAIN_AFFECT_LIVE) && (flags & VMM_DOMAIN_AFFECT_CONFIG)) {
+        vmm_error_set(error, VMM_ERR_INVALID_ARG, "%s",
+                      _("live and config flags can't be both set in one call"));
+        return NULL;
+    }
+    if (!vmm_domain_obj_resolve_affect(dom, &flags, error))
+        return NULL;
+    return (flags & VMM_DOMAIN_AFFECT_LIVE) ? vmm_domain_obj_def(dom)
+                                            : vmm_obj_persistent_def(dom);
+}
+
 gboolean
 vmm_domain_def_attach_device(VmmDomainDef *def, VmmDomainDeviceKind kind, gpointer dev,
                              GError **error)

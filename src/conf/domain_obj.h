@@ -63,6 +63,17 @@ VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
  */
 gboolean vmm_domain_obj_resolve_affect(VmmDomainObj *dom, unsigned int *flags, GError **error);
 
+/* The domain XML of the locked @dom for VMM_DOMAIN_XML_* @flags: the live
+ * definition (with the domain's id) when it runs, else or with INACTIVE
+ * or MIGRATABLE the persistent one. */
+char *vmm_domain_obj_format_xml(VmmDomainObj *dom, unsigned int flags);
+
+/* The definition of the locked @dom that an AFFECT_* call reads or changes
+ * (metadata): CURRENT resolved as vmm_domain_obj_resolve_affect() does,
+ * LIVE and CONFIG together refused. */
+VmmDomainDef *vmm_domain_obj_affected_def(VmmDomainObj *dom, unsigned int flags,
+                                          GError **error);
+
 typedef enum {
     VMM_DEVICE_ATTACH,
     VMM_DEVICE_DETACH,
