@@ -67,15 +67,9 @@ check_flags(unsigned int flags, unsigned int allowed, const char *func, GError *
 static VmmNetworkObj *
 network_find(VmmNetwork *net, GError **error)
 {
-    VmmNetworkObj *obj;
-
     if (!check_state(error))
         return NULL;
-    obj = vmm_obj_list_find_by_uuid(net_driver->networks, net->uuid);
-    if (!obj)
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      net->name);
-    return obj;
+    return vmm_network_obj_find(net_driver->networks, net->uuid, net->name, error);
 }
 
 static VmmNetwork *
@@ -142,11 +136,8 @@ net_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
     VmmNetworkObj *obj;
 
     CHECK_STATE(NULL);
-    if (!(obj = vmm_obj_list_find_by_name(net_driver->networks, name))) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      name);
+    if (!(obj = vmm_network_obj_find_by_name(net_driver->networks, name, error)))
         return NULL;
-    }
     return network_handle_end(conn, obj);
 }
 
@@ -154,23 +145,11 @@ static VmmNetwork *
 net_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
 {
     VmmNetworkObj *obj;
-    char uuidstr[VMM_UUID_STRING_BUFLEN];
 
     CHECK_STATE(NULL);
-    if (!(obj = vmm_obj_list_find_by_uuid(net_driver->networks, uuid))) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching uuid '%s'"),
-                      vmm_uuid_format(uuid, uuidstr));
+    if (!(obj = vmm_network_obj_find_by_uuid(net_driver->networks, uuid, error)))
         return NULL;
-    }
     return network_handle_end(conn, obj);
-}
-
-static VmmNetworkDef *
-network_parse(const char *xml, unsigned int flags, GError **error)
-{
-    return vmm_network_def_parse_string(xml, NULL,
-                                        (flags & VMM_NETWORK_DEFINE_VALIDATE) ?
-                                        VMM_NETWORK_DEF_PARSE_VALIDATE : 0, error);
 }
 
 static VmmNetwork *
@@ -183,7 +162,7 @@ net_define_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **e
 
     CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
     CHECK_STATE(NULL);
-    if (!(def = network_parse(xml, flags, error)) ||
+    if (!(def = vmm_network_obj_parse_define(xml, flags, error)) ||
         !(obj = vmm_obj_list_define(net_driver->networks, net_driver->store, def,
                                     &created, error)))
         return NULL;
@@ -206,7 +185,7 @@ net_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **e
 
     CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
     CHECK_STATE(NULL);
-    if (!(def = network_parse(xml, flags, error)))
+    if (!(def = vmm_network_obj_parse_define(xml, flags, error)))
         return NULL;
     g_mutex_lock(&net_driver->op_lock);
     if (!(obj = vmm_obj_list_create(net_driver->networks, def, &created, error))) {
@@ -316,8 +295,7 @@ net_get_xml_desc(VmmNetwork *net, unsigned int flags, GError **error)
     CHECK_FLAGS(flags, VMM_NETWORK_XML_INACTIVE, NULL);
     if (!(obj = network_find(net, error)))
         return NULL;
-    xml = vmm_network_def_format((flags & VMM_NETWORK_XML_INACTIVE) ?
-                                 vmm_obj_persistent_def(obj) : obj->def, 0);
+    xml = vmm_network_obj_format_xml(obj, flags);
     vmm_obj_end(obj);
     return xml;
 }
@@ -330,10 +308,7 @@ net_get_bridge_name(VmmNetwork *net, GError **error)
 
     if (!(obj = network_find(net, error)))
         return NULL;
-    bridge = g_strdup(vmm_network_obj_def(obj)->bridge_name);
-    if (!bridge)
-        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
-                      _("network '%s' does not have a bridge name."), obj->name);
+    bridge = vmm_network_obj_bridge_name(obj, error);
     vmm_obj_end(obj);
     return bridge;
 }
@@ -483,11 +458,8 @@ vmm_network_port_get_leases(const char *network, const char *mac, GError **error
                       _("the network driver is not running"));
         return NULL;
     }
-    if (!(obj = vmm_obj_list_find_by_name(net_driver->networks, network))) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      network);
+    if (!(obj = vmm_network_obj_find_by_name(net_driver->networks, network, error)))
         return NULL;
-    }
     def = vmm_network_def_copy(obj->def);
     vmm_obj_end(obj);
     return leases_of(def, mac);

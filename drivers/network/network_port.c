@@ -76,11 +76,8 @@ vmm_network_port_create(const char *network, const unsigned char *mac,
                       _("the network driver is not running"));
         return -1;
     }
-    if (!(obj = vmm_obj_list_find_by_name(net_driver->networks, network))) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      network);
+    if (!(obj = vmm_network_obj_find_by_name(net_driver->networks, network, error)))
         return -1;
-    }
     active = obj->active;
     bridge = g_strdup(vmm_network_obj_def(obj)->bridge_name);
     vmm_obj_end(obj);

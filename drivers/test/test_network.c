@@ -9,13 +9,8 @@
 static VmmNetworkObj *
 network_find(VmmNetwork *net, GError **error)
 {
-    VmmNetworkObj *obj = vmm_obj_list_find_by_uuid(test_driver_of(net->conn)->networks,
-                                                   net->uuid);
-
-    if (!obj)
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      net->name);
-    return obj;
+    return vmm_network_obj_find(test_driver_of(net->conn)->networks, net->uuid, net->name,
+                                error);
 }
 
 static gpointer network_handle(VmmConnect *conn, gpointer ptr);
@@ -55,28 +50,19 @@ test_connect_list_all_networks(VmmConnect *conn, unsigned int flags, GError **er
 VmmNetwork *
 test_network_lookup_by_name(VmmConnect *conn, const char *name, GError **error)
 {
-    VmmNetworkObj *obj = vmm_obj_list_find_by_name(test_driver_of(conn)->networks, name);
+    VmmNetworkObj *obj = vmm_network_obj_find_by_name(test_driver_of(conn)->networks, name,
+                                                      error);
 
-    if (!obj) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching name '%s'"),
-                      name);
-        return NULL;
-    }
-    return network_handle_end(conn, obj);
+    return obj ? network_handle_end(conn, obj) : NULL;
 }
 
 VmmNetwork *
 test_network_lookup_by_uuid(VmmConnect *conn, const unsigned char *uuid, GError **error)
 {
-    VmmNetworkObj *obj = vmm_obj_list_find_by_uuid(test_driver_of(conn)->networks, uuid);
-    char uuidstr[VMM_UUID_STRING_BUFLEN];
+    VmmNetworkObj *obj = vmm_network_obj_find_by_uuid(test_driver_of(conn)->networks, uuid,
+                                                      error);
 
-    if (!obj) {
-        vmm_error_set(error, VMM_ERR_NO_NETWORK, _("no network with matching uuid '%s'"),
-                      vmm_uuid_format(uuid, uuidstr));
-        return NULL;
-    }
-    return network_handle_end(conn, obj);
+    return obj ? network_handle_end(conn, obj) : NULL;
 }
 
 /* Emit @event for @net (no lock held) and return it. */
@@ -85,14 +71,6 @@ network_event(VmmNetwork *net, int event)
 {
     vmm_event_emit_network_lifecycle(net->conn, net, event, 0);
     return net;
-}
-
-static VmmNetworkDef *
-network_parse(const char *xml, unsigned int flags, GError **error)
-{
-    return vmm_network_def_parse_string(xml, NULL,
-                                        (flags & VMM_NETWORK_DEFINE_VALIDATE) ?
-                                        VMM_NETWORK_DEF_PARSE_VALIDATE : 0, error);
 }
 
 VmmNetwork *
@@ -104,7 +82,7 @@ test_network_define_xml(VmmConnect *conn, const char *xml, unsigned int flags,
     gboolean created;
 
     TEST_CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
-    if (!(def = network_parse(xml, flags, error)) ||
+    if (!(def = vmm_network_obj_parse_define(xml, flags, error)) ||
         !(obj = vmm_obj_list_define(test_driver_of(conn)->networks, NULL, def,
                                     &created, error)))
         return NULL;
@@ -120,7 +98,7 @@ test_network_create_xml(VmmConnect *conn, const char *xml, unsigned int flags,
     gboolean created;
 
     TEST_CHECK_FLAGS(flags, VMM_NETWORK_DEFINE_VALIDATE, NULL);
-    if (!(def = network_parse(xml, flags, error)) ||
+    if (!(def = vmm_network_obj_parse_define(xml, flags, error)) ||
         !(obj = vmm_obj_list_create(test_driver_of(conn)->networks, def, &created, error)))
         return NULL;
     vmm_obj_set_active(obj);
@@ -193,8 +171,7 @@ test_network_get_xml_desc(VmmNetwork *net, unsigned int flags, GError **error)
     TEST_CHECK_FLAGS(flags, VMM_NETWORK_XML_INACTIVE, NULL);
     if (!(obj = network_find(net, error)))
         return NULL;
-    xml = vmm_network_def_format((flags & VMM_NETWORK_XML_INACTIVE) ?
-                                 vmm_obj_persistent_def(obj) : obj->def, 0);
+    xml = vmm_network_obj_format_xml(obj, flags);
     vmm_obj_end(obj);
     return xml;
 }
@@ -207,10 +184,7 @@ test_network_get_bridge_name(VmmNetwork *net, GError **error)
 
     if (!(obj = network_find(net, error)))
         return NULL;
-    bridge = g_strdup(vmm_network_obj_def(obj)->bridge_name);
-    if (!bridge)
-        vmm_error_set(error, VMM_ERR_INTERNAL_ERROR,
-                      _("network '%s' does not have a bridge name."), obj->name);
+    bridge = vmm_network_obj_bridge_name(obj, error);
     vmm_obj_end(obj);
     return bridge;
 }
