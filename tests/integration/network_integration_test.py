@@ -37,7 +37,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_integration_test as qit  # noqa: E402
+from qemu_integration_test import log  # noqa: E402
 
 CHILD_ENV = "VMM_NETWORK_IT_IN_NETNS"
 QEMU = "/usr/bin/qemu-system-x86_64"
@@ -69,19 +72,9 @@ DEFAULT_NIC = """    <interface type='network'>
 """
 
 
-def log(*args):
-    print(*args, flush=True)
-
-
 def wait_until(what, pred, timeout=30.0, interval=0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        got = pred()
-        if got:
-            return got
-        if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
-        time.sleep(interval)
+    """The QEMU harness's wait, with this test's shorter default deadline."""
+    return qit.wait_until(what, pred, timeout, interval)
 
 
 def run(*args, check=True, timeout=30, input=None):
