@@ -6,6 +6,7 @@
 #include "conf/config_store.h"
 #include "util/vmm_error.h"
 #include "util/vmm_file.h"
+#include "util/vmm_journal.h"
 
 #include <errno.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 struct _VmmConfigStore {
     char *dir;
     char *autostart_dir;
+    VmmJournal *journal;    /* every change of a definition goes through it */
 };
 
 VmmConfigStore *
@@ -29,6 +31,9 @@ vmm_config_store_new(const char *dir, GError **error)
     if (!vmm_file_mkdir_p(store->dir, 0755, error) ||
         !vmm_file_mkdir_p(store->autostart_dir, 0755, error))
         return NULL;
+    /* Replays what a crash left in the journal before anything is read. */
+    if (!(store->journal = vmm_journal_open(store->dir, error)))
+        return NULL;
     return g_steal_pointer(&store);
 }
 
@@ -37,6 +42,7 @@ vmm_config_store_free(VmmConfigStore *store)
 {
     if (!store)
         return;
+    vmm_journal_close(store->journal);
     g_free(store->dir);
     g_free(store->autostart_dir);
     g_free(store);
@@ -68,9 +74,9 @@ gboolean
 vmm_config_store_save(VmmConfigStore *store, const char *name, const char *xml,
                       GError **error)
 {
-    g_autofree char *path = vmm_config_store_path(store, name);
+    g_autofree char *file = g_strconcat(name, ".xml", NULL);
 
-    return vmm_file_write_atomic(path, xml, -1, 0600, error);
+    return vmm_journal_write_file(store->journal, file, xml, strlen(xml), 0600, error);
 }
 
 static gboolean
@@ -86,12 +92,13 @@ unlink_if_present(const char *path, GError **error)
 gboolean
 vmm_config_store_delete(VmmConfigStore *store, const char *name, GError **error)
 {
-    g_autofree char *path = vmm_config_store_path(store, name);
+    g_autofree char *file = g_strconcat(name, ".xml", NULL);
     g_autofree char *link = autostart_path(store, name);
 
     /* The link first: a link left pointing at nothing would be harmless,
      * but an autostart link must never outlive the failure to remove it. */
-    return unlink_if_present(link, error) && unlink_if_present(path, error);
+    return unlink_if_present(link, error) &&
+           vmm_journal_remove_file(store->journal, file, error);
 }
 
 gboolean

@@ -5,8 +5,9 @@
  *
  * A store is one directory (e.g. /etc/vmm/qemu) holding NAME.xml for each
  * persistent object and autostart/NAME.xml -> ../NAME.xml symlinks for the
- * ones that start with the daemon.  Every definition is written with
- * vmm_file_write_atomic(), so a crash leaves the old file or the new one.
+ * ones that start with the daemon.  Every change of a definition goes
+ * through the directory's journal (util/vmm_journal.h): durable when the
+ * call returns, and a crash leaves the old file or the new one.
  * The store knows nothing of the XML inside; the *_obj.c files parse it.
  */
 #pragma once
@@ -17,7 +18,8 @@ G_BEGIN_DECLS
 
 typedef struct _VmmConfigStore VmmConfigStore;
 
-/* Open (creating if needed) the store rooted at @dir. */
+/* Open (creating if needed) the store rooted at @dir, replaying what a
+ * crash left in its journal; one process at a time. */
 VmmConfigStore *vmm_config_store_new(const char *dir, GError **error);
 void vmm_config_store_free(VmmConfigStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmConfigStore, vmm_config_store_free)

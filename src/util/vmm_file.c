@@ -52,46 +52,38 @@ fsync_dir_of(const char *path)
     return rc == 0;
 }
 
-gboolean
-vmm_file_write_atomic(const char *path, const char *data, gssize len,
-                      mode_t mode, GError **error)
+char *
+vmm_file_write_temp(const char *path, const char *data, gsize len, mode_t mode,
+                    gboolean sync, GError **error)
 {
     g_autofree char *tmp = g_strdup_printf("%s.XXXXXX", path);
     int fd;
 
-    if (len < 0)
-        len = strlen(data);
-
     fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, mode);
     if (fd < 0) {
         vmm_error_set_errno(error, errno, _("cannot create temporary file for '%s'"), path);
-        return FALSE;
+        return NULL;
     }
     if (fchmod(fd, mode) < 0)
         goto fail;
 
-    if (write_fault >= 0 && write_fault < len) {
+    if (write_fault >= 0 && (gsize)write_fault < len) {
         /* Simulated crash: part of the data reached the temp file only. */
         write_full(fd, data, write_fault);
         close(fd);
         unlink(tmp);
         vmm_error_set(error, VMM_ERR_WRITE_FAILED,
                       _("cannot write '%s': interrupted (test fault)"), path);
-        return FALSE;
+        return NULL;
     }
 
-    if (!write_full(fd, data, len) || fsync(fd) < 0)
+    if (!write_full(fd, data, len) || (sync && fsync(fd) < 0))
         goto fail;
     if (close(fd) < 0) {
         fd = -1;
         goto fail;
     }
-    fd = -1;
-    if (rename(tmp, path) < 0)
-        goto fail;
-    /* The rename is durable only once the directory entry is. */
-    fsync_dir_of(path);
-    return TRUE;
+    return g_steal_pointer(&tmp);
 
  fail:
     {
@@ -101,7 +93,29 @@ vmm_file_write_atomic(const char *path, const char *data, gssize len,
         unlink(tmp);
         vmm_error_set_errno(error, saved, _("cannot write '%s'"), path);
     }
-    return FALSE;
+    return NULL;
+}
+
+gboolean
+vmm_file_write_atomic(const char *path, const char *data, gssize len,
+                      mode_t mode, GError **error)
+{
+    g_autofree char *tmp = NULL;
+
+    if (len < 0)
+        len = strlen(data);
+    if (!(tmp = vmm_file_write_temp(path, data, len, mode, TRUE, error)))
+        return FALSE;
+    if (rename(tmp, path) < 0) {
+        int saved = errno;
+
+        unlink(tmp);
+        vmm_error_set_errno(error, saved, _("cannot write '%s'"), path);
+        return FALSE;
+    }
+    /* The rename is durable only once the directory entry is. */
+    fsync_dir_of(path);
+    return TRUE;
 }
 
 char *

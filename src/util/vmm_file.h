@@ -20,6 +20,14 @@ G_BEGIN_DECLS
 gboolean vmm_file_write_atomic(const char *path, const char *data, gssize len,
                                mode_t mode, GError **error);
 
+/*
+ * The first half of an atomic write: a new temp file next to @path
+ * (@path.XXXXXX) with @len bytes of @data and @mode, fsync'd if @sync.
+ * Returns its name, or NULL with @error set and nothing left behind.
+ */
+char *vmm_file_write_temp(const char *path, const char *data, gsize len, mode_t mode,
+                          gboolean sync, GError **error);
+
 /* Read a whole file.  Returns a NUL-terminated buffer or NULL with @error. */
 char *vmm_file_read_all(const char *path, gsize max_len, GError **error);
 

@@ -1,0 +1,934 @@
+/*
+ * vmm_journal.c: a write-ahead journal in front of one directory's files.
+ *
+ * The log, DIR/.journal, is created once at its full size and filled with
+ * zeros, so appending a record and flushing it with fdatasync() changes no
+ * file system metadata: one data write and one cache flush, where an atomic
+ * write makes two journal commits of the file system (the file's fsync and
+ * the directory's).
+ *
+ * Layout: a header block (magic, generation) at 0, then records from
+ * LOG_START on, 8-byte aligned, each with the generation, a sequence number
+ * and a CRC.  A checkpoint fsyncs the files changed since the last one and
+ * starts a new generation by rewriting the header: the old records stay on
+ * disk but no longer count.  Replay reads records of the current generation
+ * until the first that is torn, stale or out of sequence.
+ *
+ * Locks: @lock guards the log position, the counters and the set of
+ * changed files; @sync_lock serialises fdatasync() so that callers waiting
+ * together share one flush (group commit).  No file I/O but the append's
+ * pwrite() and the checkpoint's header write happens under @lock.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "util/vmm_journal.h"
+#include "util/vmm_journal_priv.h"
+#include "util/vmm_error.h"
+#include "util/vmm_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOG_NAME ".journal"
+#define LOG_START 4096
+#define LOG_SIZE_DEFAULT (4 * 1024 * 1024)
+#define HEADER_MAGIC G_GUINT64_CONSTANT(0x314c4e524a4d4d56)   /* "VMMJRNL1" */
+#define RECORD_MAGIC 0x3152424aU                               /* "JBR1" */
+#define IDLE_USEC (200 * G_TIME_SPAN_MILLISECOND)
+#define RETRY_USEC G_TIME_SPAN_SECOND
+
+enum {
+    OP_WRITE = 1,       /* the file's new content follows */
+    OP_REMOVE = 2,      /* the file is gone */
+    OP_SYNCED = 3,      /* the file was written durably without the log */
+    OP_CANCEL = 4,      /* record @aux did not happen after all */
+};
+
+typedef struct {
+    guint32 magic;
+    guint32 crc;        /* of everything after this field, payload included */
+    guint64 gen;
+    guint64 seq;
+    guint64 aux;
+    guint32 op;
+    guint32 mode;
+    guint32 name_len;
+    guint32 data_len;
+} Record;
+
+typedef struct {
+    guint64 magic;
+    guint64 gen;
+    guint32 crc;        /* of magic and gen */
+    guint32 pad;
+} Header;
+
+struct _VmmJournal {
+    char *dir;
+    char *log_path;
+    int dirfd;
+    int fd;                 /* the log; -1 until the first change */
+    gsize size;
+
+    GMutex lock;
+    GCond cond;             /* state changes: appends, completions, space, stop */
+    guint64 gen;
+    guint64 head;           /* where the next record goes */
+    guint64 last_seq;
+    guint inflight;         /* appended, not yet applied to the file */
+    GHashTable *touched;    /* files changed since the last checkpoint */
+    gint64 last_append;
+    gint appends;           /* atomic: counts appends, read without @lock */
+    gint want_space;        /* atomic */
+    gboolean broken;        /* the log failed: plain atomic writes from now on */
+    gboolean retired;       /* ... and its records were made harmless */
+    gboolean stop;
+    gboolean background;
+    GThread *flusher;
+
+    GMutex sync_lock;
+    guint64 synced_seq;
+};
+
+static gsize log_size_override;
+
+void
+vmm_journal_set_log_size(gsize size)
+{
+    log_size_override = size;
+}
+
+/* ------------------------------------------------------------------ */
+
+static guint32
+crc32_update(guint32 crc, const void *buf, gsize len)
+{
+    static guint32 table[256];
+    static gsize init;
+    const guint8 *p = buf;
+
+    if (g_once_init_enter(&init)) {
+        for (guint32 i = 0; i < 256; i++) {
+            guint32 c = i;
+
+            for (int k = 0; k < 8; k++)
+                c = (c & 1) ? 0xedb88320U ^ (c >> 1) : c >> 1;
+            table[i] = c;
+        }
+        g_once_init_leave(&init, 1);
+    }
+    crc = ~crc;
+    while (len--)
+        crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+    return ~crc;
+}
+
+static guint32
+record_crc(const Record *r, const char *name, const char *data)
+{
+    guint32 crc = crc32_update(0, (const char *)r + G_STRUCT_OFFSET(Record, gen),
+                               sizeof(*r) - G_STRUCT_OFFSET(Record, gen));
+
+    crc = crc32_update(crc, name, r->name_len);
+    return crc32_update(crc, data, r->data_len);
+}
+
+static gsize
+record_len(gsize name_len, gsize data_len)
+{
+    return (sizeof(Record) + name_len + data_len + 7) & ~(gsize)7;
+}
+
+static gboolean
+valid_file_name(const char *name, gsize len)
+{
+    return len > 0 && len < 256 && !memchr(name, '/', len) && !memchr(name, '\0', len) &&
+           !(len == 1 && name[0] == '.') && !(len == 2 && memcmp(name, "..", 2) == 0) &&
+           !(len >= strlen(LOG_NAME) && memcmp(name, LOG_NAME, strlen(LOG_NAME)) == 0);
+}
+
+static gboolean
+pwrite_full(int fd, const void *buf, gsize len, off_t off)
+{
+    const char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = pwrite(fd, p, len, off);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return FALSE;
+        }
+        p += n;
+        len -= n;
+        off += n;
+    }
+    return TRUE;
+}
+
+static gboolean
+pread_full(int fd, void *buf, gsize len, off_t off)
+{
+    char *p = buf;
+
+    while (len > 0) {
+        ssize_t n = pread(fd, p, len, off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return FALSE;
+        p += n;
+        len -= n;
+        off += n;
+    }
+    return TRUE;
+}
+
+static char *
+file_path(VmmJournal *j, const char *file)
+{
+    return g_build_filename(j->dir, file, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* The log                                                             */
+
+/* Locked.  Start generation @gen: the records before it no longer count. */
+static gboolean
+write_header(VmmJournal *j, int fd, guint64 gen)
+{
+    char block[LOG_START] = { 0 };
+    Header *h = (Header *)block;
+
+    h->magic = HEADER_MAGIC;
+    h->gen = gen;
+    h->crc = crc32_update(0, h, G_STRUCT_OFFSET(Header, crc));
+    if (!pwrite_full(fd, block, sizeof(block), 0) || fdatasync(fd) < 0)
+        return FALSE;
+    j->gen = gen;
+    j->head = LOG_START;
+    return TRUE;
+}
+
+/* Locked.  The log at its full size, every block written once. */
+static gboolean
+create_log(VmmJournal *j, GError **error)
+{
+    g_autofree char *tmp = g_strconcat(j->log_path, ".new", NULL);
+    g_autofree char *zeros = g_malloc0(64 * 1024);
+    int fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+    if (fd < 0)
+        goto fail;
+    for (gsize off = 0; off < j->size; off += 64 * 1024) {
+        if (!pwrite_full(fd, zeros, MIN(64 * 1024, j->size - off), off))
+            goto fail;
+    }
+    if (!write_header(j, fd, j->gen + 1) || fsync(fd) < 0 ||
+        rename(tmp, j->log_path) < 0 || fsync(j->dirfd) < 0)
+        goto fail;
+    j->fd = fd;
+    return TRUE;
+
+ fail:
+    {
+        int saved = errno;
+
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        vmm_error_set_errno(error, saved, _("cannot create journal '%s'"), j->log_path);
+    }
+    return FALSE;
+}
+
+static void
+break_log(VmmJournal *j, int errnum)
+{
+    if (!j->broken)
+        g_warning("journal '%s' failed (%s): plain atomic writes from now on",
+                  j->log_path, g_strerror(errnum));
+    j->broken = TRUE;
+    g_cond_broadcast(&j->cond);
+}
+
+/*
+ * Append one record and wait until it is on disk.  Returns its sequence
+ * number, 0 if the log is (now) broken: the caller then writes without it.
+ * A successful append counts as in flight until end_change().
+ */
+static guint64
+append(VmmJournal *j, guint32 op, const char *file, const char *data, gsize len,
+       mode_t mode, guint64 aux)
+{
+    gsize name_len = strlen(file);
+    gsize total = record_len(name_len, len);
+    g_autofree char *buf = NULL;
+    Record *r;
+    guint64 seq;
+    gboolean ok;
+
+    if (total > j->size - LOG_START)
+        return 0;
+
+    g_mutex_lock(&j->lock);
+    if (j->broken) {
+        g_mutex_unlock(&j->lock);
+        return 0;
+    }
+    if (j->fd < 0) {
+        g_autoptr(GError) err = NULL;
+
+        if (!create_log(j, &err)) {
+            g_warning("%s", err->message);
+            break_log(j, EIO);
+            g_mutex_unlock(&j->lock);
+            return 0;
+        }
+    }
+    while (!j->broken && j->head + total > j->size) {
+        g_atomic_int_set(&j->want_space, TRUE);
+        g_cond_broadcast(&j->cond);
+        g_cond_wait(&j->cond, &j->lock);
+    }
+    if (j->broken) {
+        g_mutex_unlock(&j->lock);
+        return 0;
+    }
+
+    buf = g_malloc0(total);
+    r = (Record *)buf;
+    r->magic = RECORD_MAGIC;
+    r->gen = j->gen;
+    r->seq = seq = j->last_seq + 1;
+    r->aux = aux;
+    r->op = op;
+    r->mode = mode;
+    r->name_len = name_len;
+    r->data_len = len;
+    memcpy(buf + sizeof(*r), file, name_len);
+    if (len)
+        memcpy(buf + sizeof(*r) + name_len, data, len);
+    r->crc = record_crc(r, buf + sizeof(*r), buf + sizeof(*r) + name_len);
+
+    if (!pwrite_full(j->fd, buf, total, j->head)) {
+        break_log(j, errno);
+        g_mutex_unlock(&j->lock);
+        return 0;
+    }
+    j->head += total;
+    j->last_seq = seq;
+    j->inflight++;
+    j->last_append = g_get_monotonic_time();
+    g_atomic_int_inc(&j->appends);
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+
+    /* Group commit: whoever holds @sync_lock flushes everything written so
+     * far; those who queued behind it find their record already covered. */
+    g_mutex_lock(&j->sync_lock);
+    ok = TRUE;
+    if (j->synced_seq < seq) {
+        guint64 upto;
+
+        g_mutex_lock(&j->lock);
+        upto = j->last_seq;
+        g_mutex_unlock(&j->lock);
+        if (fdatasync(j->fd) < 0)
+            ok = FALSE;
+        else
+            j->synced_seq = upto;
+    }
+    g_mutex_unlock(&j->sync_lock);
+    if (!ok) {
+        int saved = errno;
+
+        g_mutex_lock(&j->lock);
+        break_log(j, saved);
+        g_mutex_unlock(&j->lock);
+        /* Still in flight: the caller ends it like any other. */
+    }
+    return seq;
+}
+
+/* The change of record @seq (0: none) is applied to @file, or not. */
+static void
+end_change(VmmJournal *j, guint64 seq, const char *file)
+{
+    if (!seq)
+        return;
+    g_mutex_lock(&j->lock);
+    g_hash_table_add(j->touched, g_strdup(file));
+    j->inflight--;
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checkpoints                                                         */
+
+static gboolean
+fsync_file(VmmJournal *j, const char *file, GError **error)
+{
+    g_autofree char *path = file_path(j, file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int rc;
+
+    if (fd < 0)
+        return errno == ENOENT ? TRUE : (vmm_error_set_errno(error, errno,
+                                                             _("cannot open '%s'"), path),
+                                         FALSE);
+    rc = fsync(fd);
+    if (rc < 0)
+        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), path);
+    close(fd);
+    return rc == 0;
+}
+
+/*
+ * Flush the files changed so far; if nothing changed meanwhile and nothing
+ * is in flight, start a new generation.  Returns TRUE once the log is
+ * empty, FALSE (@error unset) if changes came in meanwhile (with @yield,
+ * the first change to come in ends the round early).
+ */
+static gboolean
+checkpoint_once(VmmJournal *j, gboolean yield, GError **error)
+{
+    g_autoptr(GHashTable) files = NULL;
+    GHashTableIter it;
+    gpointer key;
+    guint64 seq;
+    gint appends;
+    gboolean empty;
+
+    g_mutex_lock(&j->lock);
+    if (j->fd < 0 || j->head == LOG_START) {
+        g_mutex_unlock(&j->lock);
+        return TRUE;
+    }
+    seq = j->last_seq;
+    appends = j->appends;
+    files = g_steal_pointer(&j->touched);
+    j->touched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_mutex_unlock(&j->lock);
+
+    g_hash_table_iter_init(&it, files);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!fsync_file(j, key, error))
+            goto undo;
+        /* A background checkpoint gives way to new changes (their flushes
+         * would queue behind ours) unless they wait for room in the log. */
+        if (yield && g_atomic_int_get(&j->appends) != appends &&
+            !g_atomic_int_get(&j->want_space))
+            goto undo;
+        g_hash_table_iter_remove(&it);
+    }
+    if (fsync(j->dirfd) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
+        goto undo;
+    }
+
+    g_mutex_lock(&j->lock);
+    if (!j->broken && j->inflight == 0 && j->last_seq == seq &&
+        g_hash_table_size(j->touched) == 0) {
+        if (!write_header(j, j->fd, j->gen + 1))
+            break_log(j, errno);
+        else
+            g_atomic_int_set(&j->want_space, FALSE);
+    }
+    empty = j->head == LOG_START;
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+    return empty;
+
+ undo:
+    /* The files not flushed yet count as changed until a checkpoint has. */
+    g_mutex_lock(&j->lock);
+    g_hash_table_iter_init(&it, files);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_hash_table_add(j->touched, g_strdup(key));
+    g_mutex_unlock(&j->lock);
+    return FALSE;
+}
+
+gboolean
+vmm_journal_checkpoint(VmmJournal *j, GError **error)
+{
+    for (;;) {
+        g_autoptr(GError) local = NULL;
+
+        if (checkpoint_once(j, FALSE, &local))
+            return TRUE;
+        if (local) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+        /* Changes came in meanwhile: wait for those in flight to end. */
+        g_mutex_lock(&j->lock);
+        while (j->inflight > 0 && !j->broken)
+            g_cond_wait(&j->cond, &j->lock);
+        if (j->broken) {
+            g_mutex_unlock(&j->lock);
+            vmm_error_set(error, VMM_ERR_WRITE_FAILED, _("journal '%s' failed"),
+                          j->log_path);
+            return FALSE;
+        }
+        g_mutex_unlock(&j->lock);
+    }
+}
+
+/*
+ * The background checkpoint: once the directory has been quiet for a
+ * moment, or at once when a writer waits for room in the log.
+ */
+static gpointer
+flusher_run(gpointer data)
+{
+    VmmJournal *j = data;
+    gint64 retry_at = 0;
+
+    g_mutex_lock(&j->lock);
+    while (!j->stop) {
+        gint64 now = g_get_monotonic_time();
+        gboolean due = j->fd >= 0 && j->head > LOG_START && !j->broken;
+        gint64 at = j->want_space ? now : j->last_append + IDLE_USEC;
+
+        at = MAX(at, retry_at);
+        if (!due) {
+            g_cond_wait(&j->cond, &j->lock);
+            continue;
+        }
+        if (now < at) {
+            g_cond_wait_until(&j->cond, &j->lock, at);
+            continue;
+        }
+        g_mutex_unlock(&j->lock);
+        {
+            g_autoptr(GError) err = NULL;
+
+            if (!checkpoint_once(j, TRUE, &err) && err) {
+                g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
+                retry_at = g_get_monotonic_time() + RETRY_USEC;
+            } else {
+                retry_at = 0;
+            }
+        }
+        g_mutex_lock(&j->lock);
+        /* Not empty yet.  Something in flight: its end wakes us; changes
+         * that came in meanwhile: wait for quiet again. */
+        if (j->head > LOG_START && !j->stop && !retry_at && j->inflight > 0)
+            g_cond_wait(&j->cond, &j->lock);
+    }
+    g_mutex_unlock(&j->lock);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Giving the log up                                                   */
+
+/*
+ * Once the log failed, its records must never be replayed over the plain
+ * writes that follow: flush what they cover, then remove the log.  Until
+ * that has worked, changes are refused.
+ */
+static gboolean
+retire(VmmJournal *j, GError **error)
+{
+    g_autoptr(GHashTable) files = NULL;
+    GHashTableIter it;
+    gpointer key;
+
+    g_mutex_lock(&j->lock);
+    while (j->inflight > 0)
+        g_cond_wait(&j->cond, &j->lock);
+    if (j->retired) {
+        g_mutex_unlock(&j->lock);
+        return TRUE;
+    }
+    files = g_hash_table_ref(j->touched);
+    g_hash_table_iter_init(&it, files);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!fsync_file(j, key, error))
+            goto fail;
+    }
+    if ((unlink(j->log_path) < 0 && errno != ENOENT) || fsync(j->dirfd) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot remove failed journal '%s'"),
+                            j->log_path);
+        goto fail;
+    }
+    g_hash_table_remove_all(j->touched);
+    j->retired = TRUE;
+    g_mutex_unlock(&j->lock);
+    return TRUE;
+
+ fail:
+    g_mutex_unlock(&j->lock);
+    return FALSE;
+}
+
+static gboolean
+usable(VmmJournal *j, GError **error)
+{
+    gboolean broken;
+
+    g_mutex_lock(&j->lock);
+    broken = j->broken && !j->retired;
+    g_mutex_unlock(&j->lock);
+    return !broken || retire(j, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* Changes                                                             */
+
+static void
+start_flusher(VmmJournal *j)
+{
+    if (!j->background || j->flusher)
+        return;
+    g_mutex_lock(&j->lock);
+    if (!j->flusher)
+        j->flusher = g_thread_new("vmm-journal", flusher_run, j);
+    g_mutex_unlock(&j->lock);
+}
+
+gboolean
+vmm_journal_write_file(VmmJournal *j, const char *file, const char *data, gsize len,
+                       mode_t mode, GError **error)
+{
+    g_autofree char *path = file_path(j, file);
+    g_autofree char *tmp = NULL;
+    guint64 seq;
+    int saved;
+
+    g_return_val_if_fail(valid_file_name(file, strlen(file)), FALSE);
+    if (!usable(j, error))
+        return FALSE;
+    if (!(tmp = vmm_file_write_temp(path, data, len, mode, FALSE, error)))
+        return FALSE;
+    start_flusher(j);
+
+    if (!(seq = append(j, OP_WRITE, file, data, len, mode, 0))) {
+        /* No log (too large, or it failed): the plain way, made harmless
+         * against a replay of older records by a SYNCED record or by the
+         * log's removal. */
+        gboolean ok;
+
+        unlink(tmp);
+        if (!usable(j, error))
+            return FALSE;
+        ok = vmm_file_write_atomic(path, data, len, mode, error);
+        if (ok && (seq = append(j, OP_SYNCED, file, NULL, 0, 0, 0)))
+            end_change(j, seq, file);
+        return ok && usable(j, error);
+    }
+
+    if (rename(tmp, path) == 0) {
+        gboolean broken;
+
+        end_change(j, seq, file);
+        g_mutex_lock(&j->lock);
+        broken = j->broken;
+        g_mutex_unlock(&j->lock);
+        /* A log that failed while this record was being flushed may not
+         * hold it: give it up, which flushes this file too. */
+        return !broken || usable(j, error);
+    }
+
+    saved = errno;
+    unlink(tmp);
+    vmm_error_set_errno(error, saved, _("cannot write '%s'"), path);
+    {
+        guint64 cancel = append(j, OP_CANCEL, file, NULL, 0, 0, seq);
+
+        end_change(j, cancel, file);
+    }
+    /* Ends the failed record without marking the file changed. */
+    g_mutex_lock(&j->lock);
+    j->inflight--;
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+    usable(j, NULL);
+    return FALSE;
+}
+
+gboolean
+vmm_journal_remove_file(VmmJournal *j, const char *file, GError **error)
+{
+    g_autofree char *path = file_path(j, file);
+    guint64 seq;
+    int saved;
+
+    g_return_val_if_fail(valid_file_name(file, strlen(file)), FALSE);
+    if (!usable(j, error))
+        return FALSE;
+    start_flusher(j);
+
+    if (!(seq = append(j, OP_REMOVE, file, NULL, 0, 0, 0))) {
+        if (!usable(j, error))
+            return FALSE;
+        if (unlink(path) < 0 && errno != ENOENT) {
+            vmm_error_set_errno(error, errno, _("cannot remove '%s'"), path);
+            return FALSE;
+        }
+        return fsync(j->dirfd) == 0 || (vmm_error_set_errno(error, errno,
+                                                            _("cannot flush '%s'"), j->dir),
+                                        FALSE);
+    }
+    if (unlink(path) == 0 || errno == ENOENT) {
+        end_change(j, seq, file);
+        return usable(j, error);
+    }
+
+    saved = errno;
+    vmm_error_set_errno(error, saved, _("cannot remove '%s'"), path);
+    {
+        guint64 cancel = append(j, OP_CANCEL, file, NULL, 0, 0, seq);
+
+        end_change(j, cancel, file);
+    }
+    g_mutex_lock(&j->lock);
+    j->inflight--;
+    g_cond_broadcast(&j->cond);
+    g_mutex_unlock(&j->lock);
+    usable(j, NULL);
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Replay                                                              */
+
+typedef struct {
+    guint64 seq;
+    guint32 op;
+    guint32 mode;
+    char *name;
+    GBytes *data;
+} Change;
+
+static void
+change_free(gpointer p)
+{
+    Change *c = p;
+
+    if (!c)
+        return;
+    g_clear_pointer(&c->data, g_bytes_unref);
+    g_free(c->name);
+    g_free(c);
+}
+
+/*
+ * Read the records of the current generation, up to the first that is not
+ * whole, into @last: each file's last change still to be made (a SYNCED
+ * record drops the ones before it, a CANCEL record the one it names).
+ */
+static void
+read_records(VmmJournal *j, int fd, gsize size, GHashTable *last)
+{
+    g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(change_free);
+    g_autoptr(GHashTable) cancelled = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                                            g_free, NULL);
+    guint64 off = LOG_START;
+    guint64 prev = 0;
+
+    while (off + sizeof(Record) <= size) {
+        Record r;
+        g_autofree char *payload = NULL;
+        Change *c;
+
+        if (!pread_full(fd, &r, sizeof(r), off) || r.magic != RECORD_MAGIC ||
+            r.gen != j->gen || (prev && r.seq != prev + 1) ||
+            r.name_len > size || r.data_len > size ||
+            off + record_len(r.name_len, r.data_len) > size)
+            break;
+        payload = g_malloc(r.name_len + r.data_len + 1);
+        if (!pread_full(fd, payload, r.name_len + r.data_len, off + sizeof(r)) ||
+            record_crc(&r, payload, payload + r.name_len) != r.crc ||
+            !valid_file_name(payload, r.name_len) || r.op < OP_WRITE || r.op > OP_CANCEL)
+            break;
+        prev = r.seq;
+        off += record_len(r.name_len, r.data_len);
+        j->last_seq = r.seq;
+
+        if (r.op == OP_CANCEL) {
+            g_hash_table_add(cancelled, g_memdup2(&r.aux, sizeof(r.aux)));
+            continue;
+        }
+        c = g_new0(Change, 1);
+        c->seq = r.seq;
+        c->op = r.op;
+        c->mode = r.mode;
+        c->name = g_strndup(payload, r.name_len);
+        if (r.op == OP_WRITE)
+            c->data = g_bytes_new(payload + r.name_len, r.data_len);
+        g_ptr_array_add(changes, c);
+    }
+
+    for (guint i = 0; i < changes->len; i++) {
+        Change *c = changes->pdata[i];
+
+        if (g_hash_table_contains(cancelled, &c->seq))
+            continue;
+        if (c->op == OP_SYNCED)
+            g_hash_table_remove(last, c->name);
+        else
+            g_hash_table_insert(last, g_strdup(c->name), g_steal_pointer(&changes->pdata[i]));
+    }
+}
+
+static gboolean
+replay(VmmJournal *j, GError **error)
+{
+    g_autoptr(GHashTable) last = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                       change_free);
+    GHashTableIter it;
+    gpointer key, value;
+    Header h;
+    struct stat st;
+    int fd = open(j->log_path, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return TRUE;
+        vmm_error_set_errno(error, errno, _("cannot open journal '%s'"), j->log_path);
+        return FALSE;
+    }
+    if (fstat(fd, &st) < 0 || !pread_full(fd, &h, sizeof(h), 0) ||
+        h.magic != HEADER_MAGIC ||
+        h.crc != crc32_update(0, &h, G_STRUCT_OFFSET(Header, crc))) {
+        /* Only a crash during its creation leaves such a log: it never
+         * held a record. */
+        g_warning("journal '%s' has no valid header: ignored", j->log_path);
+        close(fd);
+        unlink(j->log_path);
+        return TRUE;
+    }
+    j->gen = h.gen;
+    read_records(j, fd, st.st_size, last);
+
+    g_hash_table_iter_init(&it, last);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        Change *c = value;
+        g_autofree char *path = file_path(j, key);
+
+        if (c->op == OP_WRITE) {
+            gsize len;
+            const char *data = g_bytes_get_data(c->data, &len);
+
+            if (!vmm_file_write_atomic(path, data ? data : "", len, c->mode, error))
+                goto fail;
+        } else if (unlink(path) < 0 && errno != ENOENT) {
+            vmm_error_set_errno(error, errno, _("cannot remove '%s'"), path);
+            goto fail;
+        }
+    }
+    if (g_hash_table_size(last) > 0) {
+        g_info("journal '%s': %u change(s) replayed", j->log_path, g_hash_table_size(last));
+        if (fsync(j->dirfd) < 0) {
+            vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
+            goto fail;
+        }
+    }
+    j->size = st.st_size;
+    if (!write_header(j, fd, j->gen + 1)) {
+        vmm_error_set_errno(error, errno, _("cannot reset journal '%s'"), j->log_path);
+        goto fail;
+    }
+    j->fd = fd;
+    return TRUE;
+
+ fail:
+    close(fd);
+    return FALSE;
+}
+
+/* ------------------------------------------------------------------ */
+
+static VmmJournal *
+journal_new(const char *dir, gboolean background, GError **error)
+{
+    g_autoptr(VmmJournal) j = g_new0(VmmJournal, 1);
+
+    g_mutex_init(&j->lock);
+    g_cond_init(&j->cond);
+    g_mutex_init(&j->sync_lock);
+    j->dir = g_strdup(dir);
+    j->log_path = g_build_filename(dir, LOG_NAME, NULL);
+    j->fd = -1;
+    j->size = log_size_override ? log_size_override : LOG_SIZE_DEFAULT;
+    j->touched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    j->background = background;
+    j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (j->dirfd < 0) {
+        vmm_error_set_errno(error, errno, _("cannot open directory '%s'"), dir);
+        return NULL;
+    }
+    if (flock(j->dirfd, LOCK_EX | LOCK_NB) < 0) {
+        vmm_error_set_errno(error, errno, _("journal of '%s' is in use"), dir);
+        return NULL;
+    }
+    if (!replay(j, error))
+        return NULL;
+    return g_steal_pointer(&j);
+}
+
+VmmJournal *
+vmm_journal_open(const char *dir, GError **error)
+{
+    return journal_new(dir, TRUE, error);
+}
+
+VmmJournal *
+vmm_journal_open_foreground(const char *dir, GError **error)
+{
+    return journal_new(dir, FALSE, error);
+}
+
+void
+vmm_journal_abandon(VmmJournal *j)
+{
+    /* As after a crash: the log as it is, nothing checkpointed. */
+    g_mutex_lock(&j->lock);
+    j->broken = TRUE;
+    j->retired = TRUE;
+    g_mutex_unlock(&j->lock);
+    vmm_journal_close(j);
+}
+
+void
+vmm_journal_close(VmmJournal *j)
+{
+    if (!j)
+        return;
+    if (j->flusher) {
+        g_mutex_lock(&j->lock);
+        j->stop = TRUE;
+        g_cond_broadcast(&j->cond);
+        g_mutex_unlock(&j->lock);
+        g_thread_join(j->flusher);
+    }
+    if (j->fd >= 0) {
+        g_autoptr(GError) err = NULL;
+
+        if (!(j->broken ? usable(j, &err) : vmm_journal_checkpoint(j, &err)))
+            g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
+    }
+    if (j->fd >= 0)
+        close(j->fd);
+    if (j->dirfd >= 0)
+        close(j->dirfd);      /* drops the lock */
+    g_hash_table_unref(j->touched);
+    g_mutex_clear(&j->lock);
+    g_cond_clear(&j->cond);
+    g_mutex_clear(&j->sync_lock);
+    g_free(j->log_path);
+    g_free(j->dir);
+    g_free(j);
+}
