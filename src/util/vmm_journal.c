@@ -39,7 +39,7 @@
 #define LOG_SIZE_DEFAULT (4 * 1024 * 1024)
 #define HEADER_MAGIC G_GUINT64_CONSTANT(0x314c4e524a4d4d56)   /* "VMMJRNL1" */
 #define RECORD_MAGIC 0x3152424aU                               /* "JBR1" */
-#define IDLE_USEC (200 * G_TIME_SPAN_MILLISECOND)
+#define IDLE_USEC_DEFAULT (200 * G_TIME_SPAN_MILLISECOND)
 #define RETRY_USEC G_TIME_SPAN_SECOND
 
 enum {
@@ -89,6 +89,7 @@ struct _VmmJournal {
     gboolean retired;       /* ... and its records were made harmless */
     gboolean stop;
     gboolean background;
+    gint64 idle_usec;       /* quiet time before a background checkpoint */
     GThread *flusher;
 
     GMutex sync_lock;
@@ -498,7 +499,7 @@ flusher_run(gpointer data)
     while (!j->stop) {
         gint64 now = g_get_monotonic_time();
         gboolean due = j->fd >= 0 && j->head > LOG_START && !j->broken;
-        gint64 at = j->want_space ? now : j->last_append + IDLE_USEC;
+        gint64 at = j->want_space ? now : j->last_append + j->idle_usec;
 
         at = MAX(at, retry_at);
         if (!due) {
@@ -865,6 +866,11 @@ journal_new(const char *dir, gboolean background, GError **error)
     j->size = log_size_override ? log_size_override : LOG_SIZE_DEFAULT;
     j->touched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     j->background = background;
+    j->idle_usec = IDLE_USEC_DEFAULT;
+    /* Tests that simulate a crash before the checkpoint set it long. */
+    if (g_getenv("VMM_JOURNAL_CHECKPOINT_MS"))
+        j->idle_usec = g_ascii_strtoll(g_getenv("VMM_JOURNAL_CHECKPOINT_MS"), NULL, 10) *
+                       G_TIME_SPAN_MILLISECOND;
     j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (j->dirfd < 0) {
         vmm_error_set_errno(error, errno, _("cannot open directory '%s'"), dir);

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
  * vmm_file_write_atomic() before anyone reads the files, so they hold the
  * old or the new content, never a torn one.
  *
+ * The background checkpoint waits for 200 ms without changes (the
+ * environment variable VMM_JOURNAL_CHECKPOINT_MS sets another delay, for
+ * tests that simulate a crash before it).
+ *
  * Every change to the covered files must go through the journal, or a
  * replay after a crash could undo it.  A journal whose log cannot be written
  * any more turns itself off: the later calls are plain atomic writes.

@@ -763,6 +763,48 @@ def case_session(d):
         s.cleanup()
 
 
+def case_definitions_crash(d):
+    """A crash before the definitions' checkpoint: what a power cut could
+    have done to the files (a truncated definition, a lost one, a removal
+    that never reached the disk) is undone from the journal at start-up."""
+    os.environ["VMM_JOURNAL_CHECKPOINT_MS"] = "600000"    # no checkpoint now
+    try:
+        d.stop()
+        d.start()
+        for name in ("jc-a", "jc-b", "jc-gone"):
+            d.define(name)
+        again = os.path.join(d.root, "jc-a-again.xml")
+        with open(again, "w") as f:
+            f.write(d.vshell("dumpxml", "jc-a").stdout.replace(
+                "</name>", "</name>\n  <description>second</description>", 1))
+        d.vshell("define", again)
+        d.vshell("undefine", "jc-gone")
+        d.kill9()
+    finally:
+        del os.environ["VMM_JOURNAL_CHECKPOINT_MS"]
+    conf = os.path.join(d.root, "etc", "vmm", "qemu")
+    assert os.path.exists(os.path.join(conf, ".journal"))
+    open(os.path.join(conf, "jc-a.xml"), "w").close()
+    os.unlink(os.path.join(conf, "jc-b.xml"))
+    shutil.copy(os.path.join(d.root, "jc-gone.xml"), os.path.join(conf, "jc-gone.xml"))
+
+    d.start()
+    names = sorted(l.split()[1] for l in d.vshell("list", "--all").stdout.splitlines()[2:]
+                   if l.strip())
+    assert names == ["jc-a", "jc-b"], names
+    assert "<description>second</description>" in d.vshell("dumpxml", "jc-a").stdout
+    with open(os.path.join(conf, "jc-a.xml")) as f:
+        assert "<description>second</description>" in f.read()
+    assert os.path.getsize(os.path.join(conf, "jc-b.xml")) > 0
+    assert not os.path.exists(os.path.join(conf, "jc-gone.xml"))
+    # Replayed once: a clean stop and start changes nothing.
+    d.stop()
+    d.start()
+    assert "<description>second</description>" in d.vshell("dumpxml", "jc-a").stdout
+    for name in ("jc-a", "jc-b"):
+        d.vshell("undefine", name)
+
+
 CASES = {
     "lifecycle": case_lifecycle,
     "virsh": case_virsh,
@@ -773,6 +815,7 @@ CASES = {
     "agent": case_agent,
     "reboot-destroy": case_reboot_destroy,
     "session": case_session,
+    "definitions-crash": case_definitions_crash,
 }
 
 

@@ -128,12 +128,14 @@ test_define_persist(void)
 
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
-    /* On disk before the call returned, and no temporary file left. */
+    /* On disk before the call returned, and no temporary file left (the
+     * store's journal is .journal). */
     g_assert_true(g_file_get_contents(path, &saved, NULL, NULL));
     g_assert_nonnull(strstr(saved, "<name>persist</name>"));
     dir = g_dir_open(store, 0, NULL);
     while ((f = g_dir_read_name(dir)))
-        g_assert_true(g_str_has_suffix(f, ".xml") || g_str_equal(f, "autostart"));
+        g_assert_true(g_str_has_suffix(f, ".xml") || g_str_equal(f, "autostart") ||
+                      g_str_equal(f, ".journal"));
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
     g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 1);
     /* No addresses to report for a domain that does not run. */
