@@ -82,7 +82,8 @@ struct _VmmJournal {
     guint64 head;           /* where the next record goes */
     guint64 last_seq;
     guint inflight;         /* appended, not yet applied to the file */
-    GHashTable *touched;    /* files changed since the last checkpoint */
+    GHashTable *touched;    /* files changed since the last checkpoint -> stamp */
+    guint touch_stamp;
     gint64 last_append;
     gint appends;           /* atomic: counts appends, read without @lock */
     gint want_space;        /* atomic */
@@ -95,6 +96,10 @@ struct _VmmJournal {
 
     GMutex sync_lock;
     guint64 synced_seq;
+    gboolean sync_failed;   /* under @sync_lock */
+
+    GMutex checkpoint_lock; /* one checkpoint or retire() at a time */
+    GMutex file_locks[16];  /* by file name: see file_lock() */
 
     GMutex dir_lock;        /* creates and renames in @dir, one at a time */
 };
@@ -186,6 +191,8 @@ pread_full(int fd, void *buf, gsize len, off_t off)
 
         if (n < 0 && errno == EINTR)
             continue;
+        if (n == 0)
+            errno = EIO;    /* shorter than its size said */
         if (n <= 0)
             return FALSE;
         p += n;
@@ -266,7 +273,8 @@ break_log(VmmJournal *j, int errnum)
 /*
  * Append one record and wait until it is on disk.  Returns its sequence
  * number, 0 if the log is (now) broken: the caller then writes without it.
- * A successful append counts as in flight until end_change().
+ * A successful append counts as in flight until end_change(); a flush that
+ * failed marks the log broken, and the caller finds it so afterwards.
  */
 static guint64
 append(VmmJournal *j, guint32 op, const char *file, const char *data, gsize len,
@@ -277,7 +285,6 @@ append(VmmJournal *j, guint32 op, const char *file, const char *data, gsize len,
     g_autofree char *buf = NULL;
     Record *r;
     guint64 seq;
-    gboolean ok;
 
     if (total > j->size - LOG_START)
         return 0;
@@ -300,7 +307,21 @@ append(VmmJournal *j, guint32 op, const char *file, const char *data, gsize len,
     while (!j->broken && j->head + total > j->size) {
         g_atomic_int_set(&j->want_space, TRUE);
         g_cond_broadcast(&j->cond);
-        g_cond_wait(&j->cond, &j->lock);
+        if (j->background) {
+            g_cond_wait(&j->cond, &j->lock);
+        } else {
+            /* No flusher to wait for: make the room ourselves. */
+            g_autoptr(GError) err = NULL;
+            gboolean ok;
+
+            g_mutex_unlock(&j->lock);
+            ok = vmm_journal_checkpoint(j, &err);
+            g_mutex_lock(&j->lock);
+            if (!ok) {
+                g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
+                break_log(j, EIO);
+            }
+        }
     }
     if (j->broken) {
         g_mutex_unlock(&j->lock);
@@ -336,40 +357,40 @@ append(VmmJournal *j, guint32 op, const char *file, const char *data, gsize len,
     g_mutex_unlock(&j->lock);
 
     /* Group commit: whoever holds @sync_lock flushes everything written so
-     * far; those who queued behind it find their record already covered. */
+     * far; those who queued behind it find their record already covered.
+     * Linux reports a failed writeback to one fdatasync() only: once one
+     * failed, no later one counts. */
     g_mutex_lock(&j->sync_lock);
-    ok = TRUE;
-    if (j->synced_seq < seq) {
+    if (!j->sync_failed && j->synced_seq < seq) {
         guint64 upto;
 
         g_mutex_lock(&j->lock);
         upto = j->last_seq;
         g_mutex_unlock(&j->lock);
-        if (fdatasync(j->fd) < 0)
-            ok = FALSE;
-        else
+        if (fdatasync(j->fd) == 0) {
             j->synced_seq = upto;
+        } else {
+            int saved = errno;
+
+            j->sync_failed = TRUE;
+            g_mutex_lock(&j->lock);
+            break_log(j, saved);
+            g_mutex_unlock(&j->lock);
+        }
     }
     g_mutex_unlock(&j->sync_lock);
-    if (!ok) {
-        int saved = errno;
-
-        g_mutex_lock(&j->lock);
-        break_log(j, saved);
-        g_mutex_unlock(&j->lock);
-        /* Still in flight: the caller ends it like any other. */
-    }
     return seq;
 }
 
-/* The change of record @seq (0: none) is applied to @file, or not. */
+/* The change of record @seq (0: none) is over; @applied: @file changed. */
 static void
-end_change(VmmJournal *j, guint64 seq, const char *file)
+end_change(VmmJournal *j, guint64 seq, const char *file, gboolean applied)
 {
     if (!seq)
         return;
     g_mutex_lock(&j->lock);
-    g_hash_table_add(j->touched, g_strdup(file));
+    if (applied)
+        g_hash_table_insert(j->touched, g_strdup(file), GUINT_TO_POINTER(++j->touch_stamp));
     j->inflight--;
     g_cond_broadcast(&j->cond);
     g_mutex_unlock(&j->lock);
@@ -417,6 +438,60 @@ start_writeback(VmmJournal *j, GHashTable *files)
 }
 
 /*
+ * With @checkpoint_lock held: fsync the changed files (all, or with @yield
+ * until a change comes in), then the directory, then drop from @touched
+ * the files flushed and not changed again meanwhile.  The set stays whole
+ * until then, so a retire() or a crash meanwhile misses none.
+ */
+static gboolean
+flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
+{
+    g_autoptr(GHashTable) files = NULL;
+    g_autoptr(GPtrArray) done = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer key, stamp;
+    gint appends;
+
+    g_mutex_lock(&j->lock);
+    files = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_iter_init(&it, j->touched);
+    while (g_hash_table_iter_next(&it, &key, &stamp))
+        g_hash_table_insert(files, g_strdup(key), stamp);
+    appends = j->appends;
+    g_mutex_unlock(&j->lock);
+
+    *complete = TRUE;
+    if (g_hash_table_size(files) > 1)
+        start_writeback(j, files);
+    g_hash_table_iter_init(&it, files);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        /* A background checkpoint gives way to new changes (their flushes
+         * would queue behind ours) unless they wait for room in the log. */
+        if (yield && g_atomic_int_get(&j->appends) != appends &&
+            !g_atomic_int_get(&j->want_space)) {
+            *complete = FALSE;
+            break;
+        }
+        if (!fsync_file(j, key, error))
+            return FALSE;
+        g_ptr_array_add(done, key);
+    }
+    if (done->len && fsync(j->dirfd) < 0) {
+        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
+        return FALSE;
+    }
+
+    g_mutex_lock(&j->lock);
+    for (guint i = 0; i < done->len; i++) {
+        if (g_hash_table_lookup(j->touched, done->pdata[i]) ==
+            g_hash_table_lookup(files, done->pdata[i]))
+            g_hash_table_remove(j->touched, done->pdata[i]);
+    }
+    g_mutex_unlock(&j->lock);
+    return TRUE;
+}
+
+/*
  * Flush the files changed so far; if nothing changed meanwhile and nothing
  * is in flight, start a new generation.  Returns TRUE once the log is
  * empty, FALSE (@error unset) if changes came in meanwhile (with @yield,
@@ -425,44 +500,33 @@ start_writeback(VmmJournal *j, GHashTable *files)
 static gboolean
 checkpoint_once(VmmJournal *j, gboolean yield, GError **error)
 {
-    g_autoptr(GHashTable) files = NULL;
-    GHashTableIter it;
-    gpointer key;
-    guint64 seq;
-    gint appends;
+    gboolean complete;
     gboolean empty;
+    guint64 seq;
 
+    g_mutex_lock(&j->checkpoint_lock);
     g_mutex_lock(&j->lock);
+    if (j->broken) {
+        g_mutex_unlock(&j->lock);
+        g_mutex_unlock(&j->checkpoint_lock);
+        vmm_error_set(error, VMM_ERR_WRITE_FAILED, _("journal '%s' failed"), j->log_path);
+        return FALSE;
+    }
     if (j->fd < 0 || j->head == LOG_START) {
         g_mutex_unlock(&j->lock);
+        g_mutex_unlock(&j->checkpoint_lock);
         return TRUE;
     }
     seq = j->last_seq;
-    appends = j->appends;
-    files = g_steal_pointer(&j->touched);
-    j->touched = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_mutex_unlock(&j->lock);
 
-    if (g_hash_table_size(files) > 1)
-        start_writeback(j, files);
-    g_hash_table_iter_init(&it, files);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!fsync_file(j, key, error))
-            goto undo;
-        /* A background checkpoint gives way to new changes (their flushes
-         * would queue behind ours) unless they wait for room in the log. */
-        if (yield && g_atomic_int_get(&j->appends) != appends &&
-            !g_atomic_int_get(&j->want_space))
-            goto undo;
-        g_hash_table_iter_remove(&it);
-    }
-    if (fsync(j->dirfd) < 0) {
-        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
-        goto undo;
+    if (!flush_touched(j, yield, &complete, error)) {
+        g_mutex_unlock(&j->checkpoint_lock);
+        return FALSE;
     }
 
     g_mutex_lock(&j->lock);
-    if (!j->broken && j->inflight == 0 && j->last_seq == seq &&
+    if (complete && !j->broken && j->inflight == 0 && j->last_seq == seq &&
         g_hash_table_size(j->touched) == 0) {
         if (!write_header(j, j->fd, j->gen + 1))
             break_log(j, errno);
@@ -472,16 +536,8 @@ checkpoint_once(VmmJournal *j, gboolean yield, GError **error)
     empty = j->head == LOG_START;
     g_cond_broadcast(&j->cond);
     g_mutex_unlock(&j->lock);
+    g_mutex_unlock(&j->checkpoint_lock);
     return empty;
-
- undo:
-    /* The files not flushed yet count as changed until a checkpoint has. */
-    g_mutex_lock(&j->lock);
-    g_hash_table_iter_init(&it, files);
-    while (g_hash_table_iter_next(&it, &key, NULL))
-        g_hash_table_add(j->touched, g_strdup(key));
-    g_mutex_unlock(&j->lock);
-    return FALSE;
 }
 
 gboolean
@@ -500,19 +556,15 @@ vmm_journal_checkpoint(VmmJournal *j, GError **error)
         g_mutex_lock(&j->lock);
         while (j->inflight > 0 && !j->broken)
             g_cond_wait(&j->cond, &j->lock);
-        if (j->broken) {
-            g_mutex_unlock(&j->lock);
-            vmm_error_set(error, VMM_ERR_WRITE_FAILED, _("journal '%s' failed"),
-                          j->log_path);
-            return FALSE;
-        }
         g_mutex_unlock(&j->lock);
     }
 }
 
 /*
  * The background checkpoint: once the directory has been quiet for a
- * moment, or at once when a writer waits for room in the log.
+ * moment, or at once when a writer waits for room in the log.  A
+ * checkpoint that fails while a writer waits gives the log up, so that
+ * the writer gets the error instead of waiting for ever.
  */
 static gpointer
 flusher_run(gpointer data)
@@ -542,6 +594,10 @@ flusher_run(gpointer data)
             if (!checkpoint_once(j, TRUE, &err) && err) {
                 g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
                 retry_at = g_get_monotonic_time() + RETRY_USEC;
+                g_mutex_lock(&j->lock);
+                if (g_atomic_int_get(&j->want_space))
+                    break_log(j, EIO);
+                g_mutex_unlock(&j->lock);
             } else {
                 retry_at = 0;
             }
@@ -567,35 +623,35 @@ flusher_run(gpointer data)
 static gboolean
 retire(VmmJournal *j, GError **error)
 {
-    g_autoptr(GHashTable) files = NULL;
-    GHashTableIter it;
-    gpointer key;
+    gboolean complete;
 
+    g_mutex_lock(&j->checkpoint_lock);
     g_mutex_lock(&j->lock);
     while (j->inflight > 0)
         g_cond_wait(&j->cond, &j->lock);
     if (j->retired) {
         g_mutex_unlock(&j->lock);
+        g_mutex_unlock(&j->checkpoint_lock);
         return TRUE;
     }
-    files = g_hash_table_ref(j->touched);
-    g_hash_table_iter_init(&it, files);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        if (!fsync_file(j, key, error))
-            goto fail;
-    }
+    g_mutex_unlock(&j->lock);
+
+    if (!flush_touched(j, FALSE, &complete, error))
+        goto fail;
     if ((unlink(j->log_path) < 0 && errno != ENOENT) || fsync(j->dirfd) < 0) {
         vmm_error_set_errno(error, errno, _("cannot remove failed journal '%s'"),
                             j->log_path);
         goto fail;
     }
-    g_hash_table_remove_all(j->touched);
+    g_mutex_lock(&j->lock);
     j->retired = TRUE;
+    g_cond_broadcast(&j->cond);
     g_mutex_unlock(&j->lock);
+    g_mutex_unlock(&j->checkpoint_lock);
     return TRUE;
 
  fail:
-    g_mutex_unlock(&j->lock);
+    g_mutex_unlock(&j->checkpoint_lock);
     return FALSE;
 }
 
@@ -616,33 +672,53 @@ usable(VmmJournal *j, GError **error)
 static void
 start_flusher(VmmJournal *j)
 {
-    if (!j->background || j->flusher)
-        return;
     g_mutex_lock(&j->lock);
-    if (!j->flusher)
+    if (j->background && !j->flusher)
         j->flusher = g_thread_new("vmm-journal", flusher_run, j);
     g_mutex_unlock(&j->lock);
 }
 
-gboolean
-vmm_journal_write_file(VmmJournal *j, const char *file, const char *data, gsize len,
-                       mode_t mode, GError **error)
+static gboolean
+check_name(const char *file, GError **error)
 {
-    g_autofree char *path = file_path(j, file);
+    if (valid_file_name(file, strlen(file)))
+        return TRUE;
+    vmm_error_set(error, VMM_ERR_INVALID_ARG, _("invalid file name '%s'"), file);
+    return FALSE;
+}
+
+/* Changes of one file run one at a time, from their record to their
+ * rename, so that the order of the records is the order on disk. */
+static GMutex *
+file_lock(VmmJournal *j, const char *file)
+{
+    return &j->file_locks[g_str_hash(file) % G_N_ELEMENTS(j->file_locks)];
+}
+
+/* The change of record @seq failed: end it, and cancel it in the log. */
+static void
+cancel_change(VmmJournal *j, guint64 seq, const char *file)
+{
+    end_change(j, seq, file, FALSE);
+    end_change(j, append(j, OP_CANCEL, file, NULL, 0, 0, seq), file, FALSE);
+    /* A log that failed meanwhile holds the record uncancelled: removed. */
+    usable(j, NULL);
+}
+
+static gboolean
+write_file_locked(VmmJournal *j, const char *file, const char *path, const char *data,
+                  gsize len, mode_t mode, GError **error)
+{
     g_autofree char *tmp = NULL;
     gboolean renamed;
     guint64 seq;
     int saved;
 
-    g_return_val_if_fail(valid_file_name(file, strlen(file)), FALSE);
-    if (!usable(j, error))
-        return FALSE;
     g_mutex_lock(&j->dir_lock);
     tmp = vmm_file_write_temp(path, data, len, mode, FALSE, error);
     g_mutex_unlock(&j->dir_lock);
     if (!tmp)
         return FALSE;
-    start_flusher(j);
 
     if (!(seq = append(j, OP_WRITE, file, data, len, mode, 0))) {
         /* No log (too large, or it failed): the plain way, made harmless
@@ -654,54 +730,49 @@ vmm_journal_write_file(VmmJournal *j, const char *file, const char *data, gsize 
         if (!usable(j, error))
             return FALSE;
         ok = vmm_file_write_atomic(path, data, len, mode, error);
-        if (ok && (seq = append(j, OP_SYNCED, file, NULL, 0, 0, 0)))
-            end_change(j, seq, file);
+        if (ok)
+            end_change(j, append(j, OP_SYNCED, file, NULL, 0, 0, 0), file, TRUE);
         return ok && usable(j, error);
     }
 
     g_mutex_lock(&j->dir_lock);
     renamed = rename(tmp, path) == 0;
-    g_mutex_unlock(&j->dir_lock);
-    if (renamed) {
-        gboolean broken;
-
-        end_change(j, seq, file);
-        g_mutex_lock(&j->lock);
-        broken = j->broken;
-        g_mutex_unlock(&j->lock);
-        /* A log that failed while this record was being flushed may not
-         * hold it: give it up, which flushes this file too. */
-        return !broken || usable(j, error);
-    }
-
     saved = errno;
-    unlink(tmp);
-    vmm_error_set_errno(error, saved, _("cannot write '%s'"), path);
-    {
-        guint64 cancel = append(j, OP_CANCEL, file, NULL, 0, 0, seq);
-
-        end_change(j, cancel, file);
+    g_mutex_unlock(&j->dir_lock);
+    if (!renamed) {
+        unlink(tmp);
+        vmm_error_set_errno(error, saved, _("cannot write '%s'"), path);
+        cancel_change(j, seq, file);
+        return FALSE;
     }
-    /* Ends the failed record without marking the file changed. */
-    g_mutex_lock(&j->lock);
-    j->inflight--;
-    g_cond_broadcast(&j->cond);
-    g_mutex_unlock(&j->lock);
-    usable(j, NULL);
-    return FALSE;
+    end_change(j, seq, file, TRUE);
+    /* A log that failed while this record was being flushed may not hold
+     * it: giving the log up flushes this file too. */
+    return usable(j, error);
 }
 
 gboolean
-vmm_journal_remove_file(VmmJournal *j, const char *file, GError **error)
+vmm_journal_write_file(VmmJournal *j, const char *file, const char *data, gsize len,
+                       mode_t mode, GError **error)
 {
-    g_autofree char *path = file_path(j, file);
+    g_autofree char *path = NULL;
+    gboolean ok;
+
+    if (!check_name(file, error) || !usable(j, error))
+        return FALSE;
+    path = file_path(j, file);
+    start_flusher(j);
+    g_mutex_lock(file_lock(j, file));
+    ok = write_file_locked(j, file, path, data, len, mode, error);
+    g_mutex_unlock(file_lock(j, file));
+    return ok;
+}
+
+static gboolean
+remove_file_locked(VmmJournal *j, const char *file, const char *path, GError **error)
+{
     guint64 seq;
     int saved;
-
-    g_return_val_if_fail(valid_file_name(file, strlen(file)), FALSE);
-    if (!usable(j, error))
-        return FALSE;
-    start_flusher(j);
 
     if (!(seq = append(j, OP_REMOVE, file, NULL, 0, 0, 0))) {
         if (!usable(j, error))
@@ -710,28 +781,36 @@ vmm_journal_remove_file(VmmJournal *j, const char *file, GError **error)
             vmm_error_set_errno(error, errno, _("cannot remove '%s'"), path);
             return FALSE;
         }
-        return fsync(j->dirfd) == 0 || (vmm_error_set_errno(error, errno,
-                                                            _("cannot flush '%s'"), j->dir),
-                                        FALSE);
+        if (fsync(j->dirfd) < 0) {
+            vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
+            return FALSE;
+        }
+        return TRUE;
     }
     if (unlink(path) == 0 || errno == ENOENT) {
-        end_change(j, seq, file);
+        end_change(j, seq, file, TRUE);
         return usable(j, error);
     }
-
     saved = errno;
     vmm_error_set_errno(error, saved, _("cannot remove '%s'"), path);
-    {
-        guint64 cancel = append(j, OP_CANCEL, file, NULL, 0, 0, seq);
-
-        end_change(j, cancel, file);
-    }
-    g_mutex_lock(&j->lock);
-    j->inflight--;
-    g_cond_broadcast(&j->cond);
-    g_mutex_unlock(&j->lock);
-    usable(j, NULL);
+    cancel_change(j, seq, file);
     return FALSE;
+}
+
+gboolean
+vmm_journal_remove_file(VmmJournal *j, const char *file, GError **error)
+{
+    g_autofree char *path = NULL;
+    gboolean ok;
+
+    if (!check_name(file, error) || !usable(j, error))
+        return FALSE;
+    path = file_path(j, file);
+    start_flusher(j);
+    g_mutex_lock(file_lock(j, file));
+    ok = remove_file_locked(j, file, path, error);
+    g_mutex_unlock(file_lock(j, file));
+    return ok;
 }
 
 /* ------------------------------------------------------------------ */
@@ -762,8 +841,8 @@ change_free(gpointer p)
  * whole, into @last: each file's last change still to be made (a SYNCED
  * record drops the ones before it, a CANCEL record the one it names).
  */
-static void
-read_records(VmmJournal *j, int fd, gsize size, GHashTable *last)
+static gboolean
+read_records(VmmJournal *j, int fd, gsize size, GHashTable *last, GError **error)
 {
     g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(change_free);
     g_autoptr(GHashTable) cancelled = g_hash_table_new_full(g_int64_hash, g_int64_equal,
@@ -776,14 +855,17 @@ read_records(VmmJournal *j, int fd, gsize size, GHashTable *last)
         g_autofree char *payload = NULL;
         Change *c;
 
-        if (!pread_full(fd, &r, sizeof(r), off) || r.magic != RECORD_MAGIC ||
+        if (!pread_full(fd, &r, sizeof(r), off))
+            goto io_error;
+        if (r.magic != RECORD_MAGIC ||
             r.gen != j->gen || (prev && r.seq != prev + 1) ||
             r.name_len > size || r.data_len > size ||
             off + record_len(r.name_len, r.data_len) > size)
             break;
         payload = g_malloc(r.name_len + r.data_len + 1);
-        if (!pread_full(fd, payload, r.name_len + r.data_len, off + sizeof(r)) ||
-            record_crc(&r, payload, payload + r.name_len) != r.crc ||
+        if (!pread_full(fd, payload, r.name_len + r.data_len, off + sizeof(r)))
+            goto io_error;
+        if (record_crc(&r, payload, payload + r.name_len) != r.crc ||
             !valid_file_name(payload, r.name_len) || r.op < OP_WRITE || r.op > OP_CANCEL)
             break;
         prev = r.seq;
@@ -814,6 +896,12 @@ read_records(VmmJournal *j, int fd, gsize size, GHashTable *last)
         else
             g_hash_table_insert(last, g_strdup(c->name), g_steal_pointer(&changes->pdata[i]));
     }
+    return TRUE;
+
+ io_error:
+    /* Not a torn record: what follows may be good, and must not be lost. */
+    vmm_error_set_errno(error, errno, _("cannot read journal '%s'"), j->log_path);
+    return FALSE;
 }
 
 static gboolean
@@ -833,18 +921,23 @@ replay(VmmJournal *j, GError **error)
         vmm_error_set_errno(error, errno, _("cannot open journal '%s'"), j->log_path);
         return FALSE;
     }
-    if (fstat(fd, &st) < 0 || !pread_full(fd, &h, sizeof(h), 0) ||
-        h.magic != HEADER_MAGIC ||
+    if (fstat(fd, &st) < 0 ||
+        (st.st_size >= LOG_START + (off_t)sizeof(Record) && !pread_full(fd, &h, sizeof(h), 0))) {
+        vmm_error_set_errno(error, errno, _("cannot read journal '%s'"), j->log_path);
+        goto fail;
+    }
+    if (st.st_size < LOG_START + (off_t)sizeof(Record) || h.magic != HEADER_MAGIC ||
         h.crc != crc32_update(0, &h, G_STRUCT_OFFSET(Header, crc))) {
-        /* Only a crash during its creation leaves such a log: it never
-         * held a record. */
+        /* Logs are created whole elsewhere and renamed into place: this is
+         * not one of ours, it never held a record. */
         g_warning("journal '%s' has no valid header: ignored", j->log_path);
         close(fd);
         unlink(j->log_path);
         return TRUE;
     }
     j->gen = h.gen;
-    read_records(j, fd, st.st_size, last);
+    if (!read_records(j, fd, st.st_size, last, error))
+        goto fail;
 
     g_hash_table_iter_init(&it, last);
     while (g_hash_table_iter_next(&it, &key, &value)) {
@@ -892,6 +985,10 @@ journal_new(const char *dir, gboolean background, GError **error)
     g_mutex_init(&j->lock);
     g_cond_init(&j->cond);
     g_mutex_init(&j->sync_lock);
+    g_mutex_init(&j->checkpoint_lock);
+    g_mutex_init(&j->dir_lock);
+    for (guint i = 0; i < G_N_ELEMENTS(j->file_locks); i++)
+        g_mutex_init(&j->file_locks[i]);
     j->dir = g_strdup(dir);
     j->log_path = g_build_filename(dir, LOG_NAME, NULL);
     j->fd = -1;
@@ -966,6 +1063,10 @@ vmm_journal_close(VmmJournal *j)
     g_mutex_clear(&j->lock);
     g_cond_clear(&j->cond);
     g_mutex_clear(&j->sync_lock);
+    g_mutex_clear(&j->checkpoint_lock);
+    g_mutex_clear(&j->dir_lock);
+    for (guint i = 0; i < G_N_ELEMENTS(j->file_locks); i++)
+        g_mutex_clear(&j->file_locks[i]);
     g_free(j->log_path);
     g_free(j->dir);
     g_free(j);

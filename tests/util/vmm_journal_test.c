@@ -16,10 +16,48 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/syscall.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Faults: fsync() of a file whose name ends in @fsync_fail_suffix fails
+ * with EIO; the next fdatasync() fails while @fdatasync_fail is set (these
+ * definitions take the place of libc's in this binary). */
+static const char *volatile fsync_fail_suffix;
+static volatile gint fdatasync_fail;
+
+static gboolean
+fd_name_ends_with(int fd, const char *suffix)
+{
+    g_autofree char *link = g_strdup_printf("/proc/self/fd/%d", fd);
+    g_autofree char *target = g_file_read_link(link, NULL);
+
+    return target && g_str_has_suffix(target, suffix);
+}
+
+int
+fsync(int fd)
+{
+    const char *suffix = fsync_fail_suffix;
+
+    if (suffix && fd_name_ends_with(fd, suffix)) {
+        errno = EIO;
+        return -1;
+    }
+    return syscall(SYS_fsync, fd);
+}
+
+int
+fdatasync(int fd)
+{
+    if (g_atomic_int_compare_and_exchange(&fdatasync_fail, 1, 0)) {
+        errno = EIO;
+        return -1;
+    }
+    return syscall(SYS_fdatasync, fd);
+}
 
 static char *
 make_tmpdir(void)
@@ -427,6 +465,146 @@ test_bad_header(void)
     remove_tree(dir);
 }
 
+
+/* A rename that fails on an almost full log: the failed change ends before
+ * its cancellation needs room, so the checkpoint can make it. */
+static void
+test_failure_on_full_log(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *b = g_build_filename(dir, "b.xml", NULL);
+    g_autofree char *fill = g_strnfill(3995, 'x');
+    g_autoptr(GError) err = NULL;
+    VmmJournal *j;
+
+    vmm_journal_set_log_size(8192);
+    j = vmm_journal_open(dir, &err);
+    vmm_journal_set_log_size(0);
+    g_assert_no_error(err);
+    write_ok(j, "a.xml", fill);         /* 48 bytes of the log left */
+    g_assert_cmpint(g_mkdir(b, 0700), ==, 0);
+    g_assert_false(vmm_journal_write_file(j, "b.xml", "b", 1, 0600, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    g_rmdir(b);
+    write_ok(j, "b.xml", "b");
+    vmm_journal_abandon(j);
+
+    put(dir, "b.xml", "");
+    j = open_fg(dir);
+    assert_file(dir, "b.xml", "b");
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
+/* Without the background checkpoint, a full log makes its own room. */
+static void
+test_foreground_full_log(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *big = g_strnfill(3000, 'y');
+    VmmJournal *j;
+
+    vmm_journal_set_log_size(8192);
+    j = open_fg(dir);
+    vmm_journal_set_log_size(0);
+    write_ok(j, "a.xml", big);
+    write_ok(j, "b.xml", big);
+    write_ok(j, "c.xml", big);
+    vmm_journal_abandon(j);
+    put(dir, "c.xml", "");
+    j = open_fg(dir);
+    assert_file(dir, "a.xml", big);
+    assert_file(dir, "c.xml", big);
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
+/* Names the journal cannot hold are refused with an error. */
+static void
+test_bad_names(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autoptr(GError) err = NULL;
+    VmmJournal *j = open_fg(dir);
+    const char *bad[] = { "", ".", "..", "a/b.xml", ".journal", ".journal.new" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(vmm_journal_write_file(j, bad[i], "x", 1, 0600, &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+        g_clear_error(&err);
+        g_assert_false(vmm_journal_remove_file(j, bad[i], &err));
+        g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+        g_clear_error(&err);
+    }
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
+/* A checkpoint that cannot flush a file while a writer waits for room:
+ * the writer gets the error, no one waits for ever; once the disk is well
+ * again the writes go on, the plain way. */
+static void
+test_checkpoint_fails_when_full(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *log = g_build_filename(dir, ".journal", NULL);
+    g_autofree char *big = g_strnfill(3000, 'z');
+    g_autoptr(GError) err = NULL;
+    VmmJournal *j;
+
+    g_setenv("VMM_JOURNAL_CHECKPOINT_MS", "600000", TRUE);
+    vmm_journal_set_log_size(8192);
+    j = vmm_journal_open(dir, &err);
+    vmm_journal_set_log_size(0);
+    g_unsetenv("VMM_JOURNAL_CHECKPOINT_MS");
+    g_assert_no_error(err);
+    write_ok(j, "bad.xml", "bad");
+    write_ok(j, "a.xml", big);
+    fsync_fail_suffix = "/bad.xml";
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*checkpoint*bad.xml*");
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*plain atomic writes*");
+    g_assert_false(vmm_journal_write_file(j, "c.xml", big, strlen(big), 0600, &err));
+    g_test_assert_expected_messages();
+    g_assert_nonnull(err);
+    g_assert_nonnull(strstr(err->message, "bad.xml"));
+    g_clear_error(&err);
+
+    fsync_fail_suffix = NULL;
+    write_ok(j, "c.xml", big);
+    g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
+    vmm_journal_close(j);
+    assert_file(dir, "c.xml", big);
+    remove_tree(dir);
+}
+
+/* A log flush that fails: the change still returns only once it is durable
+ * (the log is given up, which flushes the files it covered), and nothing
+ * is replayed afterwards. */
+static void
+test_log_flush_fails(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *log = g_build_filename(dir, ".journal", NULL);
+    VmmJournal *j = open_fg(dir);
+
+    write_ok(j, "a.xml", "a v1");
+    g_atomic_int_set(&fdatasync_fail, 1);
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*plain atomic writes*");
+    write_ok(j, "b.xml", "b v1");
+    g_test_assert_expected_messages();
+    g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
+    write_ok(j, "a.xml", "a v2");
+    g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
+    vmm_journal_abandon(j);
+
+    j = open_fg(dir);
+    assert_file(dir, "a.xml", "a v2");
+    assert_file(dir, "b.xml", "b v1");
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -440,5 +618,10 @@ main(int argc, char **argv)
     g_test_add_func("/journal/in-use", test_in_use);
     g_test_add_func("/journal/concurrent-small-log", test_concurrent_small_log);
     g_test_add_func("/journal/bad-header", test_bad_header);
+    g_test_add_func("/journal/failure-on-full-log", test_failure_on_full_log);
+    g_test_add_func("/journal/foreground-full-log", test_foreground_full_log);
+    g_test_add_func("/journal/bad-names", test_bad_names);
+    g_test_add_func("/journal/checkpoint-fails-when-full", test_checkpoint_fails_when_full);
+    g_test_add_func("/journal/log-flush-fails", test_log_flush_fails);
     return g_test_run();
 }
