@@ -42,6 +42,7 @@
 #define RECORD_MAGIC 0x3152424aU                               /* "JBR1" */
 #define IDLE_USEC_DEFAULT (200 * G_TIME_SPAN_MILLISECOND)
 #define RETRY_USEC G_TIME_SPAN_SECOND
+#define TMP_DIRS 4
 
 enum {
     OP_WRITE = 1,       /* the file's new content follows */
@@ -101,7 +102,15 @@ struct _VmmJournal {
     GMutex checkpoint_lock; /* one checkpoint or retire() at a time */
     GMutex file_locks[16];  /* by file name: see file_lock() */
 
-    GMutex dir_lock;        /* creates and renames in @dir, one at a time */
+    GMutex dir_lock;        /* renames into @dir, one at a time */
+    /* Temp files are created in subdirectories (@dir/.tmp-K): a create in
+     * a directory holds its lock while the file system finds a free inode,
+     * which after many removals takes long; changes waiting for that one
+     * after the other were the bottleneck with several writers. */
+    char *tmp_dirs[TMP_DIRS];
+    GMutex tmp_locks[TMP_DIRS];
+    gboolean tmp_ready[TMP_DIRS];
+    gint tmp_next;          /* atomic */
 };
 
 static gsize log_size_override;
@@ -705,6 +714,45 @@ cancel_change(VmmJournal *j, guint64 seq, const char *file)
     usable(j, NULL);
 }
 
+/* A temp file with @data in one of the temp directories (next to @path
+ * if they cannot be made), for a rename over @path. */
+static char *
+write_temp(VmmJournal *j, const char *file, const char *path, const char *data, gsize len,
+           mode_t mode, GError **error)
+{
+    guint k = (guint)g_atomic_int_add(&j->tmp_next, 1) % TMP_DIRS;
+    char *tmp;
+
+    g_mutex_lock(&j->tmp_locks[k]);
+    if (!j->tmp_ready[k])
+        j->tmp_ready[k] = mkdir(j->tmp_dirs[k], 0700) == 0 || errno == EEXIST;
+    if (j->tmp_ready[k]) {
+        g_autofree char *next_to = g_build_filename(j->tmp_dirs[k], file, NULL);
+
+        tmp = vmm_file_write_temp(next_to, data, len, mode, FALSE, error);
+    } else {
+        tmp = vmm_file_write_temp(path, data, len, mode, FALSE, error);
+    }
+    g_mutex_unlock(&j->tmp_locks[k]);
+    return tmp;
+}
+
+/* What a crash left in the temp directories: never part of a change. */
+static void
+clean_tmp_dirs(VmmJournal *j)
+{
+    for (guint k = 0; k < TMP_DIRS; k++) {
+        g_autoptr(GDir) d = g_dir_open(j->tmp_dirs[k], 0, NULL);
+        const char *e;
+
+        while (d && (e = g_dir_read_name(d))) {
+            g_autofree char *p = g_build_filename(j->tmp_dirs[k], e, NULL);
+
+            unlink(p);
+        }
+    }
+}
+
 static gboolean
 write_file_locked(VmmJournal *j, const char *file, const char *path, const char *data,
                   gsize len, mode_t mode, GError **error)
@@ -714,10 +762,7 @@ write_file_locked(VmmJournal *j, const char *file, const char *path, const char 
     guint64 seq;
     int saved;
 
-    g_mutex_lock(&j->dir_lock);
-    tmp = vmm_file_write_temp(path, data, len, mode, FALSE, error);
-    g_mutex_unlock(&j->dir_lock);
-    if (!tmp)
+    if (!(tmp = write_temp(j, file, path, data, len, mode, error)))
         return FALSE;
 
     if (!(seq = append(j, OP_WRITE, file, data, len, mode, 0))) {
@@ -987,6 +1032,12 @@ journal_new(const char *dir, gboolean background, GError **error)
     g_mutex_init(&j->sync_lock);
     g_mutex_init(&j->checkpoint_lock);
     g_mutex_init(&j->dir_lock);
+    for (guint k = 0; k < TMP_DIRS; k++) {
+        g_autofree char *name = g_strdup_printf(".tmp-%u", k);
+
+        g_mutex_init(&j->tmp_locks[k]);
+        j->tmp_dirs[k] = g_build_filename(dir, name, NULL);
+    }
     for (guint i = 0; i < G_N_ELEMENTS(j->file_locks); i++)
         g_mutex_init(&j->file_locks[i]);
     j->dir = g_strdup(dir);
@@ -1011,6 +1062,7 @@ journal_new(const char *dir, gboolean background, GError **error)
     }
     if (!replay(j, error))
         return NULL;
+    clean_tmp_dirs(j);
     return g_steal_pointer(&j);
 }
 
@@ -1065,6 +1117,10 @@ vmm_journal_close(VmmJournal *j)
     g_mutex_clear(&j->sync_lock);
     g_mutex_clear(&j->checkpoint_lock);
     g_mutex_clear(&j->dir_lock);
+    for (guint k = 0; k < TMP_DIRS; k++) {
+        g_mutex_clear(&j->tmp_locks[k]);
+        g_free(j->tmp_dirs[k]);
+    }
     for (guint i = 0; i < G_N_ELEMENTS(j->file_locks); i++)
         g_mutex_clear(&j->file_locks[i]);
     g_free(j->log_path);

@@ -86,6 +86,22 @@ remove_tree(const char *dir)
     g_rmdir(dir);
 }
 
+/* Files in @dir and in its subdirectories. */
+static guint
+count_files(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *e;
+    guint n = 0;
+
+    while (d && (e = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, e, NULL);
+
+        n += g_file_test(p, G_FILE_TEST_IS_DIR) ? count_files(p) : 1;
+    }
+    return n;
+}
+
 static void
 put(const char *dir, const char *file, const char *text)
 {
@@ -161,15 +177,29 @@ test_write_remove(void)
     vmm_journal_close(j);
 
     assert_file(dir, "a.xml", "two");
-    {
-        g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-        const char *e;
-        guint n = 0;
+    /* a.xml, .journal and the temp directories, empty. */
+    g_assert_cmpuint(count_files(dir), ==, 2);
+    remove_tree(dir);
+}
 
-        while ((e = g_dir_read_name(d)))
-            n++;
-        g_assert_cmpuint(n, ==, 2);     /* a.xml and .journal */
-    }
+/* Temp files a crash left behind are removed when the journal opens. */
+static void
+test_stale_temp_files(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *tmp1 = g_build_filename(dir, ".tmp-1", NULL);
+    VmmJournal *j = open_fg(dir);
+
+    write_ok(j, "a.xml", "a");
+    write_ok(j, "b.xml", "b");
+    vmm_journal_abandon(j);
+    g_assert_cmpint(g_mkdir(tmp1, 0700) == 0 || errno == EEXIST, ==, TRUE);
+    put(tmp1, "a.xml.Ab12Cd", "half a write");
+    g_assert_cmpuint(count_files(dir), ==, 4);
+    j = open_fg(dir);
+    g_assert_cmpuint(count_files(dir), ==, 3);      /* a.xml, b.xml, .journal */
+    assert_file(dir, "a.xml", "a");
+    vmm_journal_close(j);
     remove_tree(dir);
 }
 
@@ -611,6 +641,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/journal/write-remove", test_write_remove);
     g_test_add_func("/journal/replay-after-crash", test_replay_after_crash);
+    g_test_add_func("/journal/stale-temp-files", test_stale_temp_files);
     g_test_add_func("/journal/checkpoint", test_checkpoint);
     g_test_add_func("/journal/torn-record", test_torn_record);
     g_test_add_func("/journal/failed-change-cancelled", test_failed_change_cancelled);

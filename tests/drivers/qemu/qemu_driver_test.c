@@ -129,13 +129,20 @@ test_define_persist(void)
     dom = vmm_domain_define_xml(conn, xml, 0, &err);
     g_assert_no_error(err);
     /* On disk before the call returned, and no temporary file left (the
-     * store's journal is .journal). */
+     * store's journal is .journal, its temp directories .tmp-N). */
     g_assert_true(g_file_get_contents(path, &saved, NULL, NULL));
     g_assert_nonnull(strstr(saved, "<name>persist</name>"));
     dir = g_dir_open(store, 0, NULL);
-    while ((f = g_dir_read_name(dir)))
+    while ((f = g_dir_read_name(dir))) {
         g_assert_true(g_str_has_suffix(f, ".xml") || g_str_equal(f, "autostart") ||
-                      g_str_equal(f, ".journal"));
+                      g_str_equal(f, ".journal") || g_str_has_prefix(f, ".tmp-"));
+        if (g_str_has_prefix(f, ".tmp-")) {
+            g_autofree char *sub = g_build_filename(store, f, NULL);
+            g_autoptr(GDir) tmpdir = g_dir_open(sub, 0, NULL);
+
+            g_assert_null(g_dir_read_name(tmpdir));
+        }
+    }
     assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_UNKNOWN);
     g_assert_cmpint(vmm_domain_is_persistent(dom, NULL), ==, 1);
     /* No addresses to report for a domain that does not run. */
