@@ -9,6 +9,7 @@
 #include "util/vmm_journal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -80,13 +81,29 @@ vmm_config_store_save(VmmConfigStore *store, const char *name, const char *xml,
 }
 
 static gboolean
-unlink_if_present(const char *path, GError **error)
+unlink_if_present(const char *path, gboolean *removed, GError **error)
 {
-    if (unlink(path) < 0 && errno != ENOENT) {
+    *removed = unlink(path) == 0;
+    if (!*removed && errno != ENOENT) {
         vmm_error_set_errno(error, errno, _("cannot remove '%s'"), path);
         return FALSE;
     }
     return TRUE;
+}
+
+/* A change of an autostart link made durable: a link that came back after
+ * a crash would start a domain defined later under the same name. */
+static gboolean
+sync_autostart_dir(VmmConfigStore *store, GError **error)
+{
+    int fd = open(store->autostart_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd < 0 ? -1 : fsync(fd);
+
+    if (rc < 0)
+        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), store->autostart_dir);
+    if (fd >= 0)
+        close(fd);
+    return rc == 0;
 }
 
 gboolean
@@ -94,10 +111,12 @@ vmm_config_store_delete(VmmConfigStore *store, const char *name, GError **error)
 {
     g_autofree char *file = g_strconcat(name, ".xml", NULL);
     g_autofree char *link = autostart_path(store, name);
+    gboolean removed;
 
     /* The link first: a link left pointing at nothing would be harmless,
      * but an autostart link must never outlive the failure to remove it. */
-    return unlink_if_present(link, error) &&
+    return unlink_if_present(link, &removed, error) &&
+           (!removed || sync_autostart_dir(store, error)) &&
            vmm_journal_remove_file(store->journal, file, error);
 }
 
@@ -107,20 +126,22 @@ vmm_config_store_set_autostart(VmmConfigStore *store, const char *name,
 {
     g_autofree char *link = autostart_path(store, name);
     g_autofree char *target = NULL;
+    gboolean removed;
 
     if (!autostart)
-        return unlink_if_present(link, error);
+        return unlink_if_present(link, &removed, error) &&
+               (!removed || sync_autostart_dir(store, error));
     if (vmm_config_store_get_autostart(store, name))
         return TRUE;
     target = g_strconcat("../", name, ".xml", NULL);
     /* A stale link or file of the same name is replaced. */
-    if (!unlink_if_present(link, error))
+    if (!unlink_if_present(link, &removed, error))
         return FALSE;
     if (symlink(target, link) < 0) {
         vmm_error_set_errno(error, errno, _("cannot create autostart link '%s'"), link);
         return FALSE;
     }
-    return TRUE;
+    return sync_autostart_dir(store, error);
 }
 
 gboolean

@@ -43,6 +43,7 @@
 #define IDLE_USEC_DEFAULT (200 * G_TIME_SPAN_MILLISECOND)
 #define RETRY_USEC G_TIME_SPAN_SECOND
 #define TMP_DIRS 4
+#define TMP_PREFIX ".tmp-"
 
 enum {
     OP_WRITE = 1,       /* the file's new content follows */
@@ -90,6 +91,7 @@ struct _VmmJournal {
     gint want_space;        /* atomic */
     gboolean broken;        /* the log failed: plain atomic writes from now on */
     gboolean retired;       /* ... and its records were made harmless */
+    gboolean flush_failed;  /* a file's fsync failed: the log must stay */
     gboolean stop;
     gboolean background;
     gint64 idle_usec;       /* quiet time before a background checkpoint */
@@ -167,7 +169,8 @@ valid_file_name(const char *name, gsize len)
 {
     return len > 0 && len < 256 && !memchr(name, '/', len) && !memchr(name, '\0', len) &&
            !(len == 1 && name[0] == '.') && !(len == 2 && memcmp(name, "..", 2) == 0) &&
-           !(len >= strlen(LOG_NAME) && memcmp(name, LOG_NAME, strlen(LOG_NAME)) == 0);
+           !(len >= strlen(LOG_NAME) && memcmp(name, LOG_NAME, strlen(LOG_NAME)) == 0) &&
+           !(len >= strlen(TMP_PREFIX) && memcmp(name, TMP_PREFIX, strlen(TMP_PREFIX)) == 0);
 }
 
 static gboolean
@@ -273,8 +276,7 @@ static void
 break_log(VmmJournal *j, int errnum)
 {
     if (!j->broken)
-        g_warning("journal '%s' failed (%s): plain atomic writes from now on",
-                  j->log_path, g_strerror(errnum));
+        g_warning("journal '%s' failed (%s): given up", j->log_path, g_strerror(errnum));
     j->broken = TRUE;
     g_cond_broadcast(&j->cond);
 }
@@ -482,12 +484,12 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
             break;
         }
         if (!fsync_file(j, key, error))
-            return FALSE;
+            goto failed;
         g_ptr_array_add(done, key);
     }
     if (done->len && fsync(j->dirfd) < 0) {
         vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
-        return FALSE;
+        goto failed;
     }
 
     g_mutex_lock(&j->lock);
@@ -498,6 +500,17 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
     }
     g_mutex_unlock(&j->lock);
     return TRUE;
+
+ failed:
+    /* Linux reports a failed writeback to one fsync only: a retry would
+     * "succeed" with the data lost.  The log stays as it is, the only copy
+     * known to be on disk, for the next start to replay; until then no
+     * change is taken. */
+    g_mutex_lock(&j->lock);
+    j->flush_failed = TRUE;
+    break_log(j, EIO);
+    g_mutex_unlock(&j->lock);
+    return FALSE;
 }
 
 /*
@@ -643,6 +656,13 @@ retire(VmmJournal *j, GError **error)
         g_mutex_unlock(&j->checkpoint_lock);
         return TRUE;
     }
+    if (j->flush_failed) {
+        g_mutex_unlock(&j->lock);
+        vmm_error_set(error, VMM_ERR_WRITE_FAILED,
+                      _("cannot flush the files of '%s' (see the log): no changes until "
+                        "the daemon restarts and replays its journal"), j->dir);
+        goto fail;
+    }
     g_mutex_unlock(&j->lock);
 
     if (!flush_touched(j, FALSE, &complete, error))
@@ -724,8 +744,13 @@ write_temp(VmmJournal *j, const char *file, const char *path, const char *data, 
     char *tmp;
 
     g_mutex_lock(&j->tmp_locks[k]);
-    if (!j->tmp_ready[k])
-        j->tmp_ready[k] = mkdir(j->tmp_dirs[k], 0700) == 0 || errno == EEXIST;
+    if (!j->tmp_ready[k]) {
+        struct stat st;
+
+        j->tmp_ready[k] = mkdir(j->tmp_dirs[k], 0700) == 0 ||
+                          (errno == EEXIST && lstat(j->tmp_dirs[k], &st) == 0 &&
+                           S_ISDIR(st.st_mode));
+    }
     if (j->tmp_ready[k]) {
         g_autofree char *next_to = g_build_filename(j->tmp_dirs[k], file, NULL);
 
@@ -775,6 +800,16 @@ write_file_locked(VmmJournal *j, const char *file, const char *path, const char 
         if (!usable(j, error))
             return FALSE;
         ok = vmm_file_write_atomic(path, data, len, mode, error);
+        /* SYNCED drops older records of the file from a replay: only once
+         * its directory entry is surely on disk. */
+        if (ok && fsync(j->dirfd) < 0) {
+            vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
+            g_mutex_lock(&j->lock);
+            j->flush_failed = TRUE;
+            break_log(j, EIO);
+            g_mutex_unlock(&j->lock);
+            return FALSE;
+        }
         if (ok)
             end_change(j, append(j, OP_SYNCED, file, NULL, 0, 0, 0), file, TRUE);
         return ok && usable(j, error);
@@ -1033,7 +1068,7 @@ journal_new(const char *dir, gboolean background, GError **error)
     g_mutex_init(&j->checkpoint_lock);
     g_mutex_init(&j->dir_lock);
     for (guint k = 0; k < TMP_DIRS; k++) {
-        g_autofree char *name = g_strdup_printf(".tmp-%u", k);
+        g_autofree char *name = g_strdup_printf(TMP_PREFIX "%u", k);
 
         g_mutex_init(&j->tmp_locks[k]);
         j->tmp_dirs[k] = g_build_filename(dir, name, NULL);
@@ -1104,7 +1139,8 @@ vmm_journal_close(VmmJournal *j)
     if (j->fd >= 0) {
         g_autoptr(GError) err = NULL;
 
-        if (!(j->broken ? usable(j, &err) : vmm_journal_checkpoint(j, &err)))
+        if (!j->flush_failed &&
+            !(j->broken ? usable(j, &err) : vmm_journal_checkpoint(j, &err)))
             g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
     }
     if (j->fd >= 0)

@@ -572,8 +572,10 @@ test_bad_names(void)
 }
 
 /* A checkpoint that cannot flush a file while a writer waits for room:
- * the writer gets the error, no one waits for ever; once the disk is well
- * again the writes go on, the plain way. */
+ * the writer gets the error, no one waits for ever.  The log is then the
+ * only copy known to be on disk: it stays, no change is taken any more (a
+ * retried fsync would report success with the data lost), and the next
+ * open replays it. */
 static void
 test_checkpoint_fails_when_full(void)
 {
@@ -592,19 +594,58 @@ test_checkpoint_fails_when_full(void)
     write_ok(j, "bad.xml", "bad");
     write_ok(j, "a.xml", big);
     fsync_fail_suffix = "/bad.xml";
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*given up*");
     g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*checkpoint*bad.xml*");
-    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*plain atomic writes*");
     g_assert_false(vmm_journal_write_file(j, "c.xml", big, strlen(big), 0600, &err));
     g_test_assert_expected_messages();
-    g_assert_nonnull(err);
-    g_assert_nonnull(strstr(err->message, "bad.xml"));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_WRITE_FAILED);
     g_clear_error(&err);
 
+    /* Well again: still refused, the log kept. */
     fsync_fail_suffix = NULL;
-    write_ok(j, "c.xml", big);
-    g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
+    g_assert_false(vmm_journal_write_file(j, "c.xml", "c", 1, 0600, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_WRITE_FAILED);
+    g_assert_nonnull(strstr(err->message, "restarts"));
+    g_clear_error(&err);
+    g_assert_false(vmm_journal_remove_file(j, "a.xml", &err));
+    g_clear_error(&err);
     vmm_journal_close(j);
-    assert_file(dir, "c.xml", big);
+    g_assert_true(g_file_test(log, G_FILE_TEST_EXISTS));
+
+    /* What the failed writeback may have lost comes back at the next open. */
+    put(dir, "bad.xml", "");
+    put(dir, "a.xml", "");
+    j = open_fg(dir);
+    assert_file(dir, "bad.xml", "bad");
+    assert_file(dir, "a.xml", big);
+    assert_file(dir, "c.xml", "<none>");
+    write_ok(j, "c.xml", "c");
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
+/* A reserved name used as a temp directory: refused, and a file in the
+ * way of a temp directory makes the writes go next to their target. */
+static void
+test_tmp_dir_names(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autoptr(GError) err = NULL;
+    VmmJournal *j = open_fg(dir);
+
+    g_assert_false(vmm_journal_write_file(j, ".tmp-3", "x", 1, 0600, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    vmm_journal_close(j);
+    put(dir, ".tmp-2", "not a directory");
+    j = open_fg(dir);
+    for (guint i = 0; i < 8; i++) {
+        g_autofree char *name = g_strdup_printf("f%u.xml", i);
+
+        write_ok(j, name, "content");
+        assert_file(dir, name, "content");
+    }
+    vmm_journal_close(j);
     remove_tree(dir);
 }
 
@@ -620,7 +661,7 @@ test_log_flush_fails(void)
 
     write_ok(j, "a.xml", "a v1");
     g_atomic_int_set(&fdatasync_fail, 1);
-    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*plain atomic writes*");
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*given up*");
     write_ok(j, "b.xml", "b v1");
     g_test_assert_expected_messages();
     g_assert_false(g_file_test(log, G_FILE_TEST_EXISTS));
@@ -654,5 +695,6 @@ main(int argc, char **argv)
     g_test_add_func("/journal/bad-names", test_bad_names);
     g_test_add_func("/journal/checkpoint-fails-when-full", test_checkpoint_fails_when_full);
     g_test_add_func("/journal/log-flush-fails", test_log_flush_fails);
+    g_test_add_func("/journal/tmp-dir-names", test_tmp_dir_names);
     return g_test_run();
 }
