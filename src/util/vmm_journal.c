@@ -43,6 +43,7 @@
 #define IDLE_USEC_DEFAULT (200 * G_TIME_SPAN_MILLISECOND)
 #define RETRY_USEC G_TIME_SPAN_SECOND
 #define TMP_DIRS 4
+#define SYNCFS_FILES 16         /* from this many changed files on, syncfs() */
 #define TMP_PREFIX ".tmp-"
 
 enum {
@@ -472,6 +473,24 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
     g_mutex_unlock(&j->lock);
 
     *complete = TRUE;
+    if (g_hash_table_size(files) >= SYNCFS_FILES) {
+        /* Many files: one syncfs() writes their data, their inodes and the
+         * directory back in a few large requests, where an fsync each
+         * makes several small ones and a cache flush per file (measured:
+         * 1000 new files in 8-40 ms instead of 72-97 ms, a third of the
+         * CPU).  It reports any writeback error on the file system since
+         * the journal was opened: taken as ours, which only errs on the
+         * safe side. */
+        if (syncfs(j->dirfd) < 0) {
+            vmm_error_set_errno(error, errno, _("cannot flush the file system of '%s'"),
+                                j->dir);
+            goto failed;
+        }
+        g_hash_table_iter_init(&it, files);
+        while (g_hash_table_iter_next(&it, &key, NULL))
+            g_ptr_array_add(done, key);
+        goto flushed;
+    }
     if (g_hash_table_size(files) > 1)
         start_writeback(j, files);
     g_hash_table_iter_init(&it, files);
@@ -492,6 +511,7 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
         goto failed;
     }
 
+ flushed:
     g_mutex_lock(&j->lock);
     for (guint i = 0; i < done->len; i++) {
         if (g_hash_table_lookup(j->touched, done->pdata[i]) ==

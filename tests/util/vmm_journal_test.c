@@ -23,10 +23,24 @@
 #include <unistd.h>
 
 /* Faults: fsync() of a file whose name ends in @fsync_fail_suffix fails
- * with EIO; the next fdatasync() fails while @fdatasync_fail is set (these
- * definitions take the place of libc's in this binary). */
+ * with EIO; the next fdatasync() fails while @fdatasync_fail is set;
+ * syncfs() fails while @syncfs_fail is set (these definitions take the
+ * place of libc's in this binary). */
 static const char *volatile fsync_fail_suffix;
 static volatile gint fdatasync_fail;
+static volatile gint syncfs_fail;
+static volatile gint syncfs_calls;
+
+int
+syncfs(int fd)
+{
+    g_atomic_int_inc(&syncfs_calls);
+    if (g_atomic_int_get(&syncfs_fail)) {
+        errno = EIO;
+        return -1;
+    }
+    return syscall(SYS_syncfs, fd);
+}
 
 static gboolean
 fd_name_ends_with(int fd, const char *suffix)
@@ -676,6 +690,52 @@ test_log_flush_fails(void)
     remove_tree(dir);
 }
 
+/* A checkpoint of many files flushes them with one syncfs(): the log is
+ * emptied; a syncfs() that fails keeps the log and refuses changes, and
+ * the next open replays it. */
+static void
+test_checkpoint_many_files(void)
+{
+    g_autofree char *dir = make_tmpdir();
+    g_autofree char *log = g_build_filename(dir, ".journal", NULL);
+    g_autoptr(GError) err = NULL;
+    VmmJournal *j = open_fg(dir);
+    gint calls = g_atomic_int_get(&syncfs_calls);
+
+    for (guint i = 0; i < 20; i++) {
+        g_autofree char *name = g_strdup_printf("m%u.xml", i);
+
+        write_ok(j, name, "v1");
+    }
+    g_assert_true(vmm_journal_checkpoint(j, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(g_atomic_int_get(&syncfs_calls), ==, calls + 1);
+    for (guint i = 0; i < 20; i++) {
+        g_autofree char *name = g_strdup_printf("m%u.xml", i);
+
+        write_ok(j, name, "v2");
+    }
+    g_atomic_int_set(&syncfs_fail, 1);
+    g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*failed*given up*");
+    g_assert_false(vmm_journal_checkpoint(j, &err));
+    g_test_assert_expected_messages();
+    g_assert_nonnull(strstr(err->message, "file system"));
+    g_clear_error(&err);
+    g_atomic_int_set(&syncfs_fail, 0);
+    g_assert_false(vmm_journal_write_file(j, "m0.xml", "v3", 2, 0600, &err));
+    g_assert_error(err, VMM_ERROR, VMM_ERR_WRITE_FAILED);
+    g_clear_error(&err);
+    vmm_journal_close(j);
+    g_assert_true(g_file_test(log, G_FILE_TEST_EXISTS));
+
+    put(dir, "m7.xml", "");
+    j = open_fg(dir);
+    assert_file(dir, "m7.xml", "v2");
+    assert_file(dir, "m0.xml", "v2");
+    vmm_journal_close(j);
+    remove_tree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -696,5 +756,6 @@ main(int argc, char **argv)
     g_test_add_func("/journal/checkpoint-fails-when-full", test_checkpoint_fails_when_full);
     g_test_add_func("/journal/log-flush-fails", test_log_flush_fails);
     g_test_add_func("/journal/tmp-dir-names", test_tmp_dir_names);
+    g_test_add_func("/journal/checkpoint-many-files", test_checkpoint_many_files);
     return g_test_run();
 }
