@@ -563,6 +563,10 @@ checkpoint_once(VmmJournal *j, gboolean yield, GError **error)
     g_mutex_unlock(&j->lock);
 
     if (!flush_touched(j, yield, &complete, error)) {
+        /* The background checkpoint logs its failure before a writer
+         * waiting for this lock (in retire()) can go on and report it. */
+        if (yield && error && *error)
+            g_warning("journal checkpoint of '%s': %s", j->dir, (*error)->message);
         g_mutex_unlock(&j->checkpoint_lock);
         return FALSE;
     }
@@ -634,7 +638,6 @@ flusher_run(gpointer data)
             g_autoptr(GError) err = NULL;
 
             if (!checkpoint_once(j, TRUE, &err) && err) {
-                g_warning("journal checkpoint of '%s': %s", j->dir, err->message);
                 retry_at = g_get_monotonic_time() + RETRY_USEC;
                 g_mutex_lock(&j->lock);
                 if (g_atomic_int_get(&j->want_space))
