@@ -9,7 +9,6 @@
 #include "util/vmm_journal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -96,14 +95,7 @@ unlink_if_present(const char *path, gboolean *removed, GError **error)
 static gboolean
 sync_autostart_dir(VmmConfigStore *store, GError **error)
 {
-    int fd = open(store->autostart_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = fd < 0 ? -1 : fsync(fd);
-
-    if (rc < 0)
-        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), store->autostart_dir);
-    if (fd >= 0)
-        close(fd);
-    return rc == 0;
+    return vmm_file_sync_dir(store->autostart_dir, error);
 }
 
 gboolean

@@ -38,17 +38,16 @@ write_full(int fd, const char *data, gsize len)
     return TRUE;
 }
 
-static gboolean
-fsync_dir_of(const char *path)
+gboolean
+vmm_file_sync_dir(const char *dir, GError **error)
 {
-    g_autofree char *dir = g_path_get_dirname(path);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc;
+    int rc = fd < 0 ? -1 : fsync(fd);
 
-    if (fd < 0)
-        return FALSE;
-    rc = fsync(fd);
-    close(fd);
+    if (rc < 0)
+        vmm_error_set_errno(error, errno, _("cannot flush '%s'"), dir);
+    if (fd >= 0)
+        close(fd);
     return rc == 0;
 }
 
@@ -114,7 +113,11 @@ vmm_file_write_atomic(const char *path, const char *data, gssize len,
         return FALSE;
     }
     /* The rename is durable only once the directory entry is. */
-    fsync_dir_of(path);
+    {
+        g_autofree char *dir = g_path_get_dirname(path);
+
+        vmm_file_sync_dir(dir, NULL);
+    }
     return TRUE;
 }
 

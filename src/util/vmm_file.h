@@ -28,6 +28,9 @@ gboolean vmm_file_write_atomic(const char *path, const char *data, gssize len,
 char *vmm_file_write_temp(const char *path, const char *data, gsize len, mode_t mode,
                           gboolean sync, GError **error);
 
+/* fsync the directory @dir (its entries: creates, renames, removals). */
+gboolean vmm_file_sync_dir(const char *dir, GError **error);
+
 /* Read a whole file.  Returns a NUL-terminated buffer or NULL with @error. */
 char *vmm_file_read_all(const char *path, gsize max_len, GError **error);
 

@@ -9,7 +9,8 @@
  *
  * Layout: a header block (magic, generation) at 0, then records from
  * LOG_START on, 8-byte aligned, each with the generation, a sequence number
- * and a CRC.  A checkpoint fsyncs the files changed since the last one and
+ * and a CRC.  A checkpoint fsyncs the files changed since the last one (or
+ * syncfs()s when there are many) and
  * starts a new generation by rewriting the header: the old records stay on
  * disk but no longer count.  Replay reads records of the current generation
  * until the first that is torn, stale or out of sequence.
@@ -17,7 +18,8 @@
  * Locks: @lock guards the log position, the counters and the set of
  * changed files; @sync_lock serialises fdatasync() so that callers waiting
  * together share one flush (group commit).  No file I/O but the append's
- * pwrite() and the checkpoint's header write happens under @lock.
+ * pwrite(), the header write of a new generation and the log's creation
+ * (once) happens under @lock.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -90,7 +92,7 @@ struct _VmmJournal {
     gint64 last_append;
     gint appends;           /* atomic: counts appends, read without @lock */
     gint want_space;        /* atomic */
-    gboolean broken;        /* the log failed: plain atomic writes from now on */
+    gboolean broken;        /* the log failed: given up (retire()) */
     gboolean retired;       /* ... and its records were made harmless */
     gboolean flush_failed;  /* a file's fsync failed: the log must stay */
     gboolean stop;
@@ -283,6 +285,21 @@ break_log(VmmJournal *j, int errnum)
 }
 
 /*
+ * A flush of the files failed.  Linux reports a failed writeback to one
+ * fsync only: a retry would "succeed" with the data lost.  The log stays as
+ * it is, the only copy known to be on disk, for the next start to replay;
+ * until then no change is taken.
+ */
+static void
+give_up_flushing(VmmJournal *j)
+{
+    g_mutex_lock(&j->lock);
+    j->flush_failed = TRUE;
+    break_log(j, EIO);
+    g_mutex_unlock(&j->lock);
+}
+
+/*
  * Append one record and wait until it is on disk.  Returns its sequence
  * number, 0 if the log is (now) broken: the caller then writes without it.
  * A successful append counts as in flight until end_change(); a flush that
@@ -429,26 +446,6 @@ fsync_file(VmmJournal *j, const char *file, GError **error)
     return rc == 0;
 }
 
-/* Start writing @files back, all of them, before the first fsync waits:
- * the fsyncs then find their data on its way (2-3x faster for many). */
-static void
-start_writeback(VmmJournal *j, GHashTable *files)
-{
-    GHashTableIter it;
-    gpointer key;
-
-    g_hash_table_iter_init(&it, files);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        g_autofree char *path = file_path(j, key);
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-        if (fd >= 0) {
-            sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-            close(fd);
-        }
-    }
-}
-
 /*
  * With @checkpoint_lock held: fsync the changed files (all, or with @yield
  * until a change comes in), then the directory, then drop from @touched
@@ -491,8 +488,6 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
             g_ptr_array_add(done, key);
         goto flushed;
     }
-    if (g_hash_table_size(files) > 1)
-        start_writeback(j, files);
     g_hash_table_iter_init(&it, files);
     while (g_hash_table_iter_next(&it, &key, NULL)) {
         /* A background checkpoint gives way to new changes (their flushes
@@ -522,14 +517,7 @@ flush_touched(VmmJournal *j, gboolean yield, gboolean *complete, GError **error)
     return TRUE;
 
  failed:
-    /* Linux reports a failed writeback to one fsync only: a retry would
-     * "succeed" with the data lost.  The log stays as it is, the only copy
-     * known to be on disk, for the next start to replay; until then no
-     * change is taken. */
-    g_mutex_lock(&j->lock);
-    j->flush_failed = TRUE;
-    break_log(j, EIO);
-    g_mutex_unlock(&j->lock);
+    give_up_flushing(j);
     return FALSE;
 }
 
@@ -827,10 +815,7 @@ write_file_locked(VmmJournal *j, const char *file, const char *path, const char 
          * its directory entry is surely on disk. */
         if (ok && fsync(j->dirfd) < 0) {
             vmm_error_set_errno(error, errno, _("cannot flush '%s'"), j->dir);
-            g_mutex_lock(&j->lock);
-            j->flush_failed = TRUE;
-            break_log(j, EIO);
-            g_mutex_unlock(&j->lock);
+            give_up_flushing(j);
             return FALSE;
         }
         if (ok)
