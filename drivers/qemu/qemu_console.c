@@ -124,13 +124,9 @@ open_console(VmmDomain *dom, const char *dev_name, VmmStream *st, unsigned int f
 
     /* VMM_DOMAIN_CONSOLE_SAFE needs nothing more: a session is only ever
      * ended by killing its stream, which its reader notices at once. */
-    if (!(obj = vmm_domain_obj_find(qemu_driver->domains, dom->uuid, dom->name, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return FALSE;
-    if (!obj->parent.active) {
-        vmm_obj_end(obj);
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return FALSE;
-    }
     chr = find_chr(vmm_domain_obj_def(obj), dev_name);
     if (!chr) {
         if (dev_name)

@@ -806,13 +806,9 @@ qemu_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned in
     gboolean ok;
 
     QEMU_CHECK_FLAGS(flags, 0, NULL);
-    if (!(obj = domain_find(dom, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return NULL;
-    if (!obj->parent.active) {
-        vmm_obj_end(obj);
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return NULL;
-    }
     def = vmm_domain_def_copy(vmm_domain_obj_def(obj));
     vmm_obj_end(obj);
 

@@ -120,21 +120,6 @@ qemu_parse_proc_net_dev(const char *text, const char *dev, VmmDomainInterfaceSta
 /* ------------------------------------------------------------------ */
 /* Driver entries                                                      */
 
-/* The locked, referenced object of the running @dom (vmm_obj_end() it). */
-static VmmDomainObj *
-running_obj(VmmDomain *dom, GError **error)
-{
-    VmmDomainObj *obj = vmm_domain_obj_find(qemu_driver->domains, dom->uuid, dom->name,
-                                            error);
-
-    if (obj && !obj->parent.active) {
-        vmm_obj_end(obj);
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return NULL;
-    }
-    return obj;
-}
-
 static gboolean
 has_balloon(const VmmDomainDef *def)
 {
@@ -162,7 +147,8 @@ qemu_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned in
     pid_t pid;
 
     QEMU_CHECK_FLAGS(flags, 0, -1);
-    if (!(obj = running_obj(dom, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return -1;
     def = vmm_domain_obj_def(obj);
     actual = def->current_memory_kib ? def->current_memory_kib : def->memory_kib;
@@ -246,7 +232,8 @@ qemu_domain_block_stats(VmmDomain *dom, const char *disk, VmmTypedParameter **pa
     int want = -1;
 
     QEMU_CHECK_FLAGS(flags, 0, FALSE);
-    if (!(obj = running_obj(dom, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return FALSE;
     {
         GPtrArray *disks = vmm_domain_obj_def(obj)->devices.disks;
@@ -307,7 +294,8 @@ qemu_domain_interface_stats(VmmDomain *dom, const char *device, VmmDomainInterfa
     g_autoptr(GError) err = NULL;
     int idx;
 
-    if (!(obj = running_obj(dom, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return FALSE;
     idx = vmm_domain_devices_find_net(&vmm_domain_obj_def(obj)->devices, device);
     if (idx >= 0)
@@ -348,7 +336,8 @@ qemu_domain_get_vcpus(VmmDomain *dom, VmmVcpuInfo *info, int maxinfo, unsigned c
     pid_t pid;
     int n;
 
-    if (!(obj = running_obj(dom, error)))
+    if (!(obj = vmm_domain_obj_find_active(qemu_driver->domains, dom->uuid, dom->name,
+                                           error)))
         return -1;
     pid = qemu_domain_pid(obj);
     ret = qemu_domain_query(obj, "query-cpus-fast", NULL, error);

@@ -18,14 +18,8 @@
 static VmmDomainObj *
 running_find(VmmDomain *dom, GError **error)
 {
-    VmmDomainObj *obj = test_domain_find(dom, error);
-
-    if (obj && !obj->parent.active) {
-        vmm_obj_end(obj);
-        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return NULL;
-    }
-    return obj;
+    return vmm_domain_obj_find_active(test_driver_of(dom->conn)->domains, dom->uuid, dom->name,
+                                      error);
 }
 
 int

@@ -145,6 +145,20 @@ vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid, const char *nam
     return obj;
 }
 
+VmmDomainObj *
+vmm_domain_obj_find_active(VmmObjList *list, const unsigned char *uuid, const char *name,
+                           GError **error)
+{
+    VmmDomainObj *obj = vmm_domain_obj_find(list, uuid, name, error);
+
+    if (obj && !obj->parent.active) {
+        vmm_obj_end(obj);
+        vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return NULL;
+    }
+    return obj;
+}
+
 /* ------------------------------------------------------------------ */
 /* Device changes                                                      */
 

@@ -55,6 +55,10 @@ gboolean vmm_domain_obj_matches_list_flags(const VmmDomainObj *dom, unsigned int
 VmmDomainObj *vmm_domain_obj_find(VmmObjList *list, const unsigned char *uuid,
                                   const char *name, GError **error);
 
+/* The same, and only if it runs: otherwise "domain is not running". */
+VmmDomainObj *vmm_domain_obj_find_active(VmmObjList *list, const unsigned char *uuid,
+                                         const char *name, GError **error);
+
 /*
  * Device changes (attach/detach): turn VMM_DOMAIN_AFFECT_CURRENT into LIVE
  * or CONFIG by the state of the locked @dom and check the result: LIVE
