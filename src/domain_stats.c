@@ -19,13 +19,20 @@
 /* ------------------------------------------------------------------ */
 /* Typed parameters                                                    */
 
+static void
+params_clear(gpointer p)
+{
+    VmmTypedParameter *param = p;
+
+    if (param->type == VMM_TYPED_PARAM_STRING)
+        g_free(param->value.s);
+}
+
 void
 vmm_typed_params_free(VmmTypedParameter *params, int nparams)
 {
-    for (int i = 0; params && i < nparams; i++) {
-        if (params[i].type == VMM_TYPED_PARAM_STRING)
-            g_free(params[i].value.s);
-    }
+    for (int i = 0; params && i < nparams; i++)
+        params_clear(&params[i]);
     g_free(params);
 }
 
@@ -60,15 +67,6 @@ vmm_typed_params_get_llong(const VmmTypedParameter *params, int nparams, const c
     if (p)
         *value = p->value.l;
     return p != NULL;
-}
-
-static void
-params_clear(gpointer p)
-{
-    VmmTypedParameter *param = p;
-
-    if (param->type == VMM_TYPED_PARAM_STRING)
-        g_free(param->value.s);
 }
 
 GArray *

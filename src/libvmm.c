@@ -909,11 +909,7 @@ vmm_domain_stats_record_free(VmmDomainStatsRecord *rec)
 {
     if (!rec)
         return;
-    for (int i = 0; i < rec->nparams; i++) {
-        if (rec->params[i].type == VMM_TYPED_PARAM_STRING)
-            g_free(rec->params[i].value.s);
-    }
-    g_free(rec->params);
+    vmm_typed_params_free(rec->params, rec->nparams);
     vmm_domain_unref(rec->dom);
     g_free(rec);
 }
