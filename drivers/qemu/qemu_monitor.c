@@ -35,6 +35,14 @@ typedef struct {
     int fd;
 } OutFd;
 
+/* An fd waiting to be passed is closed once it leaves the queue (sent,
+ * or dropped with what was never sent). */
+static void
+out_fd_clear(gpointer p)
+{
+    close(((OutFd *)p)->fd);
+}
+
 typedef struct {
     gint ref;
     char *id;
@@ -105,10 +113,8 @@ vmm_qemu_monitor_unref(VmmQemuMonitor *mon)
         close(mon->fd);
     g_string_free(mon->inbuf, TRUE);
     g_string_free(mon->outbuf, TRUE);
-    for (guint i = 0; mon->out_fds && i < mon->out_fds->len; i++)
-        close(g_array_index(mon->out_fds, OutFd, i).fd);
     if (mon->out_fds)
-        g_array_unref(mon->out_fds);
+        g_array_unref(mon->out_fds);        /* closes the fds never sent */
     g_main_context_unref(mon->ctx);
     g_free(mon->name);
     g_free(mon->timeout_format);
@@ -286,8 +292,6 @@ close_locked(VmmQemuMonitor *mon)
         shutdown(mon->fd, SHUT_RDWR);
     /* What was never sent is dropped, with the fds it would have passed. */
     g_string_truncate(mon->outbuf, 0);
-    for (guint i = 0; i < mon->out_fds->len; i++)
-        close(g_array_index(mon->out_fds, OutFd, i).fd);
     g_array_set_size(mon->out_fds, 0);
     cmds = mon->pending.head;
     g_queue_init(&mon->pending);
@@ -399,10 +403,8 @@ flush_locked(VmmQemuMonitor *mon)
             cm->cmsg_len = CMSG_LEN(sizeof(int));
             memcpy(CMSG_DATA(cm), &of->fd, sizeof(int));
             n = sendmsg(mon->fd, &msg, MSG_NOSIGNAL);
-            if (n > 0) {
-                close(of->fd);
-                g_array_remove_index(mon->out_fds, 0);
-            }
+            if (n > 0)
+                g_array_remove_index(mon->out_fds, 0);      /* closes it */
         } else {
             n = send(mon->fd, mon->outbuf->str, len, MSG_NOSIGNAL);
         }
@@ -413,8 +415,6 @@ flush_locked(VmmQemuMonitor *mon)
         if (n < 0) {
             /* The reader sees the same failure as EOF and cleans up. */
             g_string_truncate(mon->outbuf, 0);
-            for (guint i = 0; i < mon->out_fds->len; i++)
-                close(g_array_index(mon->out_fds, OutFd, i).fd);
             g_array_set_size(mon->out_fds, 0);
             return;
         }
@@ -836,6 +836,7 @@ vmm_qemu_monitor_open(int fd, const char *name, GMainContext *ctx,
     mon->inbuf = g_string_new(NULL);
     mon->outbuf = g_string_new(NULL);
     mon->out_fds = g_array_new(FALSE, FALSE, sizeof(OutFd));
+    g_array_set_clear_func(mon->out_fds, out_fd_clear);
     g_queue_init(&mon->pending);
     if (cb)
         mon->cb = *cb;
