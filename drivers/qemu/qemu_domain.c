@@ -2138,8 +2138,9 @@ qemu_domain_device_change(VmmDomainObj *obj, const char *xml, unsigned int flags
                 goto out;
             /* The live definition may have changed while the lock was
              * dropped (a DEVICE_DELETED, a balloon change): the new device
-             * joins it as it is now, not the copy taken before. */
-            if (priv->run) {
+             * joins it as it is now, not the copy taken before.  (A
+             * successful hotplug_attach() found the same run, locked.) */
+            {
                 GPtrArray *list = vmm_domain_devices_list(&live->devices, kind);
                 g_autoptr(VmmDomainDef) now = vmm_domain_def_copy(vmm_domain_obj_def(obj));
                 guint idx = 0;
