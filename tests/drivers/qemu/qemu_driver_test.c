@@ -787,83 +787,6 @@ test_destroy_escalation(void)
     driver_up(root);
 }
 
-/* QEMU killed behind our back: shut off (crashed), STOPPED_FAILED. */
-static void
-test_crash(void)
-{
-    g_autoptr(GError) err = NULL;
-    g_autofree char *xml = hlt_xml("crashy", "qemu", NULL, NULL);
-    g_autoptr(VmmDomain) dom = NULL;
-    Seen seen;
-    gint64 deadline;
-    int s = -1, r = -1;
-
-    seen_begin(&seen);
-    dom = vmm_domain_define_xml(conn, xml, 0, &err);
-    g_assert_true(vmm_domain_create(dom, 0, &err));
-    g_assert_no_error(err);
-    g_assert_cmpint(kill(status_pid("crashy"), SIGKILL), ==, 0);
-    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-    do {
-        g_usleep(10000);
-        g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
-    } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
-    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
-    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
-    /* A QEMU killed with SIGKILL leaves its monitor socket behind: vmmd
-     * removes it, with the run's directory. */
-    {
-        g_autofree char *dom_dir = g_strdup_printf("%s/run/vmm/qemu/crashy.d", root);
-        g_autofree char *monitor = g_strdup_printf("%s/monitor.sock", dom_dir);
-
-        g_assert_false(g_file_test(monitor, G_FILE_TEST_EXISTS));
-        g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
-    }
-    g_assert_true(vmm_domain_undefine(dom, 0, &err));
-    seen_end(&seen);
-}
-
-/* A guest panic (pvpanic) with on_crash destroy: CRASHED event, then shut
- * off (crashed) with STOPPED_CRASHED. */
-static void
-test_panic(void)
-{
-    g_autoptr(GError) err = NULL;
-    g_autofree char *xml = NULL;
-    g_autoptr(VmmDomain) dom = NULL;
-    Seen seen;
-    gint64 deadline;
-    int s = -1, r = -1;
-
-    xml = g_strdup_printf("<domain type='qemu'>\n"
-                          "  <name>panicky</name>\n"
-                          "  <memory unit='MiB'>16</memory>\n"
-                          "  <vcpu>1</vcpu>\n"
-                          "  <os>\n"
-                          "    <type arch='x86_64' machine='pc'>hvm</type>\n"
-                          "    <loader type='rom'>%s</loader>\n"
-                          "  </os>\n"
-                          "  <on_crash>destroy</on_crash>\n"
-                          "  <devices><panic model='isa'/></devices>\n"
-                          "</domain>\n", panic_rom);
-    seen_begin(&seen);
-    dom = vmm_domain_define_xml(conn, xml, 0, &err);
-    g_assert_no_error(err);
-    g_assert_true(vmm_domain_create(dom, 0, &err));
-    g_assert_no_error(err);
-    deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-    do {
-        g_usleep(10000);
-        g_assert_true(vmm_domain_get_state(dom, &s, &r, 0, NULL));
-    } while (s != VMM_DOMAIN_SHUTOFF && g_get_monotonic_time() < deadline);
-    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
-    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_CRASHED, 0));
-    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
-                            VMM_DOMAIN_EVENT_STOPPED_CRASHED));
-    g_assert_true(vmm_domain_undefine(dom, 0, &err));
-    seen_end(&seen);
-}
-
 static char *
 panic_xml(const char *name, const char *rom, const char *on_crash)
 {
@@ -895,6 +818,61 @@ wait_state(VmmDomain *dom, int state, int reason)
             return FALSE;
         g_usleep(5000);
     }
+}
+
+/* QEMU killed behind our back: shut off (crashed), STOPPED_FAILED. */
+static void
+test_crash(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = hlt_xml("crashy", "qemu", NULL, NULL);
+    g_autoptr(VmmDomain) dom = NULL;
+    Seen seen;
+
+    seen_begin(&seen);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(kill(status_pid("crashy"), SIGKILL), ==, 0);
+    wait_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED, VMM_DOMAIN_EVENT_STOPPED_FAILED));
+    /* A QEMU killed with SIGKILL leaves its monitor socket behind: vmmd
+     * removes it, with the run's directory. */
+    {
+        g_autofree char *dom_dir = g_strdup_printf("%s/run/vmm/qemu/crashy.d", root);
+        g_autofree char *monitor = g_strdup_printf("%s/monitor.sock", dom_dir);
+
+        g_assert_false(g_file_test(monitor, G_FILE_TEST_EXISTS));
+        g_assert_false(g_file_test(dom_dir, G_FILE_TEST_EXISTS));
+    }
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    seen_end(&seen);
+}
+
+/* A guest panic (pvpanic) with on_crash destroy: CRASHED event, then shut
+ * off (crashed) with STOPPED_CRASHED. */
+static void
+test_panic(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = NULL;
+    g_autoptr(VmmDomain) dom = NULL;
+    Seen seen;
+
+    xml = panic_xml("panicky", panic_rom, "destroy");
+    seen_begin(&seen);
+    dom = vmm_domain_define_xml(conn, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_true(vmm_domain_create(dom, 0, &err));
+    g_assert_no_error(err);
+    wait_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    assert_state(dom, VMM_DOMAIN_SHUTOFF, VMM_DOMAIN_SHUTOFF_CRASHED);
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_CRASHED, 0));
+    g_assert_true(seen_wait(&seen, VMM_DOMAIN_EVENT_STOPPED,
+                            VMM_DOMAIN_EVENT_STOPPED_CRASHED));
+    g_assert_true(vmm_domain_undefine(dom, 0, &err));
+    seen_end(&seen);
 }
 
 static int
