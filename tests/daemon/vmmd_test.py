@@ -49,6 +49,20 @@ def daemon_wrapper():
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def sigterm_wait(proc, timeout):
+    """SIGTERM to @proc if it runs, and wait: False if it had to be killed
+    after @timeout seconds."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return False
+    return True
+
+
 class Daemon:
     """A vmmd in a temporary root; stopped with SIGTERM by stop()."""
 
@@ -93,14 +107,8 @@ class Daemon:
         return self.proc.poll() is None
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                raise AssertionError("vmmd ignored SIGTERM")
+        if not sigterm_wait(self.proc, 10):
+            raise AssertionError("vmmd ignored SIGTERM")
         self.log.close()
         shutil.rmtree(self.root, ignore_errors=True)
         return self.proc.returncode
@@ -364,7 +372,6 @@ nodeinfo
 def normalize(text):
     """UUIDs, domain ids (Id: lines, the list's Id column, <domain id=''>)
     and CPU times are left out of the comparison."""
-    import re
     text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID", text)
     text = re.sub(r"CPU time:.*", "CPU time: T", text)
     text = re.sub(r"^(Id: +)[0-9]+$", r"\1N", text, flags=re.M)
@@ -410,13 +417,7 @@ class LibvirtdSession:
         return "test+unix:///default?socket=" + self.sock
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        sigterm_wait(self.proc, 20)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
