@@ -192,7 +192,7 @@ net_create_xml(VmmConnect *conn, const char *xml, unsigned int flags, GError **e
         g_mutex_unlock(&net_driver->op_lock);
         return NULL;
     }
-    if (!net_start(obj, NULL, error)) {
+    if (!net_start(obj, error)) {
         if (!obj->persistent)
             vmm_obj_list_remove(net_driver->networks, obj);
         vmm_obj_end(obj);
@@ -230,13 +230,13 @@ net_undefine(VmmNetwork *net, GError **error)
 
 /* Start the network of handle-less @name (autostart, default) or @net. */
 static gboolean
-start_obj(VmmNetworkObj *obj, char **warning, GError **error)
+start_obj(VmmNetworkObj *obj, GError **error)
 {
     if (obj->active) {
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("network is already active"));
         return FALSE;
     }
-    return net_start(obj, warning, error);
+    return net_start(obj, error);
 }
 
 static gboolean
@@ -251,7 +251,7 @@ net_create(VmmNetwork *net, GError **error)
         g_mutex_unlock(&net_driver->op_lock);
         return FALSE;
     }
-    ok = start_obj(obj, NULL, error);
+    ok = start_obj(obj, error);
     vmm_obj_end(obj);
     g_mutex_unlock(&net_driver->op_lock);
     if (ok)
@@ -910,7 +910,7 @@ provision_default(GError **error)
         return FALSE;
     }
     ok = vmm_obj_set_autostart(obj, net_driver->store, TRUE, error) &&
-         (obj->active || net_start(obj, NULL, error));
+         (obj->active || net_start(obj, error));
     g_mutex_unlock(&net_driver->op_lock);
     if (ok)
         g_message("default network defined and started on bridge %s",
@@ -930,7 +930,7 @@ autostart_all(void)
 
         g_mutex_lock(&net_driver->op_lock);
         vmm_obj_lock(o);
-        if (!o->removed && o->autostart && !o->active && !net_start(o, NULL, &err))
+        if (!o->removed && o->autostart && !o->active && !net_start(o, &err))
             g_warning("cannot autostart network '%s': %s", o->name, err->message);
         vmm_obj_unlock(o);
         g_mutex_unlock(&net_driver->op_lock);

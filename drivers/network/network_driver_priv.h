@@ -49,11 +49,8 @@ extern NetDriver *net_driver;
 /* Start the locked inactive @obj on its definition (obj->def): bridge,
  * addresses, nft, dnsmasq, status file; every step is undone when a later
  * one fails.  The bridge name chosen is kept in the live definition.
- * A foreign firewall in the way is logged and returned in *@warning (may
- * be NULL).  Call with op_lock held. */
-gboolean net_start(VmmNetworkObj *obj, char **warning, GError **error);
-/* Whether @def forwards traffic beyond its bridge (nat, route, open). */
-gboolean net_is_forwarding(const VmmNetworkDef *def);
+ * A foreign firewall in the way is logged.  Call with op_lock held. */
+gboolean net_start(VmmNetworkObj *obj, GError **error);
 /* For the active forwarding network @def: a firewall outside vmm's table
  * that drops its forwarded traffic, as a warning naming the rule and the
  * fix; NULL when there is none (or the ruleset cannot be read). */

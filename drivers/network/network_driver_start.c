@@ -607,7 +607,8 @@ nft_remove(const VmmNetworkDef *def, GError **error)
     return script && vmm_nft_apply(script, error);
 }
 
-gboolean
+/* Whether @def forwards traffic beyond its bridge (nat, route, open). */
+static gboolean
 net_is_forwarding(const VmmNetworkDef *def)
 {
     return def->forward_mode == VMM_NETWORK_FORWARD_NAT ||
@@ -654,7 +655,7 @@ net_check_namespace(GError **error)
 }
 
 gboolean
-net_start(VmmNetworkObj *obj, char **warning, GError **error)
+net_start(VmmNetworkObj *obj, GError **error)
 {
     g_autoptr(GPtrArray) bridges = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GArray) subnets = g_array_new(FALSE, FALSE, sizeof(VmmSubnet));
@@ -699,16 +700,12 @@ net_start(VmmNetworkObj *obj, char **warning, GError **error)
         goto undo_nft;
     nft_done = TRUE;
     /* A firewall in the way is a warning rather than a failure: the user
-     * may want it that way. */
-    if (forwarding) {
-        char *w = net_foreign_firewall_warning(def);
+     * may want it that way (clients ask with vmm_network_get_messages()). */
+    {
+        g_autofree char *w = net_foreign_firewall_warning(def);
 
         if (w)
             g_warning("%s", w);
-        if (warning)
-            *warning = w;
-        else
-            g_free(w);
     }
     if (net_has_dnsmasq(def) && !dnsmasq_start(def, error))
         goto undo_nft;
@@ -724,8 +721,6 @@ undo_nft:
 undo_bridge:
     vmm_netlink_link_delete(def->bridge_name, NULL);
 fail:
-    if (warning)
-        g_clear_pointer(warning, g_free);
     vmm_obj_set_inactive(obj);
     return FALSE;
 }
