@@ -2158,6 +2158,18 @@ vmm_qemu_command_free(VmmQemuCommand *cmd)
 }
 
 void
+vmm_qemu_device_info_apply(VmmDeviceInfo *info, const char *id, int slot)
+{
+    if (!info->alias)
+        info->alias = g_strdup(id);
+    if (info->addr.type == VMM_DEVICE_ADDRESS_NONE && slot >= 0) {
+        info->addr.type = VMM_DEVICE_ADDRESS_PCI;
+        info->addr.domain = info->addr.bus = info->addr.function = 0;
+        info->addr.slot = (unsigned int)slot;
+    }
+}
+
+void
 vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def)
 {
     for (int k = 0; k < 2; k++) {
@@ -2165,19 +2177,11 @@ vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def)
         GPtrArray *ids = k == 0 ? cmd->disk_ids : cmd->net_ids;
         GArray *slots = k == 0 ? cmd->disk_slots : cmd->net_slots;
 
-        for (guint i = 0; list && i < list->len && i < ids->len; i++) {
-            VmmDeviceInfo *info = k == 0 ? &((VmmDomainDiskDef *)list->pdata[i])->info
-                                         : &((VmmDomainNetDef *)list->pdata[i])->info;
-            int slot = g_array_index(slots, int, i);
-
-            if (!info->alias)
-                info->alias = g_strdup(ids->pdata[i]);
-            if (info->addr.type == VMM_DEVICE_ADDRESS_NONE && slot >= 0) {
-                info->addr.type = VMM_DEVICE_ADDRESS_PCI;
-                info->addr.domain = info->addr.bus = info->addr.function = 0;
-                info->addr.slot = (unsigned int)slot;
-            }
-        }
+        for (guint i = 0; list && i < list->len && i < ids->len; i++)
+            vmm_qemu_device_info_apply(
+                vmm_domain_device_info(k == 0 ? VMM_DOMAIN_DEVICE_DISK
+                                              : VMM_DOMAIN_DEVICE_INTERFACE, list->pdata[i]),
+                ids->pdata[i], g_array_index(slots, int, i));
     }
 }
 

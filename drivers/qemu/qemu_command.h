@@ -73,6 +73,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmmQemuCommand, vmm_qemu_command_free)
  * Detach finds a device by this alias. */
 void vmm_qemu_command_apply_ids(const VmmQemuCommand *cmd, VmmDomainDef *def);
 
+/* A device that has none takes QEMU id @id as its alias and, when @slot is
+ * 0 or more, PCI slot @slot as its address (bus, domain and function 0). */
+void vmm_qemu_device_info_apply(VmmDeviceInfo *info, const char *id, int slot);
+
 /*
  * Hotplug: the options the command line would carry for @dev (a disk or
  * an <interface> of @kind, already in the live definition @def), built by

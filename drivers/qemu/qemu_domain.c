@@ -1931,16 +1931,8 @@ out:
         vmm_error_set(error, VMM_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
         ok = FALSE;
     }
-    if (ok) {
-        VmmDeviceInfo *info = vmm_domain_device_info(kind, dev);
-
-        if (!info->alias)
-            info->alias = g_strdup(hp->id);
-        if (info->addr.type == VMM_DEVICE_ADDRESS_NONE && hp->slot >= 0) {
-            info->addr.type = VMM_DEVICE_ADDRESS_PCI;
-            info->addr.slot = (unsigned int)hp->slot;
-        }
-    }
+    if (ok)
+        vmm_qemu_device_info_apply(vmm_domain_device_info(kind, dev), hp->id, hp->slot);
     run_unref(run);
     return ok;
 }
