@@ -863,19 +863,8 @@ def main():
     vmmd, vshell, build_guest = sys.argv[1], sys.argv[2], sys.argv[3]
     if os.environ.get(CHILD_ENV):
         return in_netns(vmmd, vshell, build_guest)
-    if os.geteuid() != 0:
-        log("SKIP: needs root for network namespaces")
-        return 77
-    for prog in ("unshare", "nft", "dnsmasq", "busybox", "virsh", "ip", "ss"):
-        if not shutil.which(prog):
-            log("SKIP: %s is not installed" % prog)
-            return 77
-    if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
-        log("SKIP: cannot create a network namespace")
-        return 77
-    env = dict(os.environ, **{CHILD_ENV: "1"})
-    return subprocess.run(["unshare", "-n", "--", sys.executable] + sys.argv,
-                          env=env).returncode
+    return qit.rerun_in_netns(CHILD_ENV, ("unshare", "nft", "dnsmasq", "busybox", "virsh", "ip",
+                                          "ss"), sys.argv)
 
 
 if __name__ == "__main__":

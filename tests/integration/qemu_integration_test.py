@@ -819,6 +819,24 @@ CASES = {
 }
 
 
+def rerun_in_netns(child_env, progs, argv):
+    """Run python with @argv again in a network namespace of its own, with
+    @child_env set in its environment; its exit status, or 77 (skip) when
+    not root, a program of @progs is missing or no namespace can be made."""
+    if os.geteuid() != 0:
+        log("SKIP: needs root for network namespaces")
+        return 77
+    for prog in progs:
+        if not shutil.which(prog):
+            log("SKIP: %s is not installed" % prog)
+            return 77
+    if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
+        log("SKIP: cannot create a network namespace")
+        return 77
+    env = dict(os.environ, **{child_env: "1"})
+    return subprocess.run(["unshare", "-n", "--", sys.executable] + argv, env=env).returncode
+
+
 def run_cases(cases):
     """Build the guest, start vmmd under a temp root and run the case named
     by argv[4] from @cases (name -> function of a Vmmd); 77 to skip."""

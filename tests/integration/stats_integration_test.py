@@ -20,7 +20,6 @@
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -327,19 +326,8 @@ def main():
         # vmmd provisions and starts the default network on first start.
         os.environ["VMM_PROVISION_DEFAULT_NETWORK"] = "1"
         return qit.run_cases({"stats": case_stats})
-    if os.geteuid() != 0:
-        log("SKIP: needs root for network namespaces")
-        return 77
-    for prog in ("unshare", "nft", "dnsmasq", "virsh", "ip"):
-        if not shutil.which(prog):
-            log("SKIP: %s is not installed" % prog)
-            return 77
-    if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
-        log("SKIP: cannot create a network namespace")
-        return 77
-    env = dict(os.environ, **{CHILD_ENV: "1"})
-    return subprocess.run(["unshare", "-n", "--", sys.executable, sys.argv[0]] +
-                          sys.argv[1:4] + ["stats"], env=env).returncode
+    return qit.rerun_in_netns(CHILD_ENV, ("unshare", "nft", "dnsmasq", "virsh", "ip"),
+                              sys.argv[:4] + ["stats"])
 
 
 if __name__ == "__main__":
