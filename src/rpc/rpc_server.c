@@ -492,6 +492,7 @@ static gboolean
 client_run_drain_waiters(VmmRpcClient *client)
 {
     GSList *due = NULL;
+    gboolean closed;
 
     g_mutex_lock(&client->lock);
     for (GSList *l = client->drain_waiters; l;) {
@@ -504,7 +505,10 @@ client_run_drain_waiters(VmmRpcClient *client)
         }
         l = next;
     }
+    closed = client->closed;
     g_mutex_unlock(&client->lock);
+    if (!due)
+        return !closed;
     /* Oldest first; the callbacks run without the client's lock (they
      * send). */
     due = g_slist_reverse(due);
