@@ -610,13 +610,8 @@ test_domain_set_metadata(VmmDomain *dom, int type, const char *metadata, const c
     TEST_CHECK_FLAGS(flags, VMM_DOMAIN_AFFECT_LIVE | VMM_DOMAIN_AFFECT_CONFIG, FALSE);
     if (!(obj = test_domain_find(dom, error)))
         return FALSE;
-    if (flags == VMM_DOMAIN_AFFECT_CURRENT)
-        flags = obj->parent.active ? VMM_DOMAIN_AFFECT_LIVE : VMM_DOMAIN_AFFECT_CONFIG;
     /* Check both targets before changing either: all or nothing. */
-    if ((!(flags & VMM_DOMAIN_AFFECT_LIVE) ||
-         vmm_domain_obj_affected_def(obj, VMM_DOMAIN_AFFECT_LIVE, error)) &&
-        (!(flags & VMM_DOMAIN_AFFECT_CONFIG) ||
-         vmm_domain_obj_affected_def(obj, VMM_DOMAIN_AFFECT_CONFIG, error))) {
+    if (vmm_domain_obj_resolve_affect(obj, &flags, error)) {
         VmmDomainDef *live = vmm_domain_obj_def(obj);
 
         ok = TRUE;
