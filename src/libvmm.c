@@ -78,11 +78,12 @@ attach_secondary_drivers(VmmConnect *conn)
 }
 
 /* Declares `drv` for the rest of the function, or returns @fail. */
-#define ENTRY(conn, member, writes, fail) \
+#define ENTRY_AS(conn, member, api, writes, fail) \
     const VmmDriver *drv = entry_check((conn), G_STRUCT_OFFSET(VmmDriver, member), \
-                                       G_STRFUNC, (writes), error); \
+                                       (api), (writes), error); \
     if (!drv) \
         return fail
+#define ENTRY(conn, member, writes, fail) ENTRY_AS(conn, member, G_STRFUNC, writes, fail)
 
 #define CHECK_HANDLE(h, code, what, fail) \
     do { \
@@ -887,12 +888,8 @@ vmm_network_update(VmmNetwork *net, unsigned int command, unsigned int section,
 GStrv
 vmm_network_get_messages(VmmNetwork *net, unsigned int flags, GError **error)
 {
-    const VmmDriver *drv;
-
     CHECK_HANDLE(net, VMM_ERR_INVALID_NETWORK, "network", NULL);
-    if (!(drv = entry_check(net->conn, G_STRUCT_OFFSET(VmmDriver, network_get_messages),
-                            "vmm_network_get_messages", FALSE, error)))
-        return NULL;
+    ENTRY(net->conn, network_get_messages, FALSE, NULL);
     if (flags) {
         vmm_error_set(error, VMM_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"),
                       flags, G_STRFUNC);
@@ -1025,11 +1022,8 @@ vmm_domain_interface_addresses(VmmDomain *dom, unsigned int source, unsigned int
 
 /* Looks up the driver entry @member under libvirt's API name @api. */
 #define DOM_ENTRY(dom, member, api, fail) \
-    const VmmDriver *drv; \
     CHECK_HANDLE(dom, VMM_ERR_INVALID_DOMAIN, "domain", fail); \
-    if (!(drv = entry_check((dom)->conn, G_STRUCT_OFFSET(VmmDriver, member), (api), FALSE, \
-                            error))) \
-        return fail
+    ENTRY_AS((dom)->conn, member, (api), FALSE, fail)
 
 int
 vmm_domain_memory_stats(VmmDomain *dom, VmmDomainMemoryStat *stats, unsigned int nr_stats,
@@ -1110,10 +1104,6 @@ int
 vmm_node_get_cpu_map(VmmConnect *conn, unsigned char **cpumap, unsigned int *online,
                      unsigned int flags, GError **error)
 {
-    const VmmDriver *drv;
-
-    if (!(drv = entry_check(conn, G_STRUCT_OFFSET(VmmDriver, node_get_cpu_map),
-                            "virNodeGetCPUMap", FALSE, error)))
-        return -1;
+    ENTRY_AS(conn, node_get_cpu_map, "virNodeGetCPUMap", FALSE, -1);
     return drv->node_get_cpu_map(conn, cpumap, online, flags, error);
 }
