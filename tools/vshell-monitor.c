@@ -7,8 +7,7 @@
  */
 #include "vshell.h"
 
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
+#include "conf/xml_util.h"
 #include <string.h>
 
 static const VshOptDef domifaddr_opts[] = {
@@ -488,19 +487,6 @@ const VshOptDef vsh_vncdisplay_opts[] = {
     { NULL },
 };
 
-/* The string value of @expr in @ctxt, NULL when empty. */
-static char *
-xpath_string(xmlXPathContext *ctxt, const char *expr)
-{
-    xmlXPathObject *obj = xmlXPathEvalExpression((const xmlChar *)expr, ctxt);
-    char *ret = NULL;
-
-    if (obj && obj->type == XPATH_STRING && obj->stringval && *obj->stringval)
-        ret = g_strdup((const char *)obj->stringval);
-    xmlXPathFreeObject(obj);
-    return ret;
-}
-
 /* virsh's way: the live XML's VNC port and listen address; a wildcard or
  * missing address prints as ":N". */
 gboolean
@@ -511,10 +497,9 @@ vsh_cmd_vncdisplay(Vsh *ctl, const VshCmd *cmd)
     g_autofree char *xml = NULL;
     g_autofree char *port_str = NULL;
     g_autofree char *addr = NULL;
-    xmlDoc *doc = NULL;
-    xmlXPathContext *ctxt = NULL;
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
     gint64 port = 0;
-    gboolean ok = FALSE;
 
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")))
         return FALSE;
@@ -526,30 +511,25 @@ vsh_cmd_vncdisplay(Vsh *ctl, const VshCmd *cmd)
         vsh_report(ctl, &error);
         return FALSE;
     }
-    if (!(doc = xmlReadMemory(xml, strlen(xml), "domain.xml", NULL, XML_PARSE_NONET)) ||
-        !(ctxt = xmlXPathNewContext(doc))) {
+    if (!(doc = vmm_xml_parse(xml, "domain.xml", "domain", &ctxt, NULL))) {
         vsh_error(ctl, "%s", _("cannot parse the domain XML"));
-        goto out;
+        return FALSE;
     }
-    port_str = xpath_string(ctxt, "string(/domain/devices/graphics[@type='vnc']/@port)");
+    port_str = vmm_xml_string(ctxt, "string(/domain/devices/graphics[@type='vnc']/@port)");
     if (!port_str || !g_ascii_string_to_signed(port_str, 10, G_MININT, G_MAXINT, &port, NULL) ||
         port <= 0) {
         vsh_error(ctl, "%s", _("Failed to get VNC port. Is this domain using VNC?"));
-        goto out;
+        return FALSE;
     }
-    addr = xpath_string(ctxt, "string(/domain/devices/graphics[@type='vnc']/@listen)");
+    addr = vmm_xml_string(ctxt, "string(/domain/devices/graphics[@type='vnc']/@listen)");
     if (!addr)
-        addr = xpath_string(ctxt,
+        addr = vmm_xml_string(ctxt,
                             "string(/domain/devices/graphics[@type='vnc']/listen/@address)");
     if (!addr || g_str_equal(addr, "0.0.0.0"))
         printf(":%d\n", (int)(port - 5900));
     else
         printf("%s:%d\n", addr, (int)(port - 5900));
-    ok = TRUE;
- out:
-    xmlXPathFreeContext(ctxt);
-    xmlFreeDoc(doc);
-    return ok;
+    return TRUE;
 }
 
 const VshCmdDef vsh_monitor_cmds[] = {

@@ -6,6 +6,8 @@
  */
 #include "vshell.h"
 
+#include "conf/xml_util.h"
+
 /* ------------------------------------------------------------------ */
 /* net-dhcp-leases                                                     */
 
@@ -85,23 +87,13 @@ const VshOptDef vsh_net_update_opts[] = {
 
 /* virsh's names, indexed by the libvirt enum values. */
 static const char *const update_commands[] = {
-    "none", "modify", "delete", "add-last", "add-first",
+    "none", "modify", "delete", "add-last", "add-first", NULL,
 };
 
 static const char *const update_sections[] = {
     "none", "bridge", "domain", "ip", "ip-dhcp-host", "ip-dhcp-range", "forward",
-    "forward-interface", "forward-pf", "portgroup", "dns-host", "dns-txt", "dns-srv",
+    "forward-interface", "forward-pf", "portgroup", "dns-host", "dns-txt", "dns-srv", NULL,
 };
-
-static int
-name_index(const char *const *names, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (g_str_equal(names[i], name))
-            return (int)i;
-    }
-    return -1;
-}
 
 gboolean
 vsh_cmd_net_update(Vsh *ctl, const VshCmd *cmd)
@@ -134,12 +126,12 @@ vsh_cmd_net_update(Vsh *ctl, const VshCmd *cmd)
     if (g_str_equal(command_str, "add"))
         command = VMM_NETWORK_UPDATE_COMMAND_ADD_LAST;
     else
-        command = name_index(update_commands, G_N_ELEMENTS(update_commands), command_str);
+        command = vmm_enum_from_string(update_commands, command_str);
     if (command <= 0) {
         vsh_error(ctl, _("unrecognized command name '%s'"), command_str);
         return FALSE;
     }
-    section = name_index(update_sections, G_N_ELEMENTS(update_sections), section_str);
+    section = vmm_enum_from_string(update_sections, section_str);
     if (section <= 0) {
         vsh_error(ctl, _("unrecognized section name '%s'"), section_str);
         return FALSE;
