@@ -58,11 +58,10 @@ typedef enum { ATTACH, DETACH, UPDATE } DeviceOp;
 /* Send @xml (@op), or just print it, and print the outcome: @done, or
  * @failed and the error. */
 static gboolean
-device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, const char *xml, DeviceOp op,
-            gboolean print, const char *done, const char *failed)
+device_call(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom, int flags, const char *xml,
+            DeviceOp op, gboolean print, const char *done, const char *failed)
 {
     g_autoptr(GError) error = NULL;
-    int flags = affect_flags(ctl, cmd, dom);
     gboolean ok;
 
     if (flags < 0)
@@ -121,7 +120,8 @@ device_file(Vsh *ctl, const VshCmd *cmd, DeviceOp op)
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")) || !(xml = vsh_read_file(ctl, file)))
         return FALSE;
     msg = g_strdup_printf(_(failed[op]), file);
-    return device_call(ctl, cmd, dom, xml, op, FALSE, _(done[op]), msg);
+    return device_call(ctl, cmd, dom, affect_flags(ctl, cmd, dom), xml, op, FALSE, _(done[op]),
+                       msg);
 }
 
 gboolean vsh_cmd_attach_device(Vsh *ctl, const VshCmd *cmd) { return device_file(ctl, cmd, ATTACH); }
@@ -149,14 +149,6 @@ const VshOptDef vsh_attach_disk_opts[] = {
     AFFECT_OPTS,
     { NULL },
 };
-
-/* Append " NAME='VALUE'" (escaped) when @value is set. */
-static void
-attr(GString *buf, const char *name, const char *value)
-{
-    if (value)
-        vmm_buf_attr(buf, name, value);
-}
 
 /* Append "  <ELEM NAME='VALUE'/>" when @value is set. */
 static void
@@ -198,30 +190,29 @@ vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd)
         return FALSE;
 
     g_string_append(xml, "<disk");
-    attr(xml, "type", sourcetype);
-    attr(xml, "device", vsh_cmd_string(cmd, "type"));
+    vmm_buf_attr(xml, "type", sourcetype);
+    vmm_buf_attr(xml, "device", vsh_cmd_string(cmd, "type"));
     g_string_append(xml, ">\n");
     if (driver || subdriver || cache || io) {
         g_string_append(xml, "  <driver");
-        attr(xml, "name", driver);
-        attr(xml, "type", subdriver);
-        attr(xml, "cache", cache);
-        attr(xml, "io", io);
+        vmm_buf_attr(xml, "name", driver);
+        vmm_buf_attr(xml, "type", subdriver);
+        vmm_buf_attr(xml, "cache", cache);
+        vmm_buf_attr(xml, "io", io);
         g_string_append(xml, "/>\n");
     }
     g_string_append(xml, "  <source");
-    attr(xml, g_str_equal(sourcetype, "block") ? "dev" : "file", source);
+    vmm_buf_attr(xml, g_str_equal(sourcetype, "block") ? "dev" : "file", source);
     g_string_append(xml, "/>\n  <target");
-    attr(xml, "dev", vsh_cmd_string(cmd, "target"));
-    attr(xml, "bus", vsh_cmd_string(cmd, "targetbus"));
+    vmm_buf_attr(xml, "dev", vsh_cmd_string(cmd, "target"));
+    vmm_buf_attr(xml, "bus", vsh_cmd_string(cmd, "targetbus"));
     g_string_append(xml, "/>\n");
     if (mode)
         g_string_append_printf(xml, "  <%s/>\n", mode);
-    if (vsh_cmd_string(cmd, "serial"))
-        vmm_buf_text_elem(xml, 2, "serial", vsh_cmd_string(cmd, "serial"));
+    vmm_buf_text_elem(xml, 2, "serial", vsh_cmd_string(cmd, "serial"));
     leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</disk>\n");
-    return device_call(ctl, cmd, dom, xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Disk attached successfully"),
+    return device_call(ctl, cmd, dom, affect_flags(ctl, cmd, dom), xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Disk attached successfully"),
                        _("Failed to attach disk"));
 }
 
@@ -230,10 +221,9 @@ vsh_cmd_attach_disk(Vsh *ctl, const VshCmd *cmd)
 /* The domain XML the detach works from: the inactive one for --config
  * alone, as virsh. */
 static char *
-domain_xml_for(Vsh *ctl, const VshCmd *cmd, VmmDomain *dom)
+domain_xml_for(Vsh *ctl, VmmDomain *dom, int flags)
 {
     g_autoptr(GError) error = NULL;
-    int flags = affect_flags(ctl, cmd, dom);
     char *xml;
 
     if (flags < 0)
@@ -281,10 +271,11 @@ vsh_cmd_detach_disk(Vsh *ctl, const VshCmd *cmd)
     g_autofree char *lit = xpath_literal(target);
     g_autofree char *xpath = NULL;
     g_autofree char *disk = NULL;
+    int flags = -1;
     int n;
 
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")) ||
-        !(xml = domain_xml_for(ctl, cmd, dom)))
+        (flags = affect_flags(ctl, cmd, dom)) < 0 || !(xml = domain_xml_for(ctl, dom, flags)))
         return FALSE;
     xpath = g_strdup_printf("/domain/devices/disk[target/@dev=%s or source/@file=%s or "
                             "source/@dev=%s]", lit, lit, lit);
@@ -292,7 +283,7 @@ vsh_cmd_detach_disk(Vsh *ctl, const VshCmd *cmd)
         vsh_error(ctl, _("No disk found whose source path or target is %s"), target);
         return FALSE;
     }
-    return device_call(ctl, cmd, dom, disk, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Disk detached successfully"),
+    return device_call(ctl, cmd, dom, flags, disk, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Disk detached successfully"),
                        _("Failed to detach disk"));
 }
 
@@ -330,7 +321,7 @@ vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd)
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")))
         return FALSE;
     g_string_append(xml, "<interface");
-    attr(xml, "type", type);
+    vmm_buf_attr(xml, "type", type);
     g_string_append(xml, ">\n");
     leaf(xml, "source", type, g_str_equal(type, "user") ? NULL : source);
     leaf(xml, "target", "dev", vsh_cmd_string(cmd, "target"));
@@ -338,7 +329,7 @@ vsh_cmd_attach_interface(Vsh *ctl, const VshCmd *cmd)
     leaf(xml, "model", "type", vsh_cmd_string(cmd, "model"));
     leaf(xml, "alias", "name", vsh_cmd_string(cmd, "alias"));
     g_string_append(xml, "</interface>\n");
-    return device_call(ctl, cmd, dom, xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Interface attached successfully"),
+    return device_call(ctl, cmd, dom, affect_flags(ctl, cmd, dom), xml->str, ATTACH, vsh_cmd_has(cmd, "print-xml"), _("Interface attached successfully"),
                        _("Failed to attach interface"));
 }
 
@@ -362,10 +353,11 @@ vsh_cmd_detach_interface(Vsh *ctl, const VshCmd *cmd)
     g_autofree char *xpath = NULL;
     g_autofree char *iface = NULL;
     g_autofree char *lower = mac ? g_ascii_strdown(mac, -1) : NULL;
+    int flags = -1;
     int n;
 
     if (!(dom = vsh_lookup_domain(ctl, cmd, "domain")) ||
-        !(xml = domain_xml_for(ctl, cmd, dom)))
+        (flags = affect_flags(ctl, cmd, dom)) < 0 || !(xml = domain_xml_for(ctl, dom, flags)))
         return FALSE;
     if (lower) {
         g_autofree char *maclit = xpath_literal(lower);
@@ -388,6 +380,6 @@ vsh_cmd_detach_interface(Vsh *ctl, const VshCmd *cmd)
                          "using --mac"), n);
         return FALSE;
     }
-    return device_call(ctl, cmd, dom, iface, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Interface detached successfully"),
+    return device_call(ctl, cmd, dom, flags, iface, DETACH, vsh_cmd_has(cmd, "print-xml"), _("Interface detached successfully"),
                        _("Failed to detach interface"));
 }
