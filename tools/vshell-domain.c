@@ -5,6 +5,8 @@
  */
 #include "vshell.h"
 
+#include "conf/xml_util.h"
+
 #include <string.h>
 
 /* By id (a plain non-negative number), then UUID, then name, as virsh
@@ -411,17 +413,16 @@ static const VshOptDef shutdown_opts[] = {
 static gboolean
 shutdown_modes(Vsh *ctl, const VshCmd *cmd, unsigned int *flags)
 {
-    static const char *const names[] = { "acpi", "agent", "initctl", "signal", "paravirt" };
+    static const char *const names[] = { "acpi", "agent", "initctl", "signal", "paravirt",
+                                         NULL };
     const char *mode = vsh_cmd_string(cmd, "mode");
     g_auto(GStrv) words = mode ? g_strsplit(mode, ",", -1) : NULL;
 
     *flags = 0;
     for (guint i = 0; words && words[i]; i++) {
-        guint m;
+        int m = vmm_enum_from_string(names, words[i]);
 
-        for (m = 0; m < G_N_ELEMENTS(names) && !g_str_equal(words[i], names[m]); m++)
-            ;
-        if (m == G_N_ELEMENTS(names)) {
+        if (m < 0) {
             vsh_error(ctl, _("Unknown mode %s value, expecting 'acpi', 'agent', 'initctl', "
                              "'signal' or 'paravirt'"), words[i]);
             return FALSE;
